@@ -1,0 +1,82 @@
+import { describe, test } from 'node:test'
+import assert from 'node:assert/strict'
+import {
+  MAX_MSG_ID_FUTURE_MS,
+  MAX_MSG_ID_PAST_MS,
+  MessageIdGenerator,
+  checkMsgIdTime,
+  isClientMsgId,
+  isServerMsgId,
+  msgIdFromMs,
+  msgIdToMs,
+} from './message-id.js'
+
+const T0 = 1_700_000_000_000 // a fixed unix time in ms
+
+describe('msg_id', () => {
+  test('encodes unixtime * 2^32 with the fraction of the second in the low bits', () => {
+    const id = msgIdFromMs(T0 + 500)
+    assert.equal(id >> 32n, BigInt(T0 / 1000))
+    assert.equal(id & 0xffffffffn, 0x80000000n) // half a second
+    assert.ok(Math.abs(msgIdToMs(id) - (T0 + 500)) < 1)
+  })
+
+  test('client ids are divisible by 4, strictly increasing even within one millisecond', () => {
+    const gen = new MessageIdGenerator()
+    const ids = Array.from({ length: 1000 }, () => gen.next(T0))
+    for (const [i, id] of ids.entries()) {
+      assert.equal(id & 3n, 0n)
+      assert.ok(isClientMsgId(id))
+      assert.ok(!isServerMsgId(id))
+      if (i > 0) assert.ok(id > (ids[i - 1] as bigint))
+    }
+  })
+
+  test('the low 32 bits are never zero, even on a whole second', () => {
+    const gen = new MessageIdGenerator()
+    const id = gen.next(T0)
+    assert.notEqual(id & 0xffffffffn, 0n)
+    assert.equal(id & 3n, 0n)
+  })
+
+  test('server ids: ≡ 1 mod 4 for responses, ≡ 3 otherwise, monotonic across kinds', () => {
+    const gen = new MessageIdGenerator({ role: 'server' })
+    const a = gen.next(T0, 'response')
+    const b = gen.next(T0, 'other')
+    const c = gen.next(T0, 'response')
+    assert.equal(a & 3n, 1n)
+    assert.equal(b & 3n, 3n)
+    assert.equal(c & 3n, 1n)
+    assert.ok(a < b && b < c)
+    assert.ok(isServerMsgId(a) && isServerMsgId(b))
+  })
+
+  test('ids follow the clock corrected by the time offset', () => {
+    const gen = new MessageIdGenerator({ timeOffsetMs: 60_000 })
+    const id = gen.next(T0)
+    assert.ok(Math.abs(msgIdToMs(id) - (T0 + 60_000)) < 1)
+  })
+
+  test('syncFromServerMsgId derives the offset from a server msg_id (bad_msg 16/17)', () => {
+    const gen = new MessageIdGenerator()
+    const serverId = msgIdFromMs(T0 + 42_000) | 1n
+    assert.equal(gen.syncFromServerMsgId(serverId, T0), 42_000)
+    assert.ok(Math.abs(msgIdToMs(gen.next(T0)) - (T0 + 42_000)) < 1)
+  })
+
+  test('after the offset moves back, ids stay monotonic', () => {
+    const gen = new MessageIdGenerator({ timeOffsetMs: 10_000 })
+    const before = gen.next(T0)
+    gen.syncFromServerTime(T0 / 1000 - 10, T0)
+    const after = gen.next(T0)
+    assert.ok(after > before)
+    assert.equal(after & 3n, 0n)
+  })
+
+  test('checkMsgIdTime: 300 s in the past and 30 s in the future are the limits', () => {
+    assert.deepEqual(checkMsgIdTime(msgIdFromMs(T0 - MAX_MSG_ID_PAST_MS + 1000), T0), { kind: 'ok' })
+    assert.deepEqual(checkMsgIdTime(msgIdFromMs(T0 + MAX_MSG_ID_FUTURE_MS - 1000), T0), { kind: 'ok' })
+    assert.equal(checkMsgIdTime(msgIdFromMs(T0 - MAX_MSG_ID_PAST_MS - 1000), T0).kind, 'too-old')
+    assert.equal(checkMsgIdTime(msgIdFromMs(T0 + MAX_MSG_ID_FUTURE_MS + 1000), T0).kind, 'too-new')
+  })
+})
