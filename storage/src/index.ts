@@ -1,0 +1,17 @@
+export * from './session-store.js'
+export * from './store-error.js'
+export * from './memory-store.js'
+export {
+  RECORD_VERSIONS,
+  MIGRATIONS,
+  STORE_MAGIC,
+  encodeRecord,
+  decodeRecord,
+  checkRecord,
+  type Migration,
+  type RecordKind,
+  type RecordTypes,
+  type StoreMeta,
+  type VersionTables,
+} from './record-codec.js'
+export { AUTH_KEY_BYTES, MAX_ACCOUNT_ID_LENGTH } from './store-input.js'
