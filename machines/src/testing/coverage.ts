@@ -122,6 +122,7 @@ export function unreachedStates(machine: AnyStateMachine, reached: Map<string, R
 }
 
 function handledBy(node: AnyStateNode, type: string): boolean {
+  if (node.type === 'final' && !node.parent?.parent) return false // top-level final: the machine is done
   for (let n: AnyStateNode | undefined = node; n; n = n.parent) {
     if (n.transitions.has(type)) return true
   }
