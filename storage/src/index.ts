@@ -15,3 +15,6 @@ export {
   type VersionTables,
 } from './record-codec.js'
 export { AUTH_KEY_BYTES, MAX_ACCOUNT_ID_LENGTH } from './store-input.js'
+export { openLmdbStore, type LmdbStoreOptions } from './lmdb-store.js'
+export { ENCRYPTION_KEY_BYTES } from './key-cipher.js'
+export type { ProbeDepth } from './store-file-check.js'

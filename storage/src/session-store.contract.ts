@@ -2,16 +2,9 @@
 // (memory-store.test.ts, lmdb-store.test.ts). Knows only the interface, never an implementation.
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import type {
-  AccountRecord,
-  AuthKeyRecord,
-  PeerRecord,
-  ServerSaltsRecord,
-  SessionRecord,
-  SessionStore,
-  UpdateStateRecord,
-} from './session-store.js'
+import type { AccountRecord, PeerRecord, SessionStore } from './session-store.js'
 import { DC_OPTION_FLAGS } from './session-store.js'
+import { T0, account, authKey, keyBytes, peer, salts, session, updateState } from './session-store.fixtures.js'
 import { StoreError } from './store-error.js'
 
 /** A fresh, empty store per test; `reopen` (when the store persists) closes it and opens it again. */
@@ -24,55 +17,6 @@ export interface StoreFixture {
 
 const INT64_MIN = -(2n ** 63n)
 const INT64_MAX = 2n ** 63n - 1n
-const T0 = 1_763_900_000_000
-
-export function account(id: string, extra: Partial<AccountRecord> = {}): AccountRecord {
-  return { id, homeDcId: 2, loginState: 'anonymous', createdAtMs: T0, updatedAtMs: T0, ...extra }
-}
-
-/** A deterministic 256-byte key whose bytes depend on `seed`. */
-export function keyBytes(seed: number): Uint8Array {
-  const key = new Uint8Array(256)
-  for (let i = 0; i < key.length; i++) key[i] = (seed * 131 + i * 7 + 1) & 0xff
-  return key
-}
-
-export function authKey(accountId: string, dcId: number, extra: Partial<AuthKeyRecord> = {}): AuthKeyRecord {
-  return {
-    accountId,
-    dcId,
-    kind: 'perm',
-    key: keyBytes(dcId),
-    keyId: -0x1234_5678_9abc_def0n - BigInt(dcId),
-    createdAtMs: T0,
-    ...extra,
-  }
-}
-
-function salts(accountId: string, dcId: number): ServerSaltsRecord {
-  return {
-    accountId,
-    dcId,
-    current: INT64_MIN,
-    future: [
-      { salt: INT64_MAX, validSinceSec: 1_763_900_000, validUntilSec: 1_763_901_800 },
-      { salt: 42n, validSinceSec: 1_763_901_800, validUntilSec: 1_763_903_600 },
-    ],
-    updatedAtMs: T0,
-  }
-}
-
-function session(accountId: string, dcId: number): SessionRecord {
-  return { accountId, dcId, sessionId: 0x7eadbeefcafebaben, serverTimeOffsetMs: -1234, updatedAtMs: T0 }
-}
-
-function peer(type: PeerRecord['type'], id: bigint, extra: Partial<PeerRecord> = {}): PeerRecord {
-  return { type, id, accessHash: -(id % 1_000_000_000n) * 1000n - 7n, updatedAtMs: T0, ...extra }
-}
-
-function updateState(accountId: string): UpdateStateRecord {
-  return { accountId, pts: 100, qts: 5, date: 1_763_900_000, seq: 12, updatedAtMs: T0 }
-}
 
 /** Register the contract suite for one implementation. */
 export function sessionStoreContract(name: string, makeFixture: () => Promise<StoreFixture>): void {
