@@ -1,0 +1,55 @@
+// `npm run codegen`: reads the TL schemas and writes engine/src/tl/generated/. File I/O only;
+// the work is runCodegen() in src/tl/codegen/pipeline.ts.
+// Inputs (flag, else env var, else default):
+//   --api <file>     MTSWARM_TL_API     .tl text or mtcute JSON; default @mtcute/core/tl/api-schema.json
+//   --mtp <file>     MTSWARM_TL_MTP     .tl text or mtcute JSON; default src/tl/schema/mtproto.tl
+//   --errors <file>  MTSWARM_TL_ERRORS  mtcute raw-errors.json;  default @mtcute/core/tl/raw-errors.json
+//   --out <dir>      MTSWARM_TL_OUT     default src/tl/generated
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import { jsonSchemaToTl } from '../src/tl/codegen/json-to-tl.js'
+import { runCodegen } from '../src/tl/codegen/pipeline.js'
+
+const engineDir = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+const require = createRequire(join(engineDir, 'package.json'))
+const mtcuteTl = (file: string): string => join(dirname(require.resolve('@mtcute/core')), 'tl', file)
+
+const { values } = parseArgs({
+  options: { api: { type: 'string' }, mtp: { type: 'string' }, errors: { type: 'string' }, out: { type: 'string' } },
+})
+const apiPath = values.api ?? process.env.MTSWARM_TL_API ?? mtcuteTl('api-schema.json')
+const mtpPath = values.mtp ?? process.env.MTSWARM_TL_MTP ?? join(engineDir, 'src/tl/schema/mtproto.tl')
+const errorsPath = values.errors ?? process.env.MTSWARM_TL_ERRORS ?? mtcuteTl('raw-errors.json')
+const outDir = values.out ?? process.env.MTSWARM_TL_OUT ?? join(engineDir, 'src/tl/generated')
+
+/** TL text from a .tl file, or from mtcute's JSON through the converter. */
+function loadTl(path: string, kind: 'api' | 'mtp'): string {
+  const text = readFileSync(path, 'utf8')
+  if (!path.endsWith('.json')) return text
+  return jsonSchemaToTl(JSON.parse(text), kind === 'api' ? { prelude: true } : { stripPrefix: 'mt_' })
+}
+
+function loadErrors(path: string): Record<string, { code: number; description: string }> {
+  const json = JSON.parse(readFileSync(path, 'utf8')) as {
+    errors?: Record<string, { code: number; name: string; description?: string }>
+  }
+  const out: Record<string, { code: number; description: string }> = {}
+  for (const [name, e] of Object.entries(json.errors ?? {})) out[name] = { code: e.code, description: e.description ?? '' }
+  return out
+}
+
+const started = performance.now()
+const { files, api, mtp } = runCodegen({
+  api: loadTl(apiPath, 'api'),
+  mtp: loadTl(mtpPath, 'mtp'),
+  errors: loadErrors(errorsPath),
+})
+mkdirSync(outDir, { recursive: true })
+for (const [name, text] of Object.entries(files)) writeFileSync(join(outDir, name), text)
+console.log(
+  `tl codegen: layer ${api.layer ?? '?'}, ${api.entries.length} api + ${mtp.entries.length} mtproto entries → ` +
+    `${outDir} in ${Math.round(performance.now() - started)} ms`,
+)

@@ -1,0 +1,223 @@
+// TlReader: bounds-checked reading of TL primitives from a Uint8Array, plus boxed-object dispatch
+// through the generated id → reader map. It knows the wire format, not the schema.
+// https://core.telegram.org/mtproto/serialize
+import { gunzipSync } from 'node:zlib'
+import { TlError, hexId } from './errors.js'
+import { readers } from './generated/readers.js'
+
+/** `vector#1cb5c415 {t:Type} # [ t ] = Vector t;` */
+export const VECTOR_ID = 0x1cb5c415
+/** `gzip_packed#3072cfa1 packed_data:bytes = Object;` */
+export const GZIP_PACKED_ID = 0x3072cfa1
+/** `boolTrue#997275b5 = Bool;` */
+export const BOOL_TRUE_ID = 0x997275b5
+/** `boolFalse#bc799737 = Bool;` */
+export const BOOL_FALSE_ID = 0xbc799737
+
+/** Inflated gzip_packed payloads larger than this are refused (a zip bomb guard). */
+export const MAX_GZIP_INFLATED_BYTES = 16 * 1024 * 1024
+
+const decoder = new TextDecoder('utf-8')
+
+/** Reads TL values from `buf[start, end)`; every read is bounds-checked and throws {@link TlError}. */
+export class TlReader {
+  /** Current read offset into `buf`. */
+  pos: number
+  readonly end: number
+  readonly buf: Uint8Array
+  private dv: DataView | undefined
+  /** Payload length of the last bytes/string header read by span(). */
+  private spanLen = 0
+
+  constructor(buf: Uint8Array, start = 0, end = buf.length) {
+    this.buf = buf
+    this.pos = start
+    this.end = end
+  }
+
+  /** Bytes left before `end`. */
+  get remaining(): number {
+    return this.end - this.pos
+  }
+
+  private view(): DataView {
+    return (this.dv ??= new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength))
+  }
+
+  private truncated(need: number): TlError {
+    return new TlError(
+      'truncated',
+      `TL input truncated: need ${need} bytes at offset ${this.pos}, have ${this.end - this.pos}`,
+      this.pos,
+    )
+  }
+
+  int32(): number {
+    const p = this.pos
+    if (p + 4 > this.end) throw this.truncated(4)
+    const b = this.buf
+    this.pos = p + 4
+    return b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24)
+  }
+
+  uint32(): number {
+    return this.int32() >>> 0
+  }
+
+  /** Signed 64-bit little-endian. */
+  int64(): bigint {
+    const p = this.pos
+    if (p + 8 > this.end) throw this.truncated(8)
+    this.pos = p + 8
+    return this.view().getBigInt64(p, true)
+  }
+
+  double(): number {
+    const p = this.pos
+    if (p + 8 > this.end) throw this.truncated(8)
+    this.pos = p + 8
+    return this.view().getFloat64(p, true)
+  }
+
+  bool(): boolean {
+    const at = this.pos
+    const id = this.uint32()
+    if (id === BOOL_TRUE_ID) return true
+    if (id === BOOL_FALSE_ID) return false
+    throw new TlError('unexpected-constructor', `expected Bool, got ${hexId(id)} at offset ${at}`, at, id)
+  }
+
+  /** `n` raw bytes (copied). */
+  raw(n: number): Uint8Array {
+    const p = this.pos
+    if (n < 0 || p + n > this.end) {
+      throw new TlError('length-overflow', `raw length ${n} at offset ${p} exceeds ${this.end - p} remaining bytes`, p)
+    }
+    this.pos = p + n
+    return this.buf.slice(p, p + n)
+  }
+
+  int128(): Uint8Array {
+    if (this.pos + 16 > this.end) throw this.truncated(16)
+    return this.raw(16)
+  }
+
+  int256(): Uint8Array {
+    if (this.pos + 32 > this.end) throw this.truncated(32)
+    return this.raw(32)
+  }
+
+  /** Reads a bytes/string header; returns the payload start and sets `pos` past the padding. */
+  private span(): number {
+    const p = this.pos
+    const b = this.buf
+    if (p + 1 > this.end) throw this.truncated(1)
+    let len = b[p]!
+    let start = p + 1
+    if (len === 254) {
+      if (p + 4 > this.end) throw this.truncated(4)
+      len = b[p + 1]! | (b[p + 2]! << 8) | (b[p + 3]! << 16)
+      start = p + 4
+    } else if (len === 255) {
+      throw new TlError('bad-value', `bytes header 0xff at offset ${p}`, p)
+    }
+    const next = p + ((start - p + len + 3) & ~3)
+    // NB: checked before anything is allocated, so a forged length cannot allocate.
+    if (next > this.end) {
+      throw new TlError(
+        'length-overflow',
+        `bytes length ${len} at offset ${p} exceeds ${this.end - start} remaining bytes`,
+        p,
+      )
+    }
+    this.pos = next
+    this.spanLen = len
+    return start
+  }
+  bytes(): Uint8Array {
+    const start = this.span()
+    return this.buf.slice(start, start + this.spanLen)
+  }
+
+  string(): string {
+    const start = this.span()
+    const len = this.spanLen
+    const b = this.buf
+    if (len < 48) {
+      // ASCII fast path: short strings are the common case and TextDecoder has a fixed call cost.
+      let s = ''
+      let i = start
+      const stop = start + len
+      for (; i < stop; i++) {
+        const c = b[i]!
+        if (c > 0x7f) break
+        s += String.fromCharCode(c)
+      }
+      if (i === stop) return s
+    }
+    return decoder.decode(b.subarray(start, start + len))
+  }
+
+  /** Reads the `vector` id and the element count; checks the count against the remaining input. */
+  vectorLength(): number {
+    const at = this.pos
+    const id = this.uint32()
+    if (id !== VECTOR_ID) {
+      throw new TlError('unexpected-constructor', `expected vector, got ${hexId(id)} at offset ${at}`, at, id)
+    }
+    return this.bareVectorLength()
+  }
+
+  /** Reads a bare vector's element count; every element takes at least 4 bytes. */
+  bareVectorLength(): number {
+    const at = this.pos
+    const n = this.int32()
+    // NB: assumes elements are >= 4 bytes, true for every TL type except empty bare constructors.
+    if (n < 0 || n * 4 > this.end - this.pos) {
+      throw new TlError('length-overflow', `vector count ${n} at offset ${at} exceeds remaining input`, at)
+    }
+    return n
+  }
+
+  /** Boxed `Vector<T>` with `readItem` for the elements. */
+  vector<T>(readItem: (r: TlReader) => T): T[] {
+    const n = this.vectorLength()
+    const out: T[] = []
+    for (let i = 0; i < n; i++) out.push(readItem(this))
+    return out
+  }
+
+  /** Bare `vector<T>`. */
+  bareVector<T>(readItem: (r: TlReader) => T): T[] {
+    const n = this.bareVectorLength()
+    const out: T[] = []
+    for (let i = 0; i < n; i++) out.push(readItem(this))
+    return out
+  }
+
+  /** A boxed object: reads the constructor id and dispatches; gzip_packed is unpacked transparently. */
+  object(): any {
+    const at = this.pos
+    const id = this.uint32()
+    const read = readers.get(id)
+    if (read !== undefined) return read(this)
+    if (id === GZIP_PACKED_ID) return this.gunzip().object()
+    throw new TlError('unknown-constructor', `unknown constructor ${hexId(id)} at offset ${at}`, at, id)
+  }
+
+  /**
+   * After a gzip_packed id: reads packed_data and returns a reader over the inflated bytes.
+   * Inflated size is capped at {@link MAX_GZIP_INFLATED_BYTES}.
+   */
+  gunzip(): TlReader {
+    const at = this.pos
+    const packed = this.bytes()
+    let inflated: Uint8Array
+    try {
+      inflated = gunzipSync(packed, { maxOutputLength: MAX_GZIP_INFLATED_BYTES })
+    } catch (e) {
+      throw new TlError('gzip', `gzip_packed at offset ${at}: ${(e as Error).message}`, at, GZIP_PACKED_ID)
+    }
+    return new TlReader(inflated)
+  }
+}
