@@ -330,3 +330,98 @@ describe('determinism', () => {
     assert.notEqual(a.invite, b.invite)
   })
 })
+
+describe('leaving and rejoining', () => {
+  test('kick needs an admin; the removed user gets the service message; rejoin by link counts a second join', () => {
+    const { world, deliveries, alice, bob, carol } = setup()
+    const chat = world.createChat(alice.ctx, 'g', [{ id: bob.user.id }, { id: carol.user.id }])
+    const peer = { type: 'chat', id: chat.id } as const
+    rejects(() => world.deleteChatUser(bob.ctx, chat.id, { id: carol.user.id }), 403, 'CHAT_ADMIN_REQUIRED')
+    deliveries.length = 0
+    world.deleteChatUser(alice.ctx, chat.id, { id: carol.user.id })
+    assert.deepEqual(world.membersOf(peer), [alice.user.id, bob.user.id])
+    assert.ok(deliveries.some((d) => d.userId === carol.user.id))
+    const participants = deliveries[0]?.updates[0]
+    assert.ok(participants?.kind === 'chatParticipants')
+    assert.deepEqual(
+      participants.participants.map((p) => p.userId),
+      [alice.user.id, bob.user.id],
+    )
+    rejects(() => world.deleteChatUser(alice.ctx, chat.id, { id: carol.user.id }), 400, 'USER_NOT_PARTICIPANT')
+    rejects(() => world.sendMessage(carol.ctx, peer, 'x', 1n), 403, 'CHAT_WRITE_FORBIDDEN')
+    const invite = world.exportChatInvite(alice.ctx, peer)
+    world.importChatInvite(carol.ctx, invite.hash)
+    world.deleteChatUser(bob.ctx, chat.id, { id: bob.user.id }) // leaving needs no admin
+    assert.equal(world.joinsOf(peer), 4)
+    assert.deepEqual(world.membersOf(peer), [alice.user.id, carol.user.id])
+    assert.deepEqual(
+      world.membershipLog().filter((m) => m.userId === carol.user.id).map((m) => `${m.kind}:${m.via}`),
+      ['join:create', 'leave:kick', 'join:invite-link'],
+    )
+    assert.deepEqual(world.checkInvariants(), [])
+  })
+
+  test('leaveChannel, then joinChannel again for a public supergroup', () => {
+    const { world, alice, bob } = setup()
+    const sg = world.createChannel(alice.ctx, { title: 'open', megagroup: true })
+    world.updateChannelUsername(alice.ctx, sg, 'open_group')
+    world.joinChannel(bob.ctx, sg)
+    world.leaveChannel(bob.ctx, sg)
+    rejects(() => world.leaveChannel(bob.ctx, sg), 400, 'USER_NOT_PARTICIPANT')
+    world.joinChannel(bob.ctx, sg)
+    assert.deepEqual(world.membersOf({ type: 'channel', id: sg.id }), [alice.user.id, bob.user.id])
+    assert.deepEqual(world.checkInvariants(), [])
+  })
+})
+
+describe('handler helpers', () => {
+  test('dialogsOf lists each dialog once with its newest message, newest first', () => {
+    const { world, time, alice, bob, carol } = setup()
+    world.sendMessage(alice.ctx, { type: 'user', id: bob.user.id }, 'old', 1n)
+    time.ms += 1000
+    const chat = world.createChat(alice.ctx, 'g', [{ id: carol.user.id }])
+    time.ms += 1000
+    world.sendMessage(bob.ctx, { type: 'user', id: alice.user.id }, 'new', 1n)
+    const dialogs = world.dialogsOf(alice.ctx)
+    assert.deepEqual(
+      dialogs.map((d) => [d.peer.type, d.peer.id, d.topMessage.text]),
+      [
+        ['user', bob.user.id, 'new'],
+        ['chat', chat.id, ''],
+      ],
+    )
+  })
+
+  test('peersOf names senders, dialogs, action targets and participants', () => {
+    const { world, deliveries, alice, bob, carol } = setup()
+    const chat = world.createChat(alice.ctx, 'g', [{ id: bob.user.id }])
+    world.deleteChatUser(alice.ctx, chat.id, { id: bob.user.id })
+    const sg = world.createChannel(carol.ctx, { title: 'c', megagroup: true })
+    const aliceUpdates = deliveries.filter((d) => d.userId === alice.user.id).flatMap((d) => d.updates)
+    const peers = world.peersOf(aliceUpdates)
+    assert.deepEqual(
+      peers.users.map((u) => u.id).sort(),
+      [alice.user.id, bob.user.id].sort(),
+    )
+    assert.deepEqual(
+      peers.chats.map((c) => c.id),
+      [chat.id],
+    )
+    assert.deepEqual(world.peersOf(world.getHistory(carol.ctx, { type: 'channel', id: sg.id })).channels.map((c) => c.id), [sg.id])
+  })
+
+  test('a listener may call back into the world: deliveries stay ordered and complete', () => {
+    const { world, alice, bob } = setup()
+    const seen: string[] = []
+    world.onUpdates((d) => {
+      const u = d.updates[0]
+      if (u?.kind !== 'newMessage') return
+      seen.push(`${d.userId === bob.user.id ? 'bob' : 'alice'}:${u.message.text}`)
+      if (d.userId === bob.user.id && u.message.text === 'ping') {
+        world.sendMessage(bob.ctx, { type: 'user', id: alice.user.id }, 'pong', 7n)
+      }
+    })
+    world.sendMessage(alice.ctx, { type: 'user', id: bob.user.id }, 'ping', 7n)
+    assert.deepEqual(seen, ['alice:ping', 'bob:ping', 'bob:pong', 'alice:pong'])
+  })
+})

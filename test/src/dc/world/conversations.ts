@@ -68,13 +68,16 @@ export interface SendResult {
   readonly duplicate: boolean
 }
 
-/** How a user became a member. */
+/** How a user became a member, or stopped being one. */
 export type JoinVia = 'create' | 'add' | 'invite-link' | 'join'
+export type LeaveVia = 'leave' | 'kick'
 
-export interface JoinRecord {
+/** One membership change, in the order they happened. */
+export interface MembershipRecord {
+  readonly kind: 'join' | 'leave'
   readonly peer: Peer
   readonly userId: bigint
-  readonly via: JoinVia
+  readonly via: JoinVia | LeaveVia
   readonly date: number
 }
 
@@ -98,7 +101,7 @@ interface ChannelBox {
 
 export class Conversations {
   readonly invites = new Map<string, ChatInvite>()
-  readonly joins: JoinRecord[] = []
+  readonly membership: MembershipRecord[] = []
   readonly logical: LogicalMessage[] = []
   private readonly boxes = new Map<bigint, UserBox>()
   private readonly channelBoxes = new Map<bigint, ChannelBox>()
@@ -141,6 +144,21 @@ export class Conversations {
     this.addMember(chat, target.id, actor.id, 'member', 'add')
     chat.version++
     this.postToChat(chat, actor.id, '', { type: 'chatAddUser', userIds: [target.id] }, undefined, origin)
+  }
+
+  /**
+   * messages.deleteChatUser: leaving (user = actor) or removing someone (creator/admins only).
+   * The removed user still gets the chatDeleteUser service message, as in Telegram.
+   */
+  deleteChatUser(actor: WorldUser, chatId: bigint, user: UserRef, origin: CallContext): void {
+    const chat = this.memberChat(actor, chatId)
+    const target = this.dir.requireUser(user)
+    if (!chat.members.has(target.id)) throw worldErrors.userNotParticipant()
+    if (target.id !== actor.id && !isAdmin(chat, actor.id)) throw worldErrors.chatAdminRequired()
+    const recipients = [...chat.members.keys()]
+    this.removeMember(chat, target.id, target.id === actor.id ? 'leave' : 'kick')
+    chat.version++
+    this.postToChat(chat, actor.id, '', { type: 'chatDeleteUser', userId: target.id }, undefined, origin, recipients)
   }
 
   // ---- channels and supergroups ----
@@ -201,6 +219,17 @@ export class Conversations {
     if (channel.members.has(user.id)) throw worldErrors.userAlreadyParticipant()
     if (channel.username === undefined) throw worldErrors.channelPrivate()
     this.joinChannelMember(channel, user.id, user.id, 'join', undefined, origin)
+  }
+
+  /** channels.leaveChannel: USER_NOT_PARTICIPANT when not a member. */
+  leaveChannel(user: WorldUser, channelRef: { id: bigint; accessHash?: bigint }, origin: CallContext): void {
+    const channel = this.dir.requireChannel(channelRef)
+    if (!channel.members.has(user.id)) throw worldErrors.userNotParticipant()
+    if (channel.megagroup) {
+      this.postToChannel(channel, user.id, '', { type: 'chatDeleteUser', userId: user.id }, undefined, origin)
+    }
+    this.removeMember(channel, user.id, 'leave')
+    this.hub.deliver(user.id, [{ kind: 'channel', channelId: channel.id }], origin)
   }
 
   // ---- invite links ----
@@ -335,6 +364,21 @@ export class Conversations {
     return this.channelBoxes.get(channelId)?.messages ?? []
   }
 
+  /** messages.getDialogs: every dialog of `viewer` with its newest message, newest first. */
+  dialogsOf(viewer: WorldUser): Array<{ peer: Peer; topMessage: WorldMessage }> {
+    const out: Array<{ peer: Peer; topMessage: WorldMessage }> = []
+    for (const list of this.boxes.get(viewer.id)?.byDialog.values() ?? []) {
+      const top = list[list.length - 1]
+      if (top !== undefined) out.push({ peer: top.peer, topMessage: top })
+    }
+    for (const channel of this.dir.channels.values()) {
+      if (!channel.members.has(viewer.id)) continue
+      const top = this.channelBoxes.get(channel.id)?.messages.at(-1)
+      if (top !== undefined) out.push({ peer: top.peer, topMessage: top })
+    }
+    return out.sort((a, b) => b.topMessage.date - a.topMessage.date || b.topMessage.logicalId - a.topMessage.logicalId)
+  }
+
   membersOf(peer: Peer): bigint[] {
     return [...this.groupOf(peer).members.keys()]
   }
@@ -374,7 +418,12 @@ export class Conversations {
   private addMember(group: WorldChat | WorldChannel, userId: bigint, inviterId: bigint, role: ChatMember['role'], via: JoinVia): void {
     const date = this.nowSeconds()
     group.members.set(userId, { userId, inviterId, date, role })
-    this.joins.push({ peer: { type: group.type, id: group.id }, userId, via, date })
+    this.membership.push({ kind: 'join', peer: { type: group.type, id: group.id }, userId, via, date })
+  }
+
+  private removeMember(group: WorldChat | WorldChannel, userId: bigint, via: LeaveVia): void {
+    group.members.delete(userId)
+    this.membership.push({ kind: 'leave', peer: { type: group.type, id: group.id }, userId, via, date: this.nowSeconds() })
   }
 
   private joinChannelMember(
@@ -446,13 +495,14 @@ export class Conversations {
     action: MessageAction | undefined,
     randomId: bigint | undefined,
     origin: CallContext,
+    recipients: readonly bigint[] = [...chat.members.keys()],
   ): SendResult {
     const peer: Peer = { type: 'chat', id: chat.id }
     const logicalId = this.newLogical(fromId, randomId, peer, action !== undefined)
     const fields = { logicalId, fromId, date: this.nowSeconds(), text, action, randomId }
     const participants = action === undefined ? undefined : [...chat.members.values()].map((m) => ({ ...m }))
     let result: SendResult | undefined
-    for (const memberId of chat.members.keys()) {
+    for (const memberId of recipients) {
       const message = this.putInBox(memberId, peer, fields)
       const pts = this.hub.nextPts(memberId)
       this.hub.deliver(
@@ -467,7 +517,7 @@ export class Conversations {
       )
       if (memberId === fromId) result = { message, pts, ptsCount: 1, duplicate: false }
     }
-    if (result === undefined) throw new Error('postToChat: sender is not a member') // programmer error
+    if (result === undefined) throw new Error('postToChat: the sender is not a recipient') // programmer error
     return result
   }
 

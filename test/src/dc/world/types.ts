@@ -91,6 +91,7 @@ export type MessageAction =
   | { readonly type: 'chatCreate'; readonly title: string; readonly userIds: readonly bigint[] }
   | { readonly type: 'chatAddUser'; readonly userIds: readonly bigint[] }
   | { readonly type: 'chatJoinedByLink'; readonly inviterId: bigint }
+  | { readonly type: 'chatDeleteUser'; readonly userId: bigint }
   | { readonly type: 'channelCreate'; readonly title: string }
 
 interface MessageCommon {

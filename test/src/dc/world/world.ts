@@ -2,7 +2,14 @@
 // authorizations), which auth key is bound to which user, and the facade over chats, messages
 // and updates. Deterministic: time and randomness come in through the constructor.
 // Knows no TL, no sockets and no sessions; handlers map TL requests onto these methods.
-import { Conversations, type ChatInvite, type InviteCheck, type InviteOptions, type SendResult } from './conversations.js'
+import {
+  Conversations,
+  type ChatInvite,
+  type InviteCheck,
+  type InviteOptions,
+  type MembershipRecord,
+  type SendResult,
+} from './conversations.js'
 import { Directory, normalizePhone, peerKey } from './directory.js'
 import { worldErrors } from './errors.js'
 import { randomDigits, randomHex, randomNonZeroLong, randomBase64Url, type RandomSource } from './seeded-random.js'
@@ -18,6 +25,7 @@ import type {
   WorldChannel,
   WorldChat,
   WorldMessage,
+  WorldUpdate,
   WorldUser,
 } from './types.js'
 
@@ -480,6 +488,18 @@ export class World {
     this.change(() => this.conv.addChatUser(me, chatId, user, ctx))
   }
 
+  /** messages.deleteChatUser: leave (user = self) or remove (admins): USER_NOT_PARTICIPANT, CHAT_ADMIN_REQUIRED. */
+  deleteChatUser(ctx: CallContext, chatId: bigint, user: UserRef): void {
+    const me = this.requireUser(ctx)
+    this.change(() => this.conv.deleteChatUser(me, chatId, user, ctx))
+  }
+
+  /** channels.leaveChannel: USER_NOT_PARTICIPANT. */
+  leaveChannel(ctx: CallContext, channel: { id: bigint; accessHash?: bigint }): void {
+    const me = this.requireUser(ctx)
+    this.change(() => this.conv.leaveChannel(me, channel, ctx))
+  }
+
   /** channels.createChannel (broadcast, or a supergroup with `megagroup`). */
   createChannel(ctx: CallContext, spec: { title: string; about?: string; megagroup?: boolean }): WorldChannel {
     const me = this.requireUser(ctx)
@@ -529,7 +549,12 @@ export class World {
   /** Every join recorded for `peer` (create, add, invite link, public join). */
   joinsOf(peer: Peer): number {
     const key = peerKey(peer)
-    return this.conv.joins.filter((j) => peerKey(j.peer) === key).length
+    return this.conv.membership.filter((m) => m.kind === 'join' && peerKey(m.peer) === key).length
+  }
+
+  /** Every membership change (joins and leaves) of the world, in order. */
+  membershipLog(): readonly MembershipRecord[] {
+    return this.conv.membership
   }
 
   // ---------------------------------------------------------------- messages
@@ -543,6 +568,47 @@ export class World {
   /** messages.getHistory: newest first, ids below `offsetId` (0: the newest), at most 100. */
   getHistory(ctx: CallContext, peer: PeerRef, options?: { offsetId?: number; limit?: number }): WorldMessage[] {
     return this.conv.getHistory(this.requireUser(ctx), peer, options)
+  }
+
+  /** messages.getDialogs: every dialog with its newest message, newest first. */
+  dialogsOf(ctx: CallContext): Array<{ peer: Peer; topMessage: WorldMessage }> {
+    return this.conv.dialogsOf(this.requireUser(ctx))
+  }
+
+  /**
+   * The users, basic groups and channels that messages or updates mention (senders, dialogs,
+   * service-message targets, participants): what a TL answer lists in its `users`/`chats`.
+   */
+  peersOf(items: ReadonlyArray<WorldMessage | WorldUpdate>): { users: WorldUser[]; chats: WorldChat[]; channels: WorldChannel[] } {
+    const users = new Set<bigint>()
+    const chats = new Set<bigint>()
+    const channels = new Set<bigint>()
+    const addPeer = (p: Peer): void => {
+      ;(p.type === 'user' ? users : p.type === 'chat' ? chats : channels).add(p.id)
+    }
+    const addMessage = (m: WorldMessage): void => {
+      if (m.fromId !== undefined) users.add(m.fromId)
+      if (m.box === 'user') users.add(m.ownerId)
+      addPeer(m.peer)
+      const a = m.action
+      if (a?.type === 'chatCreate' || a?.type === 'chatAddUser') for (const id of a.userIds) users.add(id)
+      else if (a?.type === 'chatJoinedByLink') users.add(a.inviterId)
+      else if (a?.type === 'chatDeleteUser') users.add(a.userId)
+    }
+    for (const item of items) {
+      if ('box' in item) addMessage(item)
+      else if (item.kind === 'newMessage' || item.kind === 'newChannelMessage') addMessage(item.message)
+      else if (item.kind === 'chatParticipants') {
+        chats.add(item.chatId)
+        for (const p of item.participants) users.add(p.userId)
+      } else channels.add(item.channelId)
+    }
+    const pick = <T>(ids: Set<bigint>, table: Map<bigint, T>): T[] =>
+      [...ids].flatMap((id) => {
+        const v = table.get(id)
+        return v === undefined ? [] : [v]
+      })
+    return { users: pick(users, this.dir.users), chats: pick(chats, this.dir.chats), channels: pick(channels, this.dir.channels) }
   }
 
   // ---------------------------------------------------------------- updates
@@ -586,7 +652,7 @@ export class World {
       channels: this.dir.channels.size,
       messages: this.conv.logical.length,
       serviceMessages: service,
-      joins: this.conv.joins.length,
+      joins: this.conv.membership.filter((m) => m.kind === 'join').length,
       boundAuthKeys: bound,
     }
   }
@@ -637,8 +703,8 @@ export class World {
   }
 
   /**
-   * Every invariant the world keeps: no duplicate messages, each user's pts log gapless, each
-   * (peer, user) joined at most once and members matching joins. Returns the violations.
+   * Every invariant the world keeps: no duplicate messages, each user's pts log gapless, joins
+   * and leaves alternating per (peer, user) and members matching them. Returns the violations.
    */
   checkInvariants(): string[] {
     const out = this.assertNoDuplicateMessages()
@@ -650,17 +716,24 @@ export class World {
         last = e.ptsAfter
       }
     }
-    const joined = new Map<string, number>()
-    for (const j of this.conv.joins) {
-      const k = `${peerKey(j.peer)}/${j.userId}`
-      joined.set(k, (joined.get(k) ?? 0) + 1)
+    // Per (peer, user): join, leave, join, ... alternate, and membership is the last of them.
+    const lastKind = new Map<string, 'join' | 'leave'>()
+    for (const m of this.conv.membership) {
+      const k = `${peerKey(m.peer)}/${m.userId}`
+      if (lastKind.get(k) === m.kind) out.push(`${k}: ${m.kind} twice in a row`)
+      lastKind.set(k, m.kind)
     }
-    for (const [k, n] of joined) if (n > 1) out.push(`${k} joined ${n} times`)
     const groups: Array<WorldChat | WorldChannel> = [...this.dir.chats.values(), ...this.dir.channels.values()]
     for (const g of groups) {
       for (const id of g.members.keys()) {
-        if (!joined.has(`${g.type}:${g.id}/${id}`)) out.push(`${g.type}:${g.id}: member ${id} never joined`)
+        if (lastKind.get(`${g.type}:${g.id}/${id}`) !== 'join') out.push(`${g.type}:${g.id}: member ${id} without a join`)
       }
+    }
+    for (const [k, kind] of lastKind) {
+      const [peer, user] = k.split('/') as [string, string]
+      const [type, id] = peer.split(':') as [string, string]
+      const g = type === 'chat' ? this.dir.chats.get(BigInt(id)) : this.dir.channels.get(BigInt(id))
+      if (kind === 'join' && g?.members.has(BigInt(user)) !== true) out.push(`${k}: joined but not a member`)
     }
     return out
   }
