@@ -1,6 +1,8 @@
 // SessionStore over one LMDB environment (lmdb-js): a named database per record kind, values
 // encoded by record-codec.ts, auth keys optionally sealed with AES-256-GCM. Owns the file's
 // safety checks on open (store-file-check.ts) and the durability promises of the interface.
+import { mkdirSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
 import { open } from 'lmdb'
 import type { Database, RootDatabase } from 'lmdb'
 import { createKeyCipher } from './key-cipher.js'
@@ -95,31 +97,23 @@ export async function openLmdbStore(options: LmdbStoreOptions): Promise<SessionS
   const verify = options.verify ?? 'keys'
   const nowMs = options.nowMs ?? Date.now
 
-  const file = checkStoreFile(path)
+  mkdirForStore(path)
   const lock = acquireOwnerLock(path)
   let env: RootDatabase<Uint8Array, Key> | undefined
   try {
-    let initialise = file.state === 'new'
-    if (file.state === 'lmdb') {
-      const probe =
-        verify === 'none' ? undefined : await probeStoreFile(path, verify, DB.meta)
-      if (probe !== undefined && !probe.names.includes(DB.meta)) {
-        if (probe.names.length > 0) {
-          throw new StoreError('foreign', path, `LMDB environment of another application (databases: ${probe.names.slice(0, 5).join(', ')})`)
-        }
-        initialise = true // an empty environment: what a crash during creation leaves
-      }
-    }
+    const file = checkStoreFile(path) // after the lock: nobody else creates it between check and open
+    const probe = file.state === 'lmdb' && verify !== 'none' ? await probeStoreFile(path, verify, DB.meta) : undefined
     env = openEnv(path)
-    if (verify === 'none' && !initialise) {
-      const names = [...env.getKeys()].map(String)
-      if (!names.includes(DB.meta)) {
-        if (names.length > 0) throw new StoreError('foreign', path, 'LMDB environment of another application')
-        initialise = true
-      }
+    const names = file.state === 'new' ? [] : (probe?.names ?? [...env.getKeys()].map(String))
+    if (names.length > 0 && !names.includes(DB.meta)) {
+      throw new StoreError('foreign', path, `LMDB environment of another application (databases: ${names.slice(0, 5).join(', ')})`)
     }
+    // NB: creation makes the meta database, then writes the meta record, then the other
+    // databases. An environment holding nothing but an empty meta database (or nothing at all)
+    // is therefore an interrupted creation of ours, and is safe to initialise.
+    const initialise = names.every((name) => name === DB.meta)
     const meta = env.openDB<Uint8Array, Key>({ name: DB.meta, encoding: 'binary', cache: false })
-    const metaBytes = initialise ? undefined : meta.getBinary(META_KEY)
+    const metaBytes = meta.getBinary(META_KEY)
     if (metaBytes === undefined) {
       if (!initialise) throw new StoreError('corrupt', path, 'store meta record is missing')
       const record: StoreMeta = {
@@ -139,6 +133,14 @@ export async function openLmdbStore(options: LmdbStoreOptions): Promise<SessionS
     lock.release()
     if (e instanceof StoreError || e instanceof TypeError || e instanceof RangeError) throw e
     throw classifyLmdbError(path, (e as Error).message, (e as { code?: unknown }).code, e)
+  }
+}
+
+function mkdirForStore(path: string): void {
+  try {
+    mkdirSync(dirname(resolve(path)), { recursive: true })
+  } catch (e) {
+    throw new StoreError('io', path, `cannot create its directory: ${(e as Error).message}`, { cause: e })
   }
 }
 

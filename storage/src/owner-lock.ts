@@ -2,6 +2,7 @@
 // open, plus an in-process registry. LMDB itself would let two processes share the file, but two
 // engines driving the same accounts would fight over sessions and updates.
 // Knows nothing about LMDB; a stale owner (dead pid on this host) is taken over.
+import { randomUUID } from 'node:crypto'
 import { readFileSync, unlinkSync, writeFileSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { resolve } from 'node:path'
@@ -49,7 +50,7 @@ export function acquireOwnerLock(path: string): OwnerLock {
   const abs = resolve(path)
   if (openInThisProcess.has(abs)) throw new StoreError('locked', path, 'already open in this process')
   const file = `${abs}-owner`
-  const me: OwnerInfo = { pid: process.pid, host: hostname(), token: `${process.pid}-${Date.now()}-${Math.random()}` }
+  const me: OwnerInfo = { pid: process.pid, host: hostname(), token: randomUUID() }
   const body = JSON.stringify(me)
   for (let attempt = 0; ; attempt++) {
     try {
