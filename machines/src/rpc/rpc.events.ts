@@ -8,6 +8,7 @@ export type ResendReason =
   | 'sessionReset'
   | 'newSessionCreated'
   | 'reconnect'
+  | 'authKeyDropped'
   | 'resendRequested'
 
 /** Events of {@link rpcMachine}. */

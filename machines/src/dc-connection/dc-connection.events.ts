@@ -1,0 +1,45 @@
+// Events the DC connection machine receives: from its owner (open/close), from the socket actor,
+// and service messages the engine has already decoded and classified. No bytes, no TL here.
+// https://core.telegram.org/mtproto/service_messages_about_messages
+
+/** One entry of future_salts, with times already converted to local milliseconds. */
+export interface FutureSalt {
+  salt: bigint
+  validSinceMs: number
+  validUntilMs: number
+}
+
+/** Events of {@link dcConnectionMachine}. */
+export type DcConnectionEvent =
+  | { type: 'connection.open' }
+  | { type: 'connection.close' }
+  | { type: 'socket.connected' }
+  | { type: 'socket.closed'; reason: string }
+  | { type: 'transport.error'; code: number }
+  | { type: 'salt.bad'; badMsgId: bigint; newServerSalt: bigint }
+  | { type: 'salts.received'; salts: FutureSalt[]; nowMs: number }
+  | { type: 'msg.bad'; badMsgId: bigint; errorCode: number; serverMsgId: bigint; nowMs: number }
+  | { type: 'session.created'; firstMsgId: bigint; serverSalt: bigint }
+  | { type: 'session.destroyed' }
+  | { type: 'pong.received'; pingId: bigint }
+  | { type: 'ack.needed'; msgId: bigint }
+
+export const DC_CONNECTION_EVENT_DESCRIPTIONS: Readonly<Record<DcConnectionEvent['type'], string>> = {
+  'connection.open': 'the owner wants this DC connected',
+  'connection.close': 'the owner is done with this DC: close for good',
+  'socket.connected': 'the socket actor reports the transport is up',
+  'socket.closed': 'the socket actor reports the transport went away',
+  'transport.error': 'a transport-level error code (-404 no auth key, -429 too many connections, …)',
+  'salt.bad': 'bad_server_salt: our salt is wrong; the notice carries the right one',
+  'salts.received': 'future_salts answer (times converted to local ms by the engine)',
+  'msg.bad': 'bad_msg_notification with its error_code (16/17 time, 32/33 seqno, …)',
+  'session.created': 'new_session_created: the server started a session for us',
+  'session.destroyed': 'destroy_session_ok: the server dropped our session',
+  'pong.received': 'pong for our ping_delay_disconnect',
+  'ack.needed': 'a content-related message arrived; its msg_id must be acknowledged',
+}
+
+export const DC_CONNECTION_EVENT_TYPES = Object.keys(DC_CONNECTION_EVENT_DESCRIPTIONS) as DcConnectionEvent['type'][]
+
+/** What a connection tells its owner (the account), through the `report*` actions. */
+export type DcConnectionReport = { type: 'dc.ready'; dcId: number } | { type: 'dc.down'; dcId: number; reason: string }

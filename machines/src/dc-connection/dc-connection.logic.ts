@@ -1,0 +1,124 @@
+// Pure rules of one DC connection: timing constants, reconnect backoff, salt choice, time offset
+// from a server msg_id, and the bad_msg_notification code table. No clocks: times come in events.
+// https://core.telegram.org/mtproto/service_messages_about_messages
+import type { ResendReason } from '../rpc/rpc.events.js'
+import type { FutureSalt } from './dc-connection.events.js'
+
+/** How long connecting may take before we back off. */
+export const CONNECT_TIMEOUT_MS = 10_000
+/** First reconnect delay; doubles per failed attempt up to RECONNECT_BACKOFF_MAX_MS. */
+export const RECONNECT_BACKOFF_BASE_MS = 1_000
+export const RECONNECT_BACKOFF_MAX_MS = 60_000
+/** Quiet time before a keepalive ping. */
+export const PING_INTERVAL_MS = 60_000
+/** disconnect_delay of ping_delay_disconnect: the server closes the socket if no ping follows. */
+export const PING_DISCONNECT_DELAY_SEC = 75
+/** No pong within this time means the link is dead. */
+export const PONG_TIMEOUT_MS = 15_000
+/** Pending acks are flushed this long after the first one arrived … */
+export const ACK_FLUSH_DELAY_MS = 1_000
+/** … or as soon as this many are pending. */
+export const MAX_PENDING_ACKS = 64
+/** Ask for future salts this long before the current one expires. */
+export const SALT_REFRESH_MARGIN_MS = 5 * 60_000
+/** Never schedule a salt refresh sooner than this. */
+export const MIN_SALT_REFRESH_MS = 1_000
+/** Retry get_future_salts when it goes unanswered this long. */
+export const FUTURE_SALTS_RETRY_MS = 30_000
+/** How many salts to ask for in get_future_salts. */
+export const FUTURE_SALTS_COUNT = 32
+
+export interface DcConnectionInput {
+  dcId: number
+  /** id of an auth key already in storage, or null to handshake first. */
+  authKeyId: bigint | null
+  serverSalt?: bigint
+  timeOffsetMs?: number
+}
+
+export interface DcConnectionContext {
+  dcId: number
+  authKeyId: bigint | null
+  /** A key from a fresh handshake until it is stored (NB: never used before it is stored). */
+  unsavedAuthKey: Uint8Array | null
+  serverSalt: bigint
+  /** How long the current salt stays valid from when we learnt it; 0 when unknown. */
+  saltValidForMs: number
+  timeOffsetMs: number
+  pendingAcks: bigint[]
+  /** Failed connection attempts since the last time we were ready. */
+  reconnectAttempt: number
+  lastError: string | null
+}
+
+export function initialDcConnectionContext(input: DcConnectionInput): DcConnectionContext {
+  return {
+    dcId: input.dcId,
+    authKeyId: input.authKeyId,
+    unsavedAuthKey: null,
+    serverSalt: input.serverSalt ?? 0n,
+    saltValidForMs: 0,
+    timeOffsetMs: input.timeOffsetMs ?? 0,
+    pendingAcks: [],
+    reconnectAttempt: 0,
+    lastError: null,
+  }
+}
+
+/** Delay before reconnect attempt `attempt` (1-based): base · 2^(attempt − 1), capped. */
+export function reconnectBackoffMs(attempt: number): number {
+  return Math.min(RECONNECT_BACKOFF_BASE_MS * 2 ** Math.max(0, attempt - 1), RECONNECT_BACKOFF_MAX_MS)
+}
+
+/** When to ask for future salts: ahead of expiry by SALT_REFRESH_MARGIN_MS. */
+export function saltRefreshDelayMs(saltValidForMs: number): number {
+  return Math.max(MIN_SALT_REFRESH_MS, saltValidForMs - SALT_REFRESH_MARGIN_MS)
+}
+
+/** The salt valid at `nowMs` that stays valid longest, or null if none is. */
+export function currentSalt(salts: readonly FutureSalt[], nowMs: number): FutureSalt | null {
+  let best: FutureSalt | null = null
+  for (const s of salts) {
+    if (s.validSinceMs <= nowMs && nowMs < s.validUntilMs && (!best || s.validUntilMs > best.validUntilMs)) best = s
+  }
+  return best
+}
+
+/**
+ * server time − local time from a server msg_id (its upper 32 bits are unixtime, the lower ones
+ * a fraction of a second). https://core.telegram.org/mtproto/description#message-identifier-msg-id
+ */
+export function timeOffsetFromMsgId(serverMsgId: bigint, nowMs: number): number {
+  return Math.round((Number(serverMsgId) / 2 ** 32) * 1000 - nowMs)
+}
+
+/** What a bad_msg_notification error_code asks of us. */
+export type BadMsgAction =
+  | { kind: 'timeSync' }
+  | { kind: 'sessionReset' }
+  | { kind: 'resend'; reason: ResendReason }
+  | { kind: 'fail' }
+
+/**
+ * bad_msg_notification codes: 16/17 msg_id too low/high (clock), 32/33 msg_seqno too low/high
+ * (start a new session), 20 message too old (resend), 18/19/34/35/48/64 our bug (fail the message).
+ * https://core.telegram.org/mtproto/service_messages_about_messages#notice-of-ignored-error-message
+ */
+export function classifyBadMsg(errorCode: number): BadMsgAction {
+  switch (errorCode) {
+    case 16:
+    case 17:
+      return { kind: 'timeSync' }
+    case 32:
+    case 33:
+      return { kind: 'sessionReset' }
+    case 20:
+      return { kind: 'resend', reason: 'resendRequested' }
+    default:
+      return { kind: 'fail' }
+  }
+}
+
+/** Transport error codes: https://core.telegram.org/mtproto/mtproto-transports#transport-errors */
+export const TRANSPORT_ERROR_NO_AUTH_KEY = -404
+export const TRANSPORT_ERROR_FLOOD = -429

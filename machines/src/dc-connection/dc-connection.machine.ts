@@ -1,0 +1,458 @@
+// One connection to one DC: idle → online (connecting → handshaking → persistingKey → ready) →
+// backoff → online …, and inside ready the salt, keepalive and ack regions plus the session rules
+// (bad_server_salt, bad_msg_notification, new_session_created, destroy_session, transport errors).
+// Owns decisions only: sockets, crypto, storage and the outbound queue are engine-provided.
+// https://core.telegram.org/mtproto/service_messages_about_messages
+import { assign, fromCallback, fromPromise, setup } from 'xstate'
+import type { ResendReason } from '../rpc/rpc.events.js'
+import { handshakeMachine } from '../handshake/handshake.machine.js'
+import { DC_CONNECTION_EVENT_DESCRIPTIONS as ev } from './dc-connection.events.js'
+import type { DcConnectionEvent, DcConnectionReport, FutureSalt } from './dc-connection.events.js'
+import {
+  ACK_FLUSH_DELAY_MS,
+  CONNECT_TIMEOUT_MS,
+  FUTURE_SALTS_COUNT,
+  FUTURE_SALTS_RETRY_MS,
+  MAX_PENDING_ACKS,
+  PING_DISCONNECT_DELAY_SEC,
+  PING_INTERVAL_MS,
+  PONG_TIMEOUT_MS,
+  TRANSPORT_ERROR_FLOOD,
+  TRANSPORT_ERROR_NO_AUTH_KEY,
+  classifyBadMsg,
+  currentSalt,
+  initialDcConnectionContext,
+  reconnectBackoffMs,
+  saltRefreshDelayMs,
+  timeOffsetFromMsgId,
+} from './dc-connection.logic.js'
+import type { DcConnectionContext, DcConnectionInput } from './dc-connection.logic.js'
+
+/** Effects the engine provides; each receives plain params. */
+export interface DcConnectionEffects {
+  storeSalt: { dcId: number; salt: bigint }
+  storeFutureSalts: { dcId: number; salts: FutureSalt[] }
+  requestFutureSalts: { dcId: number; count: number }
+  /** Send these messages again under new msg_ids (the engine maps msg_ids to RPC actors). */
+  resendMessages: { dcId: number; msgIds: bigint[]; reason: ResendReason }
+  /** Send `rpc.resend` to every RPC on this DC that is in flight: unacked only, or all. */
+  requeueInFlight: { dcId: number; scope: 'unacked' | 'all'; reason: ResendReason }
+  /** Fail these messages' RPCs: the server rejected them for a reason resending cannot fix. */
+  failMessages: { dcId: number; msgIds: bigint[]; errorCode: number }
+  applyTimeOffset: { dcId: number; timeOffsetMs: number }
+  /** New random session id, seqno back to 0 (randomness is the engine's). */
+  resetSession: { dcId: number }
+  /** new_session_created: the RPC layer resends what it sent before firstMsgId and is unanswered. */
+  notifyNewSession: { dcId: number; firstMsgId: bigint }
+  sendPing: { dcId: number; disconnectDelaySec: number }
+  flushAcks: { dcId: number; msgIds: bigint[] }
+  dropAuthKey: { dcId: number; authKeyId: bigint | null }
+  /** Tell the owner the connection is ready / went down. Default: send to the parent actor. */
+  reportReady: { dcId: number }
+  reportDown: { dcId: number; reason: string }
+}
+
+/** Input of the engine-provided socket actor (a fromCallback that sendBacks socket.* events). */
+export interface SocketInput {
+  dcId: number
+}
+/** Input of the engine-provided saveAuthKey actor. NB: the key is used only after this resolves. */
+export interface SaveAuthKeyInput {
+  dcId: number
+  authKeyId: bigint
+  authKey: Uint8Array
+}
+
+type Ctx = { context: DcConnectionContext }
+const dcOnly = ({ context }: Ctx) => ({ dcId: context.dcId })
+const requeueUnacked = {
+  type: 'requeueInFlight' as const,
+  params: ({ context }: Ctx) => ({ dcId: context.dcId, scope: 'unacked' as const, reason: 'reconnect' as const }),
+}
+const flushPendingAcks = [
+  {
+    type: 'flushAcks' as const,
+    params: ({ context }: Ctx) => ({ dcId: context.dcId, msgIds: context.pendingAcks }),
+  },
+  assign<DcConnectionContext, any, undefined, DcConnectionEvent, any>({ pendingAcks: [] }),
+]
+
+// NB: `_parent` is the owner that spawned us; a standalone connection (tests, benches) has none.
+const report = (event: DcConnectionReport) => ({ self }: { self: { _parent?: { send(e: unknown): void } } }) =>
+  self._parent?.send(event)
+
+/** One DC connection. Input {@link DcConnectionInput}. */
+export const dcConnectionMachine = setup({
+  types: {
+    context: {} as DcConnectionContext,
+    events: {} as DcConnectionEvent,
+    input: {} as DcConnectionInput,
+  },
+  actors: {
+    socket: fromCallback<DcConnectionEvent, SocketInput>(() => {}),
+    handshake: handshakeMachine,
+    saveAuthKey: fromPromise<void, SaveAuthKeyInput>(async () => {
+      throw new Error("dcConnection actor 'saveAuthKey' must be provided by the engine")
+    }),
+  },
+  actions: {
+    storeSalt: (_: unknown, _p: DcConnectionEffects['storeSalt']) => {},
+    storeFutureSalts: (_: unknown, _p: DcConnectionEffects['storeFutureSalts']) => {},
+    requestFutureSalts: (_: unknown, _p: DcConnectionEffects['requestFutureSalts']) => {},
+    resendMessages: (_: unknown, _p: DcConnectionEffects['resendMessages']) => {},
+    requeueInFlight: (_: unknown, _p: DcConnectionEffects['requeueInFlight']) => {},
+    failMessages: (_: unknown, _p: DcConnectionEffects['failMessages']) => {},
+    applyTimeOffset: (_: unknown, _p: DcConnectionEffects['applyTimeOffset']) => {},
+    resetSession: (_: unknown, _p: DcConnectionEffects['resetSession']) => {},
+    notifyNewSession: (_: unknown, _p: DcConnectionEffects['notifyNewSession']) => {},
+    sendPing: (_: unknown, _p: DcConnectionEffects['sendPing']) => {},
+    flushAcks: (_: unknown, _p: DcConnectionEffects['flushAcks']) => {},
+    dropAuthKey: (_: unknown, _p: DcConnectionEffects['dropAuthKey']) => {},
+    reportReady: (args: any, p: DcConnectionEffects['reportReady']) => report({ type: 'dc.ready', dcId: p.dcId })(args),
+    reportDown: (args: any, p: DcConnectionEffects['reportDown']) =>
+      report({ type: 'dc.down', dcId: p.dcId, reason: p.reason })(args),
+  },
+  guards: {
+    hasAuthKey: ({ context }) => context.authKeyId !== null,
+    ackThresholdReached: ({ context }) => context.pendingAcks.length >= MAX_PENDING_ACKS,
+  },
+  delays: {
+    connectTimeout: CONNECT_TIMEOUT_MS,
+    reconnectBackoff: ({ context }) => reconnectBackoffMs(context.reconnectAttempt),
+    pingInterval: PING_INTERVAL_MS,
+    pongTimeout: PONG_TIMEOUT_MS,
+    ackFlush: ACK_FLUSH_DELAY_MS,
+    saltRefresh: ({ context }) => saltRefreshDelayMs(context.saltValidForMs),
+    futureSaltsRetry: FUTURE_SALTS_RETRY_MS,
+  },
+}).createMachine({
+  id: 'dcConnection',
+  description: 'One MTProto connection to one DC, from socket to ready session, and back on failure.',
+  context: ({ input }) => initialDcConnectionContext(input),
+  initial: 'idle',
+  on: {
+    'connection.close': { target: '.closed', description: ev['connection.close'] },
+  },
+  states: {
+    idle: {
+      description: 'Created, not asked to connect yet.',
+      on: { 'connection.open': { target: 'online', description: ev['connection.open'] } },
+    },
+    online: {
+      description: 'A socket exists (the invoked socket actor lives exactly as long as this state).',
+      invoke: { id: 'socket', src: 'socket', input: dcOnly },
+      initial: 'connecting',
+      on: {
+        'socket.closed': {
+          target: 'backoff',
+          description: ev['socket.closed'],
+          actions: [requeueUnacked, assign({ lastError: ({ event }) => `socket closed: ${event.reason}` })],
+        },
+        'transport.error': [
+          {
+            guard: ({ event }) => event.code === TRANSPORT_ERROR_NO_AUTH_KEY,
+            target: '.handshaking',
+            reenter: true,
+            description: '-404: the server does not know our key; drop it and create a new one',
+            actions: [
+              { type: 'dropAuthKey', params: ({ context }) => ({ dcId: context.dcId, authKeyId: context.authKeyId }) },
+              {
+                type: 'requeueInFlight',
+                params: ({ context }) => ({ dcId: context.dcId, scope: 'all' as const, reason: 'authKeyDropped' as const }),
+              },
+              assign({ authKeyId: null, lastError: 'transport error -404' }),
+            ],
+          },
+          {
+            guard: ({ event }) => event.code === TRANSPORT_ERROR_FLOOD,
+            target: 'backoff',
+            description: '-429: too many connections from us; back off before reconnecting',
+            actions: [requeueUnacked, assign({ lastError: 'transport error -429' })],
+          },
+          {
+            target: 'backoff',
+            description: 'any other transport error: reconnect after backoff',
+            actions: [requeueUnacked, assign({ lastError: ({ event }) => `transport error ${event.code}` })],
+          },
+        ],
+      },
+      states: {
+        connecting: {
+          description: 'Waiting for the socket to connect (connectTimeout).',
+          on: {
+            'socket.connected': [
+              { guard: 'hasAuthKey', target: 'ready', description: 'connected with a stored key: session ready' },
+              { target: 'handshaking', description: 'connected without a key: create one first' },
+            ],
+          },
+          after: {
+            connectTimeout: {
+              target: '#dcConnection.backoff',
+              description: 'the socket did not connect in time',
+              actions: assign({ lastError: 'connect timeout' }),
+            },
+          },
+        },
+        handshaking: {
+          description: 'No auth key: the handshake child creates one.',
+          invoke: {
+            id: 'handshake',
+            src: 'handshake',
+            input: dcOnly,
+            onDone: [
+              {
+                guard: ({ event }) => event.output.ok,
+                target: 'persistingKey',
+                description: 'key created: store it before using it',
+                actions: [
+                  assign(({ event }) => {
+                    const r = (event.output as Extract<typeof event.output, { ok: true }>).result
+                    return {
+                      authKeyId: r.authKeyId,
+                      unsavedAuthKey: r.authKey,
+                      serverSalt: r.serverSalt,
+                      saltValidForMs: 0,
+                      timeOffsetMs: r.timeOffsetMs,
+                    }
+                  }),
+                  { type: 'applyTimeOffset', params: ({ context }) => ({ dcId: context.dcId, timeOffsetMs: context.timeOffsetMs }) },
+                  { type: 'storeSalt', params: ({ context }) => ({ dcId: context.dcId, salt: context.serverSalt }) },
+                ],
+              },
+              {
+                target: '#dcConnection.backoff',
+                description: 'the handshake gave up: reconnect after backoff',
+                actions: assign({
+                  lastError: ({ event }) =>
+                    event.output.ok ? null : `handshake failed: ${event.output.failure.kind}`,
+                }),
+              },
+            ],
+          },
+        },
+        persistingKey: {
+          description: 'The new key is being written to storage (a key is stored before its first use).',
+          invoke: {
+            src: 'saveAuthKey',
+            input: ({ context }: Ctx) => ({
+              dcId: context.dcId,
+              authKeyId: context.authKeyId ?? 0n,
+              authKey: context.unsavedAuthKey ?? new Uint8Array(0),
+            }),
+            onDone: { target: 'ready', description: 'stored: use it', actions: assign({ unsavedAuthKey: null }) },
+            onError: {
+              target: '#dcConnection.backoff',
+              description: 'could not store it: forget it, never use an unstored key',
+              actions: assign({ authKeyId: null, unsavedAuthKey: null, lastError: 'saving the auth key failed' }),
+            },
+          },
+        },
+        ready: {
+          description: 'Encrypted session up: RPCs flow. Salt, keepalive and acks run in parallel.',
+          type: 'parallel',
+          entry: [{ type: 'reportReady', params: dcOnly }, assign({ reconnectAttempt: 0, lastError: null })],
+          on: {
+            'salt.bad': {
+              description: ev['salt.bad'],
+              actions: [
+                assign({ serverSalt: ({ event }) => event.newServerSalt }),
+                { type: 'storeSalt', params: ({ context }) => ({ dcId: context.dcId, salt: context.serverSalt }) },
+                {
+                  type: 'resendMessages',
+                  params: ({ context, event }) => ({
+                    dcId: context.dcId,
+                    msgIds: [event.badMsgId],
+                    reason: 'badServerSalt' as const,
+                  }),
+                },
+              ],
+            },
+            'msg.bad': [
+              {
+                guard: ({ event }) => classifyBadMsg(event.errorCode).kind === 'timeSync',
+                description: '16/17 msg_id too low/high: take the time offset from the server msg_id, resend',
+                actions: [
+                  assign({ timeOffsetMs: ({ event }) => timeOffsetFromMsgId(event.serverMsgId, event.nowMs) }),
+                  {
+                    type: 'applyTimeOffset',
+                    params: ({ context }) => ({ dcId: context.dcId, timeOffsetMs: context.timeOffsetMs }),
+                  },
+                  {
+                    type: 'resendMessages',
+                    params: ({ context, event }) => ({
+                      dcId: context.dcId,
+                      msgIds: [event.badMsgId],
+                      reason: 'badMsgTime' as const,
+                    }),
+                  },
+                ],
+              },
+              {
+                guard: ({ event }) => classifyBadMsg(event.errorCode).kind === 'sessionReset',
+                description: '32/33 msg_seqno too low/high: new session, seqno 0, resend everything in flight',
+                actions: [
+                  { type: 'resetSession', params: dcOnly },
+                  {
+                    type: 'requeueInFlight',
+                    params: ({ context }) => ({ dcId: context.dcId, scope: 'all' as const, reason: 'sessionReset' as const }),
+                  },
+                ],
+              },
+              {
+                guard: ({ event }) => classifyBadMsg(event.errorCode).kind === 'resend',
+                description: '20 message too old: resend it under a new msg_id',
+                actions: {
+                  type: 'resendMessages',
+                  params: ({ context, event }) => ({
+                    dcId: context.dcId,
+                    msgIds: [event.badMsgId],
+                    reason: 'resendRequested' as const,
+                  }),
+                },
+              },
+              {
+                description: '18/19/34/35/48/64: our own bug; fail the message rather than loop',
+                actions: {
+                  type: 'failMessages',
+                  params: ({ context, event }) => ({
+                    dcId: context.dcId,
+                    msgIds: [event.badMsgId],
+                    errorCode: event.errorCode,
+                  }),
+                },
+              },
+            ],
+            'session.created': {
+              description: ev['session.created'],
+              actions: [
+                assign({ serverSalt: ({ event }) => event.serverSalt }),
+                { type: 'storeSalt', params: ({ context }) => ({ dcId: context.dcId, salt: context.serverSalt }) },
+                {
+                  type: 'notifyNewSession',
+                  params: ({ context, event }) => ({ dcId: context.dcId, firstMsgId: event.firstMsgId }),
+                },
+              ],
+            },
+            'session.destroyed': {
+              description: 'destroy_session_ok: new session id, seqno 0, resend everything in flight',
+              actions: [
+                { type: 'resetSession', params: dcOnly },
+                {
+                  type: 'requeueInFlight',
+                  params: ({ context }) => ({ dcId: context.dcId, scope: 'all' as const, reason: 'sessionReset' as const }),
+                },
+              ],
+            },
+          },
+          states: {
+            salt: {
+              description: 'Server salt lifecycle: future salts are fetched ahead of expiry.',
+              initial: 'refreshing',
+              on: {
+                'salts.received': {
+                  guard: ({ event }) => currentSalt(event.salts, event.nowMs) !== null,
+                  target: '.valid',
+                  reenter: true,
+                  description: 'future_salts: switch to the salt valid now, schedule the next refresh',
+                  actions: [
+                    assign(({ event }) => {
+                      const s = currentSalt(event.salts, event.nowMs) as FutureSalt
+                      return { serverSalt: s.salt, saltValidForMs: s.validUntilMs - event.nowMs }
+                    }),
+                    {
+                      type: 'storeFutureSalts',
+                      params: ({ context, event }) => ({ dcId: context.dcId, salts: event.salts }),
+                    },
+                  ],
+                },
+              },
+              states: {
+                refreshing: {
+                  description: 'get_future_salts sent; waiting for future_salts.',
+                  entry: {
+                    type: 'requestFutureSalts',
+                    params: ({ context }: Ctx) => ({ dcId: context.dcId, count: FUTURE_SALTS_COUNT }),
+                  },
+                  after: {
+                    futureSaltsRetry: { target: 'refreshing', reenter: true, description: 'no answer: ask again' },
+                  },
+                },
+                valid: {
+                  description: 'The salt is good for saltValidForMs; refresh saltRefresh before it ends.',
+                  after: { saltRefresh: { target: 'refreshing', description: 'expiry is near: fetch salts' } },
+                },
+              },
+            },
+            keepalive: {
+              description: 'ping_delay_disconnect after a quiet interval; a missing pong means a dead link.',
+              initial: 'quiet',
+              states: {
+                quiet: {
+                  description: 'Waiting pingInterval before the next ping.',
+                  after: { pingInterval: { target: 'awaitingPong', description: 'time to ping' } },
+                },
+                awaitingPong: {
+                  description: 'ping_delay_disconnect sent; waiting for the pong (pongTimeout).',
+                  entry: {
+                    type: 'sendPing',
+                    params: ({ context }: Ctx) => ({
+                      dcId: context.dcId,
+                      disconnectDelaySec: PING_DISCONNECT_DELAY_SEC,
+                    }),
+                  },
+                  on: { 'pong.received': { target: 'quiet', description: ev['pong.received'] } },
+                  after: {
+                    pongTimeout: {
+                      target: '#dcConnection.backoff',
+                      description: 'no pong: the link is dead, reconnect',
+                      actions: [requeueUnacked, assign({ lastError: 'pong timeout' })],
+                    },
+                  },
+                },
+              },
+            },
+            acks: {
+              description: 'msgs_ack batching: flushed after ackFlush or at MAX_PENDING_ACKS.',
+              initial: 'none',
+              states: {
+                none: {
+                  description: 'Nothing to acknowledge.',
+                  on: {
+                    'ack.needed': {
+                      target: 'pending',
+                      description: ev['ack.needed'],
+                      actions: assign({ pendingAcks: ({ context, event }) => [...context.pendingAcks, event.msgId] }),
+                    },
+                  },
+                },
+                pending: {
+                  description: 'Acks waiting to be flushed (the flush timer started with the first one).',
+                  // NB: leaving this state for any reason flushes, so no ack is ever forgotten.
+                  exit: flushPendingAcks,
+                  always: { guard: 'ackThresholdReached', target: 'none', description: 'enough acks: flush now' },
+                  on: {
+                    'ack.needed': {
+                      description: 'one more ack to send',
+                      actions: assign({ pendingAcks: ({ context, event }) => [...context.pendingAcks, event.msgId] }),
+                    },
+                  },
+                  after: { ackFlush: { target: 'none', description: 'flush delay over' } },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+    backoff: {
+      description: 'Disconnected; waiting reconnectBackoff (grows per failed attempt) before reconnecting.',
+      entry: [
+        assign({ reconnectAttempt: ({ context }) => context.reconnectAttempt + 1 }),
+        { type: 'reportDown', params: ({ context }: Ctx) => ({ dcId: context.dcId, reason: context.lastError ?? 'unknown' }) },
+      ],
+      on: { 'connection.open': { target: 'online', description: 'reconnect now, skip the wait' } },
+      after: { reconnectBackoff: { target: 'online', description: 'backoff over: reconnect' } },
+    },
+    closed: { type: 'final', description: 'Closed by the owner.' },
+  },
+})

@@ -1,0 +1,323 @@
+// Scenario tests for dcConnectionMachine: one per recovery rule, effects recorded through
+// `provide`, timers on SimulatedClock; the last ones wire RPC actors to check resend semantics.
+import assert from 'node:assert/strict'
+import { describe, test } from 'node:test'
+import { SimulatedClock, createActor, fromCallback, fromPromise, waitFor } from 'xstate'
+import type { AnyActorRef } from 'xstate'
+import { handshakeMachine } from '../handshake/handshake.machine.js'
+import type { HandshakeResult, SetClientDhParamsOutput } from '../handshake/handshake.logic.js'
+import { rpcMachine } from '../rpc/rpc.machine.js'
+import { recordActions } from '../testing/recorder.js'
+import {
+  ACK_FLUSH_DELAY_MS,
+  MAX_PENDING_ACKS,
+  PING_DISCONNECT_DELAY_SEC,
+  PING_INTERVAL_MS,
+  PONG_TIMEOUT_MS,
+  SALT_REFRESH_MARGIN_MS,
+  currentSalt,
+  reconnectBackoffMs,
+  timeOffsetFromMsgId,
+} from './dc-connection.logic.js'
+import type { DcConnectionInput } from './dc-connection.logic.js'
+import { dcConnectionMachine } from './dc-connection.machine.js'
+import type { DcConnectionEffects, SaveAuthKeyInput } from './dc-connection.machine.js'
+
+const EFFECTS = [
+  'storeSalt',
+  'storeFutureSalts',
+  'requestFutureSalts',
+  'resendMessages',
+  'requeueInFlight',
+  'failMessages',
+  'applyTimeOffset',
+  'resetSession',
+  'notifyNewSession',
+  'sendPing',
+  'flushAcks',
+  'dropAuthKey',
+  'reportReady',
+  'reportDown',
+] as const satisfies readonly (keyof DcConnectionEffects)[]
+
+const NEW_KEY: HandshakeResult = { authKey: new Uint8Array(256).fill(1), authKeyId: 99n, serverSalt: 55n, timeOffsetMs: 250 }
+const NOW = 1_700_000_000_000
+
+function start(input: Partial<DcConnectionInput> = {}, overrides: { requeueInFlight?: (p: any) => void; resendMessages?: (p: any) => void } = {}) {
+  const rec = recordActions(EFFECTS)
+  const clock = new SimulatedClock()
+  const saved: SaveAuthKeyInput[] = []
+  let sockets = 0
+  const actions = { ...rec.actions }
+  for (const [name, fn] of Object.entries(overrides)) {
+    const record = actions[name as keyof typeof actions]
+    actions[name as keyof typeof actions] = (args, params) => {
+      record(args, params)
+      fn(params)
+    }
+  }
+  const machine = dcConnectionMachine.provide({
+    actions,
+    actors: {
+      socket: fromCallback(() => {
+        sockets++
+      }),
+      handshake: handshakeMachine.provide({
+        actors: {
+          reqPq: fromPromise(async (): Promise<{ carry: unknown }> => ({ carry: 1 })),
+          reqDhParams: fromPromise(async (): Promise<{ carry: unknown }> => ({ carry: 2 })),
+          setClientDhParams: fromPromise(async (): Promise<SetClientDhParamsOutput> => ({ kind: 'dhGenOk', result: NEW_KEY })),
+        },
+      }),
+      saveAuthKey: fromPromise(async ({ input }) => {
+        saved.push(input)
+      }),
+    },
+  })
+  const actor = createActor(machine, { clock, input: { dcId: 2, authKeyId: 5n, serverSalt: 1n, ...input } }).start()
+  return { actor, rec, clock, saved, sockets: () => sockets }
+}
+
+function ready(input: Partial<DcConnectionInput> = {}, overrides = {}) {
+  const t = start(input, overrides)
+  t.actor.send({ type: 'connection.open' })
+  t.actor.send({ type: 'socket.connected' })
+  assert.ok(t.actor.getSnapshot().matches({ online: 'ready' }))
+  t.rec.clear()
+  return t
+}
+
+describe('dcConnectionMachine', () => {
+  test('with a stored key: connect → ready, reporting ready and asking for future salts', () => {
+    const { actor, rec } = start()
+    actor.send({ type: 'connection.open' })
+    actor.send({ type: 'socket.connected' })
+    assert.deepEqual(actor.getSnapshot().value, {
+      online: { ready: { salt: 'refreshing', keepalive: 'quiet', acks: 'none' } },
+    })
+    assert.deepEqual(rec.of('reportReady'), [{ dcId: 2 }])
+    assert.deepEqual(rec.of('requestFutureSalts'), [{ dcId: 2, count: 32 }])
+  })
+
+  test('without a key: handshake, store the key, then ready (never ready before it is stored)', async () => {
+    const { actor, rec, saved } = start({ authKeyId: null })
+    actor.send({ type: 'connection.open' })
+    actor.send({ type: 'socket.connected' })
+    assert.ok(actor.getSnapshot().matches({ online: 'handshaking' }))
+    await waitFor(actor, (s) => s.matches({ online: 'ready' }))
+    assert.deepEqual(saved, [{ dcId: 2, authKeyId: 99n, authKey: NEW_KEY.authKey }])
+    assert.equal(actor.getSnapshot().context.authKeyId, 99n)
+    assert.equal(actor.getSnapshot().context.unsavedAuthKey, null)
+    assert.deepEqual(rec.of('storeSalt'), [{ dcId: 2, salt: 55n }])
+    assert.deepEqual(rec.of('applyTimeOffset'), [{ dcId: 2, timeOffsetMs: 250 }])
+  })
+
+  test('-404 drops the key, requeues everything in flight and handshakes again', async () => {
+    const { actor, rec, saved } = ready()
+    actor.send({ type: 'transport.error', code: -404 })
+    assert.deepEqual(rec.of('dropAuthKey'), [{ dcId: 2, authKeyId: 5n }])
+    assert.deepEqual(rec.of('requeueInFlight'), [{ dcId: 2, scope: 'all', reason: 'authKeyDropped' }])
+    assert.ok(actor.getSnapshot().matches({ online: 'handshaking' }))
+    await waitFor(actor, (s) => s.matches({ online: 'ready' }))
+    assert.equal(saved.length, 1)
+    assert.equal(actor.getSnapshot().context.authKeyId, 99n)
+  })
+
+  test('-429 backs off, then reconnects with a new socket', () => {
+    const { actor, rec, clock, sockets } = ready()
+    assert.equal(sockets(), 1)
+    actor.send({ type: 'transport.error', code: -429 })
+    assert.equal(actor.getSnapshot().value, 'backoff')
+    assert.deepEqual(rec.of('reportDown'), [{ dcId: 2, reason: 'transport error -429' }])
+    clock.increment(reconnectBackoffMs(1) - 1)
+    assert.equal(actor.getSnapshot().value, 'backoff')
+    clock.increment(1)
+    assert.deepEqual(actor.getSnapshot().value, { online: 'connecting' })
+    assert.equal(sockets(), 2)
+  })
+
+  test('bad_server_salt stores the new salt and resends the message', () => {
+    const { actor, rec } = ready()
+    actor.send({ type: 'salt.bad', badMsgId: 100n, newServerSalt: 77n })
+    assert.equal(actor.getSnapshot().context.serverSalt, 77n)
+    assert.deepEqual(rec.calls, [
+      { type: 'storeSalt', params: { dcId: 2, salt: 77n } },
+      { type: 'resendMessages', params: { dcId: 2, msgIds: [100n], reason: 'badServerSalt' } },
+    ])
+  })
+
+  test('bad_msg_notification 16/17 updates the time offset from the server msg_id and resends', () => {
+    for (const errorCode of [16, 17]) {
+      const { actor, rec } = ready()
+      const serverMsgId = BigInt(Math.floor((NOW + 30_000) / 1000)) << 32n
+      actor.send({ type: 'msg.bad', badMsgId: 100n, errorCode, serverMsgId, nowMs: NOW })
+      const offset = timeOffsetFromMsgId(serverMsgId, NOW)
+      assert.ok(Math.abs(offset - 30_000) < 1_000)
+      assert.deepEqual(rec.calls, [
+        { type: 'applyTimeOffset', params: { dcId: 2, timeOffsetMs: offset } },
+        { type: 'resendMessages', params: { dcId: 2, msgIds: [100n], reason: 'badMsgTime' } },
+      ])
+    }
+  })
+
+  test('bad_msg_notification 32/33 and destroy_session reset the session and requeue all in flight', () => {
+    for (const event of [
+      { type: 'msg.bad', badMsgId: 100n, errorCode: 32, serverMsgId: 0n, nowMs: NOW },
+      { type: 'msg.bad', badMsgId: 100n, errorCode: 33, serverMsgId: 0n, nowMs: NOW },
+      { type: 'session.destroyed' },
+    ] as const) {
+      const { actor, rec } = ready()
+      actor.send(event)
+      assert.deepEqual(rec.calls, [
+        { type: 'resetSession', params: { dcId: 2 } },
+        { type: 'requeueInFlight', params: { dcId: 2, scope: 'all', reason: 'sessionReset' } },
+      ])
+      assert.ok(actor.getSnapshot().matches({ online: 'ready' }))
+    }
+  })
+
+  test('other bad_msg codes: 20 resends, our own bugs fail the message', () => {
+    const { actor, rec } = ready()
+    actor.send({ type: 'msg.bad', badMsgId: 100n, errorCode: 20, serverMsgId: 0n, nowMs: NOW })
+    actor.send({ type: 'msg.bad', badMsgId: 104n, errorCode: 64, serverMsgId: 0n, nowMs: NOW })
+    assert.deepEqual(rec.calls, [
+      { type: 'resendMessages', params: { dcId: 2, msgIds: [100n], reason: 'resendRequested' } },
+      { type: 'failMessages', params: { dcId: 2, msgIds: [104n], errorCode: 64 } },
+    ])
+  })
+
+  test('new_session_created stores the salt and tells the RPC layer first_msg_id', () => {
+    const { actor, rec } = ready()
+    actor.send({ type: 'session.created', firstMsgId: 1234n, serverSalt: 66n })
+    assert.deepEqual(rec.calls, [
+      { type: 'storeSalt', params: { dcId: 2, salt: 66n } },
+      { type: 'notifyNewSession', params: { dcId: 2, firstMsgId: 1234n } },
+    ])
+  })
+
+  test('future salts are requested again ahead of expiry', () => {
+    const { actor, rec, clock } = ready()
+    const salts = [
+      { salt: 10n, validSinceMs: NOW - 60_000, validUntilMs: NOW + 3_600_000 },
+      { salt: 11n, validSinceMs: NOW + 3_600_000, validUntilMs: NOW + 7_200_000 },
+    ]
+    assert.equal(currentSalt(salts, NOW)?.salt, 10n)
+    actor.send({ type: 'salts.received', salts, nowMs: NOW })
+    assert.equal(actor.getSnapshot().context.serverSalt, 10n)
+    assert.deepEqual(rec.of('storeFutureSalts'), [{ dcId: 2, salts }])
+    clock.increment(3_600_000 - SALT_REFRESH_MARGIN_MS - 1)
+    assert.equal(rec.of('requestFutureSalts').length, 0)
+    clock.increment(1)
+    assert.deepEqual(rec.of('requestFutureSalts'), [{ dcId: 2, count: 32 }])
+  })
+
+  test('keepalive: ping_delay_disconnect after the interval; a missing pong reconnects', () => {
+    const { actor, rec, clock } = ready()
+    clock.increment(PING_INTERVAL_MS)
+    assert.deepEqual(rec.of('sendPing'), [{ dcId: 2, disconnectDelaySec: PING_DISCONNECT_DELAY_SEC }])
+    actor.send({ type: 'pong.received', pingId: 1n })
+    clock.increment(PING_INTERVAL_MS)
+    assert.equal(rec.of('sendPing').length, 2)
+    clock.increment(PONG_TIMEOUT_MS)
+    assert.equal(actor.getSnapshot().value, 'backoff')
+    assert.deepEqual(rec.of('requeueInFlight'), [{ dcId: 2, scope: 'unacked', reason: 'reconnect' }])
+    assert.deepEqual(rec.of('reportDown'), [{ dcId: 2, reason: 'pong timeout' }])
+  })
+
+  test('acks are flushed after the delay, or at once at the count threshold', () => {
+    const { actor, rec, clock } = ready()
+    actor.send({ type: 'ack.needed', msgId: 1n })
+    clock.increment(ACK_FLUSH_DELAY_MS / 2)
+    actor.send({ type: 'ack.needed', msgId: 2n })
+    assert.equal(rec.of('flushAcks').length, 0)
+    clock.increment(ACK_FLUSH_DELAY_MS / 2)
+    assert.deepEqual(rec.of('flushAcks'), [{ dcId: 2, msgIds: [1n, 2n] }])
+    const ids = Array.from({ length: MAX_PENDING_ACKS }, (_, i) => BigInt(1000 + i))
+    for (const msgId of ids) actor.send({ type: 'ack.needed', msgId })
+    assert.deepEqual(rec.of('flushAcks')[1], { dcId: 2, msgIds: ids })
+    assert.deepEqual(actor.getSnapshot().context.pendingAcks, [])
+    assert.ok(actor.getSnapshot().matches({ online: { ready: { acks: 'none' } } }))
+  })
+
+  test('pending acks are flushed when the connection drops, not lost', () => {
+    const { actor, rec } = ready()
+    actor.send({ type: 'ack.needed', msgId: 7n })
+    actor.send({ type: 'socket.closed', reason: 'EOF' })
+    assert.deepEqual(rec.of('flushAcks'), [{ dcId: 2, msgIds: [7n] }])
+  })
+})
+
+/** RPC actors wired to a connection the way the engine will: msg_id → RPC routing. */
+function withRpcs() {
+  const rpcs: Array<{ actor: AnyActorRef; enqueued: number }> = []
+  const byMsgId = (msgId: bigint) => rpcs.find((r) => r.actor.getSnapshot().context.msgId === msgId)
+  const conn = ready(
+    {},
+    {
+      requeueInFlight: (p: DcConnectionEffects['requeueInFlight']) => {
+        for (const r of rpcs) {
+          const s = r.actor.getSnapshot()
+          const inFlight = p.scope === 'all' ? s.matches({ active: 'inFlight' }) : s.matches({ active: { inFlight: 'sent' } })
+          if (inFlight) r.actor.send({ type: 'rpc.resend', reason: p.reason })
+        }
+      },
+      resendMessages: (p: DcConnectionEffects['resendMessages']) => {
+        for (const id of p.msgIds) byMsgId(id)?.actor.send({ type: 'rpc.resend', reason: p.reason })
+      },
+    },
+  )
+  const add = (requestId: number) => {
+    const entry = { actor: null as unknown as AnyActorRef, enqueued: 0 }
+    entry.actor = createActor(
+      rpcMachine.provide({
+        actions: {
+          enqueue: () => {
+            entry.enqueued++
+          },
+        },
+      }),
+      { input: { requestId, method: 'test', dcId: 2 } },
+    ).start()
+    rpcs.push(entry)
+    return entry
+  }
+  return { conn, add }
+}
+
+describe('dcConnectionMachine with RPC actors', () => {
+  test('a reconnect resends every unacknowledged RPC exactly once; acked ones wait for their answer', () => {
+    const { conn, add } = withRpcs()
+    const unacked = [add(1), add(2)]
+    const acked = add(3)
+    const queued = add(4)
+    unacked[0]!.actor.send({ type: 'rpc.sent', msgId: 100n })
+    unacked[1]!.actor.send({ type: 'rpc.sent', msgId: 104n })
+    acked.actor.send({ type: 'rpc.sent', msgId: 108n })
+    acked.actor.send({ type: 'rpc.acked', msgId: 108n })
+
+    conn.actor.send({ type: 'socket.closed', reason: 'ECONNRESET' })
+    conn.clock.increment(reconnectBackoffMs(1))
+    conn.actor.send({ type: 'socket.connected' })
+    // a second drop before anything was written again must not queue them twice
+    conn.actor.send({ type: 'socket.closed', reason: 'ECONNRESET' })
+
+    assert.deepEqual(unacked.map((r) => r.enqueued), [2, 2])
+    assert.deepEqual(unacked.map((r) => r.actor.getSnapshot().context.resends.length), [1, 1])
+    assert.equal(acked.enqueued, 1)
+    assert.ok(acked.actor.getSnapshot().matches({ active: { inFlight: 'acked' } }))
+    assert.equal(queued.enqueued, 1)
+  })
+
+  test('bad_server_salt for an acked RPC: salt stored, RPC resent under a new msg_id', () => {
+    const { conn, add } = withRpcs()
+    const rpc = add(1)
+    rpc.actor.send({ type: 'rpc.sent', msgId: 100n })
+    rpc.actor.send({ type: 'rpc.acked', msgId: 100n })
+    conn.actor.send({ type: 'salt.bad', badMsgId: 100n, newServerSalt: 77n })
+    assert.deepEqual(conn.rec.of('storeSalt'), [{ dcId: 2, salt: 77n }])
+    assert.equal(rpc.enqueued, 2)
+    rpc.actor.send({ type: 'rpc.sent', msgId: 112n })
+    assert.equal(rpc.actor.getSnapshot().context.msgId, 112n)
+    assert.deepEqual(rpc.actor.getSnapshot().context.resends, [{ reason: 'badServerSalt', previousMsgId: 100n }])
+  })
+})
