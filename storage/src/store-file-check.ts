@@ -92,33 +92,27 @@ export function checkStoreFile(path: string): StoreFileState {
 /** How much of an existing file the probe reads: every key, or every key and value. */
 export type ProbeDepth = 'keys' | 'full'
 
-/** What the probe saw: named databases (root keys) and our meta record, if present. */
+/** What the probe saw: the named databases (root keys). */
 export interface ProbeResult {
   readonly names: readonly string[]
-  readonly meta?: Uint8Array
 }
 
-// Runs in a plain `node -e` child (CommonJS, no tsx). argv: lmdb entry, path, depth, meta db name.
+// Runs in a plain `node -e` child (CommonJS, no tsx). argv: lmdb entry, path, depth.
 const PROBE_SOURCE = `
-const [lmdbEntry, path, depth, metaDb] = process.argv.slice(1)
+const [lmdbEntry, path, depth] = process.argv.slice(1)
 const done = (o) => process.stdout.write(JSON.stringify(o), () => process.exit(0))
 try {
   const { open } = require(lmdbEntry)
   const env = open({ path, noSubdir: true, readOnly: true, maxDbs: 64, cache: false })
   const names = []
   for (const k of env.getKeys()) names.push(String(k))
-  let meta = null
   for (const name of names) {
     if (!name.startsWith('mtswarm/')) continue
     const db = env.openDB({ name, encoding: 'binary', cache: false })
-    if (name === metaDb) {
-      const v = db.getBinary('meta')
-      if (v) meta = Buffer.from(v).toString('base64')
-    }
     if (depth === 'full') for (const e of db.getRange()) { if (!e.value) throw new Error('missing value') }
     else for (const k of db.getKeys()) { if (k === undefined) throw new Error('missing key') }
   }
-  done({ ok: true, names, meta })
+  done({ ok: true, names })
 } catch (e) {
   done({ ok: false, message: String(e && e.message), code: e && e.code })
 }
@@ -135,9 +129,9 @@ function lmdbEntryPath(): string {
  * (SIGSEGV/SIGBUS on damaged pages) becomes a StoreError instead of taking the engine down.
  * @throws StoreError 'corrupt' (the probe crashed or LMDB reported damage), 'version', 'io'.
  */
-export function probeStoreFile(path: string, depth: ProbeDepth, metaDb: string): Promise<ProbeResult> {
+export function probeStoreFile(path: string, depth: ProbeDepth): Promise<ProbeResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-e', PROBE_SOURCE, lmdbEntryPath(), path, depth, metaDb], {
+    const child = spawn(process.execPath, ['-e', PROBE_SOURCE, lmdbEntryPath(), path, depth], {
       stdio: ['ignore', 'pipe', 'pipe'],
       timeout: PROBE_TIMEOUT_MS,
       env: { ...process.env, NODE_OPTIONS: '' },
@@ -154,7 +148,7 @@ export function probeStoreFile(path: string, depth: ProbeDepth, metaDb: string):
         reject(new StoreError('corrupt', path, `reading the file in a probe process failed: it ${why} ${tail}`.trim()))
         return
       }
-      let parsed: { ok: boolean; names?: string[]; meta?: string | null; message?: string; code?: unknown }
+      let parsed: { ok: boolean; names?: string[]; message?: string; code?: unknown }
       try {
         parsed = JSON.parse(Buffer.concat(out).toString('utf8')) as typeof parsed
       } catch (cause) {
@@ -165,10 +159,7 @@ export function probeStoreFile(path: string, depth: ProbeDepth, metaDb: string):
         reject(classifyLmdbError(path, parsed.message ?? 'unknown error', parsed.code))
         return
       }
-      resolve({
-        names: parsed.names ?? [],
-        ...(parsed.meta ? { meta: new Uint8Array(Buffer.from(parsed.meta, 'base64')) } : {}),
-      })
+      resolve({ names: parsed.names ?? [] })
     })
   })
 }
