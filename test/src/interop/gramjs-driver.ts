@@ -162,7 +162,12 @@ export class GramjsDriver implements InteropDriver {
   }
 
   async sendMessage(to: PeerRef, text: string): Promise<InteropMessage> {
-    const sent = await this.client.sendMessage(to, { message: text })
+    const sent: Api.Message | undefined = await this.client.sendMessage(to, { message: text })
+    // NB: GramJS finds the sent message through updateMessageID(random_id) + updateNewMessage in the
+    // Updates result (client/messageParse.js _getResponseMessage), or updateShortSentMessage.
+    if (sent === undefined) {
+      throw new InteropStepError('gramjs sendMessage', 'the result held no updateMessageID/updateNewMessage pair for our random_id')
+    }
     return this.normalize(sent)
   }
 
