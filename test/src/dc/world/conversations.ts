@@ -102,6 +102,8 @@ interface ChannelBox {
 export class Conversations {
   readonly invites = new Map<string, ChatInvite>()
   readonly membership: MembershipRecord[] = []
+  /** peerKey → joins so far (a rejoin counts again). */
+  readonly joinCounts = new Map<string, number>()
   readonly logical: LogicalMessage[] = []
   private readonly boxes = new Map<bigint, UserBox>()
   private readonly channelBoxes = new Map<bigint, ChannelBox>()
@@ -418,7 +420,9 @@ export class Conversations {
   private addMember(group: WorldChat | WorldChannel, userId: bigint, inviterId: bigint, role: ChatMember['role'], via: JoinVia): void {
     const date = this.nowSeconds()
     group.members.set(userId, { userId, inviterId, date, role })
-    this.membership.push({ kind: 'join', peer: { type: group.type, id: group.id }, userId, via, date })
+    const peer: Peer = { type: group.type, id: group.id }
+    this.membership.push({ kind: 'join', peer, userId, via, date })
+    this.joinCounts.set(peerKey(peer), (this.joinCounts.get(peerKey(peer)) ?? 0) + 1)
   }
 
   private removeMember(group: WorldChat | WorldChannel, userId: bigint, via: LeaveVia): void {

@@ -33,6 +33,7 @@ export const worldErrors = {
   // 400 BAD_REQUEST
   phoneNumberInvalid: e(400, 'PHONE_NUMBER_INVALID'),
   phoneNumberOccupied: e(400, 'PHONE_NUMBER_OCCUPIED'),
+  phoneNumberBanned: e(400, 'PHONE_NUMBER_BANNED'),
   phoneNumberUnoccupied: e(400, 'PHONE_NUMBER_UNOCCUPIED'),
   phoneCodeEmpty: e(400, 'PHONE_CODE_EMPTY'),
   phoneCodeInvalid: e(400, 'PHONE_CODE_INVALID'),

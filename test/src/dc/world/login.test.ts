@@ -195,5 +195,6 @@ describe('authorizations across DCs', () => {
     const ctx = world.loginAs(user.id)
     world.deactivateUser(user.id)
     rejects(() => world.self(ctx), 401, 'USER_DEACTIVATED')
+    rejects(() => world.sendCode(key(1, 3n), '9996611115'), 400, 'PHONE_NUMBER_BANNED')
   })
 })

@@ -144,6 +144,10 @@ export class World {
   private readonly hub: UpdateHub
   private readonly conv: Conversations
   private readonly keys = new Map<string, KeyState>()
+  /** userId → keys bound to it, so fan-out never scans every key. */
+  private readonly keysByUser = new Map<bigint, Set<string>>()
+  /** `${key}/${phone}` → the live phoneCodeHash, so a new sendCode replaces the old one in O(1). */
+  private readonly codeByKeyPhone = new Map<string, string>()
   private readonly codes = new Map<string, PendingCode>()
   private readonly lastCodes = new Map<string, string>()
   private readonly srpSessions = new Map<bigint, { srpId: bigint; b: Uint8Array; B: Uint8Array }>()
@@ -254,13 +258,16 @@ export class World {
 
   /** Fault: the server forgot this auth key's authorization (AUTH_KEY_UNREGISTERED afterwards). */
   revokeAuthKey(ctx: CallContext): void {
-    this.keys.delete(keyOf(ctx))
+    this.unbind(ctx)
   }
 
   // ---------------------------------------------------------------- login
   // https://core.telegram.org/api/auth
 
-  /** auth.sendCode. PHONE_MIGRATE_X when the phone lives on another DC than `ctx.dcId`. */
+  /**
+   * auth.sendCode. PHONE_MIGRATE_X when the phone lives on another DC than `ctx.dcId`;
+   * PHONE_NUMBER_INVALID, PHONE_NUMBER_BANNED (deactivated account).
+   */
   sendCode(ctx: CallContext, phone: string): SentCode {
     this.requireDc(ctx.dcId)
     const p = this.requirePhone(phone)
@@ -268,13 +275,16 @@ export class World {
     if (home !== ctx.dcId) throw worldErrors.phoneMigrate(home)
     const user = this.dir.userByPhone(p)
     if (user?.bot === true) throw worldErrors.phoneNumberInvalid()
+    if (user?.deactivated === true) throw worldErrors.phoneNumberBanned()
     const testDc = testPhoneDcId(p)
     const code = testDc !== undefined ? String(testDc).repeat(LOGIN_CODE_LENGTH) : randomDigits(this.random, LOGIN_CODE_LENGTH)
     const key = keyOf(ctx)
-    for (const [hash, pending] of this.codes) if (pending.key === key && pending.phone === p) this.codes.delete(hash)
+    const previous = this.codeByKeyPhone.get(`${key}/${p}`)
+    if (previous !== undefined) this.dropCode(previous)
     let phoneCodeHash = randomHex(this.random, 9)
     while (this.codes.has(phoneCodeHash)) phoneCodeHash = randomHex(this.random, 9)
     this.codes.set(phoneCodeHash, { phone: p, code, key, expiresAtMs: this.clock() + this.codeTtlMs, signUpAllowed: false })
+    this.codeByKeyPhone.set(`${key}/${p}`, phoneCodeHash)
     this.lastCodes.set(p, code)
     this.ensureKey(ctx)
     return { phoneCodeHash, codeLength: LOGIN_CODE_LENGTH, type: testDc !== undefined ? 'app' : 'sms', registered: user !== undefined }
@@ -293,7 +303,7 @@ export class World {
       pending.signUpAllowed = true
       return { kind: 'signUpRequired' }
     }
-    this.codes.delete(phoneCodeHash)
+    this.dropCode(phoneCodeHash)
     if (user.password !== undefined) {
       this.ensureKey(ctx).passwordUserId = user.id
       throw worldErrors.sessionPasswordNeeded()
@@ -308,7 +318,7 @@ export class World {
     if (!pending.signUpAllowed) throw worldErrors.phoneNumberUnoccupied()
     if (firstName.trim() === '') throw worldErrors.firstnameInvalid()
     const user = this.dir.addUser({ phone: pending.phone, firstName, lastName, homeDcId: ctx.dcId })
-    this.codes.delete(phoneCodeHash)
+    this.dropCode(phoneCodeHash)
     this.bind(ctx, user.id, 'login')
     return user
   }
@@ -375,7 +385,7 @@ export class World {
   /** auth.logOut: the key is no longer bound (AUTH_KEY_UNREGISTERED afterwards). */
   logOut(ctx: CallContext): void {
     this.requireUser(ctx)
-    this.keys.delete(keyOf(ctx))
+    this.unbind(ctx)
   }
 
   /**
@@ -399,7 +409,10 @@ export class World {
   /** Every auth key bound to the user, on every DC (for pushing updates to all its sessions). */
   authKeysOf(userId: bigint): CallContext[] {
     const out: CallContext[] = []
-    for (const k of this.keys.values()) if (k.userId === userId) out.push(k.ctx)
+    for (const k of this.keysByUser.get(userId) ?? []) {
+      const state = this.keys.get(k)
+      if (state !== undefined) out.push(state.ctx)
+    }
     return out
   }
 
@@ -548,8 +561,7 @@ export class World {
 
   /** Every join recorded for `peer` (create, add, invite link, public join). */
   joinsOf(peer: Peer): number {
-    const key = peerKey(peer)
-    return this.conv.membership.filter((m) => m.kind === 'join' && peerKey(m.peer) === key).length
+    return this.conv.joinCounts.get(peerKey(peer)) ?? 0
   }
 
   /** Every membership change (joins and leaves) of the world, in order. */
@@ -645,7 +657,7 @@ export class World {
     let service = 0
     for (const m of this.conv.logical) if (m.service) service++
     let bound = 0
-    for (const k of this.keys.values()) if (k.userId !== undefined) bound++
+    for (const set of this.keysByUser.values()) bound += set.size
     return {
       users: this.dir.users.size,
       chats: this.dir.chats.size,
@@ -772,9 +784,31 @@ export class World {
 
   private bind(ctx: CallContext, userId: bigint, via: BindingVia): void {
     const state = this.ensureKey(ctx)
+    if (state.userId !== undefined) this.keysByUser.get(state.userId)?.delete(keyOf(ctx))
+    let set = this.keysByUser.get(userId)
+    if (set === undefined) {
+      set = new Set()
+      this.keysByUser.set(userId, set)
+    }
+    set.add(keyOf(ctx))
     state.userId = userId
     state.via = via
     state.passwordUserId = undefined
+  }
+
+  private dropCode(phoneCodeHash: string): void {
+    const pending = this.codes.get(phoneCodeHash)
+    if (pending === undefined) return
+    this.codes.delete(phoneCodeHash)
+    const k = `${pending.key}/${pending.phone}`
+    if (this.codeByKeyPhone.get(k) === phoneCodeHash) this.codeByKeyPhone.delete(k)
+  }
+
+  private unbind(ctx: CallContext): void {
+    const k = keyOf(ctx)
+    const state = this.keys.get(k)
+    if (state?.userId !== undefined) this.keysByUser.get(state.userId)?.delete(k)
+    this.keys.delete(k)
   }
 
   private pendingCode(ctx: CallContext, phone: string, phoneCodeHash: string): PendingCode {
@@ -782,7 +816,7 @@ export class World {
     const pending = this.codes.get(phoneCodeHash)
     if (pending === undefined || pending.phone !== p || pending.key !== keyOf(ctx)) throw worldErrors.phoneCodeExpired()
     if (this.clock() >= pending.expiresAtMs) {
-      this.codes.delete(phoneCodeHash)
+      this.dropCode(phoneCodeHash)
       throw worldErrors.phoneCodeExpired()
     }
     return pending
