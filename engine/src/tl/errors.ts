@@ -10,6 +10,7 @@ export type TlErrorKind =
   | 'missing-field' // writing: a required field is absent
   | 'bad-value' // writing: a field has the wrong JS type/shape; reading: an impossible value
   | 'gzip' // gzip_packed payload failed to inflate or inflated past the cap
+  | 'too-deep' // nesting exhausted the JS stack (hostile input); see deserializeObject
 
 /** A typed TL failure, carrying where it happened. */
 export class TlError extends Error {
@@ -31,4 +32,15 @@ export class TlError extends Error {
 /** `0x1cb5c415`-style rendering used in error messages. */
 export function hexId(id: number): string {
   return '0x' + (id >>> 0).toString(16).padStart(8, '0')
+}
+
+/**
+ * Turns a JS stack overflow (deeply nested hostile input) into a TlError; rethrows anything else.
+ * Used at the entry points (deserializeObject, readMethodResult) so readers stay lean.
+ */
+export function asTlError(e: unknown, offset: number): unknown {
+  if (e instanceof RangeError && /call stack/i.test(e.message)) {
+    return new TlError('too-deep', 'TL input nested too deeply', offset)
+  }
+  return e
 }

@@ -1,6 +1,6 @@
 // Public surface of the TL layer: runtime reader/writer, generated types and maps, helpers.
 // See README.md in this folder for the value conventions (the contract other layers rely on).
-import { TlError } from './errors.js'
+import { TlError, asTlError } from './errors.js'
 import { ids } from './generated/meta.js'
 import type { mtp, tl } from './generated/types.js'
 import { TlReader } from './reader.js'
@@ -37,7 +37,12 @@ export function serializeObject(obj: TlObject): Uint8Array {
 
 /** Reads the boxed object at offset 0 of `bytes` (gzip_packed is unpacked). Trailing bytes are ignored. */
 export function deserializeObject(bytes: Uint8Array): TlObject {
-  return new TlReader(bytes).object() as TlObject
+  const r = new TlReader(bytes)
+  try {
+    return r.object() as TlObject
+  } catch (e) {
+    throw asTlError(e, r.pos)
+  }
 }
 
 /** Constructor/method id of a `_` name (`'user'`, `'mt_resPQ'`), unsigned. Throws TlError if unknown. */

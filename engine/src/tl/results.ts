@@ -1,7 +1,7 @@
 // Decoding rpc_result payloads for a known method: unwraps gzip_packed, passes rpc_error through,
 // handles Vector<int>/Vector<long>/Bool results. Knows nothing about which method a msg_id was.
 // https://core.telegram.org/mtproto/service_messages#response-to-an-rpc-query
-import { TlError } from './errors.js'
+import { TlError, asTlError } from './errors.js'
 import { resultReaders } from './generated/readers.js'
 import { GZIP_PACKED_ID, TlReader } from './reader.js'
 
@@ -14,10 +14,18 @@ export const RPC_ERROR_ID = 0x2144ca19
  * with one. For generic wrappers (invokeWithLayer …) pass the innermost method's name.
  */
 export function readMethodResult(methodName: string, reader: TlReader): unknown {
+  try {
+    return readResult(methodName, reader)
+  } catch (e) {
+    throw asTlError(e, reader.pos)
+  }
+}
+
+function readResult(methodName: string, reader: TlReader): unknown {
   if (reader.remaining >= 4) {
     const at = reader.pos
     const id = reader.uint32()
-    if (id === GZIP_PACKED_ID) return readMethodResult(methodName, reader.gunzip())
+    if (id === GZIP_PACKED_ID) return readResult(methodName, reader.gunzip())
     reader.pos = at
     if (id === RPC_ERROR_ID) return reader.object()
   }
