@@ -26,7 +26,7 @@ export {
   randomBase64Url,
 } from './seeded-random.js'
 export type { RandomSource } from './seeded-random.js'
-export { telegramSrpServer, TELEGRAM_SRP_P_HEX, TELEGRAM_SRP_G, SRP_PBKDF2_ITERATIONS } from './srp.js'
-export type { SrpParams, SrpServer } from './srp.js'
+export { engineSrpServer, TELEGRAM_SRP_P_HEX, TELEGRAM_SRP_G } from './srp.js'
+export type { SrpParams, SrpRound, SrpServer } from './srp.js'
 export { srpClientProof } from './srp-client.js'
 export type * from './types.js'

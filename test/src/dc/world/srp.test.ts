@@ -1,11 +1,12 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { checkPrimeSync } from 'node:crypto'
-import { TELEGRAM_SRP_G, TELEGRAM_SRP_P_HEX, bytesToBigInt, telegramSrpServer, type SrpParams } from './srp.js'
+import { srpClientProof as engineClientProof } from '@mtswarm/engine/crypto'
+import { TELEGRAM_SRP_G, TELEGRAM_SRP_P_HEX, engineSrpServer, type SrpParams } from './srp.js'
 import { srpClientProof } from './srp-client.js'
 import { seededRandom } from './seeded-random.js'
 
-test('srp: p is a 2048-bit safe prime and g = 3 generates the prime-order subgroup', () => {
+test('srp: p is a 2048-bit safe prime and g = 3 suits it', () => {
   const p = BigInt('0x' + TELEGRAM_SRP_P_HEX)
   assert.equal(p.toString(2).length, 2048)
   assert.ok(checkPrimeSync(p))
@@ -15,7 +16,7 @@ test('srp: p is a 2048-bit safe prime and g = 3 generates the prime-order subgro
   assert.equal(p % 3n, 2n)
 })
 
-test('srp: the server accepts the proof for the right password only', () => {
+test('srp: the server half accepts the independent client\'s proof for the right password only', () => {
   const random = seededRandom('srp-unit')
   const params: SrpParams = {
     salt1: random(40),
@@ -23,18 +24,22 @@ test('srp: the server accepts the proof for the right password only', () => {
     g: TELEGRAM_SRP_G,
     p: new Uint8Array(Buffer.from(TELEGRAM_SRP_P_HEX, 'hex')),
   }
-  const v = telegramSrpServer.verifier('correct horse', params)
+  const v = engineSrpServer.verifier('correct horse', params)
   assert.equal(v.length, 256)
-  const b = random(256)
-  const B = telegramSrpServer.serverPublic(params, v, b)
+  const round = engineSrpServer.start(params, v, random)
   const a = random(256)
-  const good = srpClientProof('correct horse', params, B, a)
-  assert.ok(telegramSrpServer.check(params, v, b, B, good.A, good.M1))
-  const bad = srpClientProof('correct horsf', params, B, a)
-  assert.equal(telegramSrpServer.check(params, v, b, B, bad.A, bad.M1), false)
-  // A = 1 (or 0, or p-1) would make the session key guessable: rejected outright.
+  const good = srpClientProof('correct horse', params, round.B, a)
+  assert.ok(engineSrpServer.check(params, v, round, good.A, good.M1))
+  const bad = srpClientProof('correct horsf', params, round.B, a)
+  assert.equal(engineSrpServer.check(params, v, round, bad.A, bad.M1), false)
+  // A = 1 would make the session key guessable: refused whatever M1 says.
   const one = new Uint8Array(256)
   one[255] = 1
-  assert.equal(telegramSrpServer.check(params, v, b, B, one, good.M1), false)
-  assert.ok(bytesToBigInt(good.A) > 1n)
+  assert.equal(engineSrpServer.check(params, v, round, one, good.M1), false)
+
+  // The engine's own client agrees with the independent one on M1 for the same secret a.
+  const engine = engineClientProof({ algo: params, srpB: round.B, srpId: 1n, password: 'correct horse' }, () => a)
+  assert.ok(engine.ok)
+  assert.deepEqual(engine.value.A, good.A)
+  assert.deepEqual(engine.value.M1, good.M1)
 })

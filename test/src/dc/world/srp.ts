@@ -1,13 +1,14 @@
-// The server half of Telegram's 2FA SRP (https://core.telegram.org/api/srp): the verifier stored
-// per account, the server's ephemeral B, and the check of the client's M1. Knows no TL and no
-// accounts; the world calls it through the `SrpServer` interface so another implementation
-// (engine/src/crypto once it has SRP) can be passed instead.
-import { createHash, pbkdf2Sync } from 'node:crypto'
+// What the world needs from Telegram's 2FA SRP (https://core.telegram.org/api/srp): the verifier
+// stored per account, the server's ephemeral srp_B, and the check of the client's M1, behind the
+// `SrpServer` interface. The default implementation is the engine's (engine/src/crypto/srp.ts):
+// the test DC shares the engine's crypto, and tests check it against an independent client.
+import { srpServerStart, srpServerVerify, srpVerifier } from '@mtswarm/engine/crypto'
+import type { RandomSource } from './seeded-random.js'
 
 /**
  * The 2048-bit safe prime Telegram sends in
  * `passwordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow` (the same prime as the
- * MTProto DH handshake's dh_prime, https://core.telegram.org/mtproto/auth_key), with g = 3.
+ * MTProto handshake's dh_prime, https://core.telegram.org/mtproto/auth_key), with g = 3.
  * NB: checked prime and safe ((p-1)/2 prime) in srp.test.ts.
  */
 export const TELEGRAM_SRP_P_HEX =
@@ -19,10 +20,6 @@ export const TELEGRAM_SRP_P_HEX =
   '6f4fadf034b10403119cd8e3b92fcc5b'
 export const TELEGRAM_SRP_G = 3
 
-/** PBKDF2 rounds of the only KDF Telegram defines today. */
-export const SRP_PBKDF2_ITERATIONS = 100_000
-const SRP_BYTES = 256
-
 /** The KDF parameters of one account (what `account.getPassword` returns as current_algo). */
 export interface SrpParams {
   readonly salt1: Uint8Array
@@ -32,104 +29,35 @@ export interface SrpParams {
   readonly p: Uint8Array
 }
 
-/** What the world needs from SRP. All byte strings big-endian, numbers padded to 256 bytes. */
+/** One SRP round of account.getPassword: the server secret b and the srp_B sent. */
+export interface SrpRound {
+  readonly b: Uint8Array
+  readonly B: Uint8Array
+}
+
+/** The SRP arithmetic the world calls. Byte strings are big-endian, numbers padded to 256 bytes. */
 export interface SrpServer {
   /** v = g^x mod p with x = PH2(password, salt1, salt2). */
   verifier(password: string, params: SrpParams): Uint8Array
-  /** B = (k·v + g^b) mod p for the server secret `b` (256 random bytes). */
-  serverPublic(params: SrpParams, verifier: Uint8Array, b: Uint8Array): Uint8Array
+  /** A fresh round: secret b from `random`, B = (k·v + g^b) mod p. */
+  start(params: SrpParams, verifier: Uint8Array, random: RandomSource): SrpRound
   /** True when the client's (A, M1) proves knowledge of the password behind `verifier`. */
-  check(
-    params: SrpParams,
-    verifier: Uint8Array,
-    b: Uint8Array,
-    B: Uint8Array,
-    A: Uint8Array,
-    M1: Uint8Array,
-  ): boolean
+  check(params: SrpParams, verifier: Uint8Array, round: SrpRound, A: Uint8Array, M1: Uint8Array): boolean
 }
 
-export function sha256(...parts: Uint8Array[]): Uint8Array {
-  const h = createHash('sha256')
-  for (const p of parts) h.update(p)
-  return new Uint8Array(h.digest())
-}
-
-export function bytesToBigInt(b: Uint8Array): bigint {
-  return b.length === 0 ? 0n : BigInt('0x' + Buffer.from(b).toString('hex'))
-}
-
-/** Big-endian, left-padded to `length` bytes. */
-export function bigIntToBytes(v: bigint, length = SRP_BYTES): Uint8Array {
-  const hex = v.toString(16).padStart(length * 2, '0')
-  if (hex.length > length * 2) throw new RangeError(`value does not fit in ${length} bytes`)
-  return new Uint8Array(Buffer.from(hex, 'hex'))
-}
-
-export function modPow(base: bigint, exp: bigint, mod: bigint): bigint {
-  let result = 1n
-  let b = base % mod
-  let e = exp
-  while (e > 0n) {
-    if (e & 1n) result = (result * b) % mod
-    b = (b * b) % mod
-    e >>= 1n
-  }
-  return result
-}
-
-const sh = (data: Uint8Array, salt: Uint8Array): Uint8Array => sha256(salt, data, salt)
-
-/** PH2(password, salt1, salt2) from https://core.telegram.org/api/srp, i.e. x as bytes. */
-export function passwordHash(password: string, salt1: Uint8Array, salt2: Uint8Array): Uint8Array {
-  const ph1 = sh(sh(new TextEncoder().encode(password), salt1), salt2)
-  const stretched = pbkdf2Sync(ph1, salt1, SRP_PBKDF2_ITERATIONS, 64, 'sha512')
-  return sh(new Uint8Array(stretched), salt2)
-}
-
-/** k = H(p | g), u = H(A | B), and M1 = H(H(p) xor H(g) | H(salt1) | H(salt2) | A | B | K). */
-export function srpK(params: SrpParams): bigint {
-  return bytesToBigInt(sha256(params.p, bigIntToBytes(BigInt(params.g))))
-}
-
-export function srpU(A: Uint8Array, B: Uint8Array): bigint {
-  return bytesToBigInt(sha256(A, B))
-}
-
-export function srpM1(params: SrpParams, A: Uint8Array, B: Uint8Array, K: Uint8Array): Uint8Array {
-  const hp = sha256(params.p)
-  const hg = sha256(bigIntToBytes(BigInt(params.g)))
-  const x = hp.map((v, i) => v ^ (hg[i] as number))
-  return sha256(x, sha256(params.salt1), sha256(params.salt2), A, B, K)
-}
-
-function timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false
-  let d = 0
-  for (let i = 0; i < a.length; i++) d |= (a[i] as number) ^ (b[i] as number)
-  return d === 0
-}
-
-/** SRP 6a as Telegram specifies it, with node:crypto hashes and BigInt arithmetic. */
-export const telegramSrpServer: SrpServer = {
+/** The engine's SRP. Failures on the world's own parameters are programmer errors and throw. */
+export const engineSrpServer: SrpServer = {
   verifier(password, params) {
-    const p = bytesToBigInt(params.p)
-    const x = bytesToBigInt(passwordHash(password, params.salt1, params.salt2))
-    return bigIntToBytes(modPow(BigInt(params.g), x, p))
+    const v = srpVerifier(params, password)
+    if (!v.ok) throw new Error(`SRP verifier: ${v.error.kind}`)
+    return v.value
   },
-  serverPublic(params, verifier, b) {
-    const p = bytesToBigInt(params.p)
-    const gb = modPow(BigInt(params.g), bytesToBigInt(b), p)
-    return bigIntToBytes((srpK(params) * bytesToBigInt(verifier) + gb) % p)
+  start(params, verifier, random) {
+    const s = srpServerStart(params, verifier, random)
+    if (!s.ok) throw new Error(`SRP start: ${s.error.kind}`)
+    return { b: s.value.b, B: s.value.gB }
   },
-  check(params, verifier, b, B, A, M1) {
-    const p = bytesToBigInt(params.p)
-    const a = bytesToBigInt(A)
-    // The client's public value must be a proper group element: https://core.telegram.org/api/srp
-    if (A.length !== SRP_BYTES || a <= 1n || a >= p - 1n) return false
-    const u = srpU(A, B)
-    if (u === 0n) return false
-    const S = modPow((a * modPow(bytesToBigInt(verifier), u, p)) % p, bytesToBigInt(b), p)
-    return timingSafeEqual(srpM1(params, A, B, sha256(bigIntToBytes(S))), M1)
+  check(params, verifier, round, A, M1) {
+    return srpServerVerify(params, verifier, { b: round.b, gB: round.B }, A, M1).ok
   },
 }

@@ -13,7 +13,7 @@ import {
 import { Directory, normalizePhone, peerKey } from './directory.js'
 import { worldErrors } from './errors.js'
 import { randomDigits, randomHex, randomNonZeroLong, randomBase64Url, type RandomSource } from './seeded-random.js'
-import { TELEGRAM_SRP_G, TELEGRAM_SRP_P_HEX, telegramSrpServer, type SrpParams, type SrpServer } from './srp.js'
+import { TELEGRAM_SRP_G, TELEGRAM_SRP_P_HEX, engineSrpServer, type SrpParams, type SrpRound, type SrpServer } from './srp.js'
 import { MAX_UPDATE_LOG_ENTRIES, UpdateHub, type ChannelDifference, type Difference } from './update-hub.js'
 import type {
   CallContext,
@@ -43,7 +43,7 @@ export interface WorldOptions {
   /** Home DC of phone numbers that are not test numbers, default the first DC. */
   readonly defaultDcId?: number
   readonly codeTtlMs?: number
-  /** SRP arithmetic for 2FA, default `telegramSrpServer` (node:crypto + BigInt). */
+  /** SRP arithmetic for 2FA, default `engineSrpServer` (engine/src/crypto/srp.ts). */
   readonly srp?: SrpServer
   /** Bound of each user's and channel's update log, default MAX_UPDATE_LOG_ENTRIES. */
   readonly updateLogLimit?: number
@@ -150,7 +150,7 @@ export class World {
   private readonly codeByKeyPhone = new Map<string, string>()
   private readonly codes = new Map<string, PendingCode>()
   private readonly lastCodes = new Map<string, string>()
-  private readonly srpSessions = new Map<bigint, { srpId: bigint; b: Uint8Array; B: Uint8Array }>()
+  private readonly srpSessions = new Map<bigint, { srpId: bigint; round: SrpRound }>()
   private readonly exported = new Map<bigint, { userId: bigint; dcId: number; bytes: Uint8Array }>()
   private readonly botTokens = new Map<string, bigint>()
 
@@ -160,7 +160,7 @@ export class World {
     this.dcIds = [...(options.dcIds ?? [1, 2, 3])]
     this.defaultDcId = options.defaultDcId ?? (this.dcIds[0] as number)
     if (!this.dcIds.includes(this.defaultDcId)) throw new RangeError(`default DC ${this.defaultDcId} is not in dcIds`)
-    this.srp = options.srp ?? telegramSrpServer
+    this.srp = options.srp ?? engineSrpServer
     this.codeTtlMs = options.codeTtlMs ?? LOGIN_CODE_TTL_MS
     this.dir = new Directory(this.random)
     this.hub = new UpdateHub(() => this.now(), options.updateLogLimit ?? MAX_UPDATE_LOG_ENTRIES)
@@ -330,11 +330,10 @@ export class World {
   getPassword(ctx: CallContext): PasswordInfo {
     const user = this.passwordSubject(ctx)
     if (user.password === undefined) return { hasPassword: false }
-    const b = this.random(256)
-    const srpB = this.srp.serverPublic(user.password.params, user.password.verifier, b)
+    const round = this.srp.start(user.password.params, user.password.verifier, this.random)
     const srpId = randomNonZeroLong(this.random)
-    this.srpSessions.set(user.id, { srpId, b, B: srpB })
-    return { hasPassword: true, params: user.password.params, srpB, srpId, hint: user.password.hint }
+    this.srpSessions.set(user.id, { srpId, round })
+    return { hasPassword: true, params: user.password.params, srpB: round.B, srpId, hint: user.password.hint }
   }
 
   /** auth.checkPassword (inputCheckPasswordSRP): binds the key; PASSWORD_HASH_INVALID, SRP_ID_INVALID. */
@@ -343,7 +342,7 @@ export class World {
     const session = this.srpSessions.get(user.id)
     if (user.password === undefined) throw worldErrors.passwordHashInvalid()
     if (session === undefined || session.srpId !== check.srpId) throw worldErrors.srpIdInvalid()
-    if (!this.srp.check(user.password.params, user.password.verifier, session.b, session.B, check.A, check.M1)) {
+    if (!this.srp.check(user.password.params, user.password.verifier, session.round, check.A, check.M1)) {
       throw worldErrors.passwordHashInvalid()
     }
     this.srpSessions.delete(user.id)
