@@ -251,6 +251,10 @@ describe('users', () => {
     rejects(() => world.resolveUsername(alice.ctx, 'nobody_here'), 400, 'USERNAME_NOT_OCCUPIED')
     rejects(() => world.resolveUsername(alice.ctx, 'a b'), 400, 'USERNAME_INVALID')
     rejects(() => world.updateUsername(alice.ctx, 'user_2_x'), 400, 'USERNAME_OCCUPIED')
+    assert.deepEqual(
+      world.importContacts(alice.ctx, ['+999 66 1000 2', '15550000000', '9996610002']).map((u) => u.id),
+      [bob.user.id],
+    )
     world.updateUsername(alice.ctx, 'alice_new')
     rejects(() => world.resolveUsername(bob.ctx, 'user_1_x'), 400, 'USERNAME_NOT_OCCUPIED')
     assert.equal(world.resolveUsername(bob.ctx, 'alice_new').user?.id, alice.user.id)

@@ -97,6 +97,22 @@ describe('login codes and DC homing', () => {
   })
 })
 
+describe('flood rule', () => {
+  test('opt-in: too many sendCode calls for one phone answer FLOOD_WAIT_X until the window frees', () => {
+    const time = { ms: START_MS }
+    const world = new World({ clock: () => time.ms, random: seededRandom('flood'), sendCodeFlood: { max: 2, windowMs: 10_000 } })
+    const ctx = key(1, 1n)
+    world.sendCode(ctx, '9996610001')
+    time.ms += 1_000
+    world.sendCode(ctx, '9996610001')
+    world.sendCode(ctx, '9996610002') // another phone has its own budget
+    time.ms += 1_500
+    rejects(() => world.sendCode(ctx, '9996610001'), 420, 'FLOOD_WAIT_8')
+    time.ms += 7_500
+    assert.equal(world.sendCode(ctx, '9996610001').codeLength, 5)
+  })
+})
+
 describe('2FA with SRP', () => {
   test('SESSION_PASSWORD_NEEDED, then checkPassword with a real SRP proof binds the key', () => {
     const { world } = makeWorld('srp')

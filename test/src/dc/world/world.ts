@@ -47,6 +47,11 @@ export interface WorldOptions {
   readonly srp?: SrpServer
   /** Bound of each user's and channel's update log, default MAX_UPDATE_LOG_ENTRIES. */
   readonly updateLogLimit?: number
+  /**
+   * Opt-in flood rule: more than `max` sendCode calls for one phone within `windowMs` answer
+   * FLOOD_WAIT_X, X the whole seconds until the oldest call leaves the window. Default: none.
+   */
+  readonly sendCodeFlood?: { readonly max: number; readonly windowMs: number }
 }
 
 export interface PresetUserSpec {
@@ -153,6 +158,8 @@ export class World {
   private readonly srpSessions = new Map<bigint, { srpId: bigint; round: SrpRound }>()
   private readonly exported = new Map<bigint, { userId: bigint; dcId: number; bytes: Uint8Array }>()
   private readonly botTokens = new Map<string, bigint>()
+  private readonly sendCodeFlood: { readonly max: number; readonly windowMs: number } | undefined
+  private readonly sendCodeTimes = new Map<string, number[]>()
 
   constructor(options: WorldOptions) {
     this.clock = options.clock
@@ -162,6 +169,7 @@ export class World {
     if (!this.dcIds.includes(this.defaultDcId)) throw new RangeError(`default DC ${this.defaultDcId} is not in dcIds`)
     this.srp = options.srp ?? engineSrpServer
     this.codeTtlMs = options.codeTtlMs ?? LOGIN_CODE_TTL_MS
+    this.sendCodeFlood = options.sendCodeFlood
     this.dir = new Directory(this.random)
     this.hub = new UpdateHub(() => this.now(), options.updateLogLimit ?? MAX_UPDATE_LOG_ENTRIES)
     this.conv = new Conversations(this.dir, this.hub, this.random, () => this.now())
@@ -266,7 +274,7 @@ export class World {
 
   /**
    * auth.sendCode. PHONE_MIGRATE_X when the phone lives on another DC than `ctx.dcId`;
-   * PHONE_NUMBER_INVALID, PHONE_NUMBER_BANNED (deactivated account).
+   * PHONE_NUMBER_INVALID, PHONE_NUMBER_BANNED (deactivated account), FLOOD_WAIT_X (opt-in).
    */
   sendCode(ctx: CallContext, phone: string): SentCode {
     this.requireDc(ctx.dcId)
@@ -276,6 +284,7 @@ export class World {
     const user = this.dir.userByPhone(p)
     if (user?.bot === true) throw worldErrors.phoneNumberInvalid()
     if (user?.deactivated === true) throw worldErrors.phoneNumberBanned()
+    this.checkSendCodeFlood(p)
     const testDc = testPhoneDcId(p)
     const code = testDc !== undefined ? String(testDc).repeat(LOGIN_CODE_LENGTH) : randomDigits(this.random, LOGIN_CODE_LENGTH)
     const key = keyOf(ctx)
@@ -441,6 +450,17 @@ export class World {
     for (const c of this.dir.chats.values()) if (c.members.has(me.id) && c.members.has(user.id)) common++
     for (const c of this.dir.channels.values()) if (c.megagroup && c.members.has(me.id) && c.members.has(user.id)) common++
     return { user, about: user.about, commonChatsCount: user.id === me.id ? 0 : common }
+  }
+
+  /** contacts.importContacts: the accounts behind the phones that have one (others are left out). */
+  importContacts(ctx: CallContext, phones: readonly string[]): WorldUser[] {
+    this.requireUser(ctx)
+    const out: WorldUser[] = []
+    for (const phone of phones) {
+      const u = this.userByPhone(phone)
+      if (u !== undefined && !u.deactivated && !out.includes(u)) out.push(u)
+    }
+    return out
   }
 
   /** contacts.resolveUsername: USERNAME_INVALID, USERNAME_NOT_OCCUPIED. */
@@ -793,6 +813,19 @@ export class World {
     state.userId = userId
     state.via = via
     state.passwordUserId = undefined
+  }
+
+  private checkSendCodeFlood(phone: string): void {
+    const rule = this.sendCodeFlood
+    if (rule === undefined) return
+    const now = this.clock()
+    const times = (this.sendCodeTimes.get(phone) ?? []).filter((t) => now - t < rule.windowMs)
+    if (times.length >= rule.max) {
+      this.sendCodeTimes.set(phone, times)
+      throw worldErrors.floodWait(Math.ceil(((times[0] as number) + rule.windowMs - now) / 1000))
+    }
+    times.push(now)
+    this.sendCodeTimes.set(phone, times)
   }
 
   private dropCode(phoneCodeHash: string): void {
