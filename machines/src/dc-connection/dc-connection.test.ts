@@ -276,7 +276,7 @@ function withRpcs() {
           },
         },
       }),
-      { input: { requestId, method: 'test', dcId: 2 } },
+      { input: { requestId, method: 'test', dcId: 2 }, clock: conn.clock },
     ).start()
     rpcs.push(entry)
     return entry

@@ -1,0 +1,33 @@
+// Events the account (user session) machine receives: from its owner, from the login flow's
+// caller, from its DC connection children, and auth-related RPC errors the engine forwards.
+// Secrets (code, password) travel in events straight into the invoked step; context never keeps them.
+import type { DcConnectionReport } from '../dc-connection/dc-connection.events.js'
+
+/** Events of {@link accountMachine}. */
+export type AccountEvent =
+  | { type: 'account.start' }
+  | { type: 'account.stop' }
+  | { type: 'login.start'; phone: string }
+  | { type: 'login.code'; code: string }
+  | { type: 'login.password'; password: string }
+  | { type: 'login.signUp'; firstName: string; lastName: string }
+  | { type: 'login.cancel' }
+  | { type: 'auth.error'; errorMessage: string }
+  | { type: 'dc.needed'; dcId: number }
+  | DcConnectionReport
+
+export const ACCOUNT_EVENT_DESCRIPTIONS: Readonly<Record<AccountEvent['type'], string>> = {
+  'account.start': 'bring the session up (connect the home DC, key it if needed)',
+  'account.stop': 'shut the session down; children stop with it',
+  'login.start': 'begin logging in with a phone number (auth.sendCode)',
+  'login.code': 'the login code the user received (auth.signIn)',
+  'login.password': 'the 2FA password (SRP check done by the engine)',
+  'login.signUp': 'names for a phone number with no account (auth.signUp)',
+  'login.cancel': 'abandon the login in progress',
+  'auth.error': 'an RPC of this session failed with an auth-level error (revocation, USER_MIGRATE_X)',
+  'dc.needed': 'a call needs another DC (media, 303): make sure a connection exists',
+  'dc.ready': 'a DC connection child reports ready',
+  'dc.down': 'a DC connection child reports it went down (it reconnects by itself)',
+}
+
+export const ACCOUNT_EVENT_TYPES = Object.keys(ACCOUNT_EVENT_DESCRIPTIONS) as AccountEvent['type'][]

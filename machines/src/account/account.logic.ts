@@ -1,0 +1,97 @@
+// Pure rules of a user session: which errors revoke it, which move its home DC, how login errors
+// route the flow. https://core.telegram.org/api/auth · https://core.telegram.org/api/errors
+
+/** Home-DC moves allowed in a row before the session gives up (303 loops). */
+export const MAX_ACCOUNT_MIGRATIONS = 3
+
+/** Errors that end an authorization: the user must log in again. */
+export const REVOCATION_ERRORS = [
+  'AUTH_KEY_UNREGISTERED',
+  'SESSION_REVOKED',
+  'SESSION_EXPIRED',
+  'USER_DEACTIVATED',
+  'USER_DEACTIVATED_BAN',
+] as const
+export type RevocationReason = (typeof REVOCATION_ERRORS)[number]
+
+const HOME_MIGRATE_RE = /^(?:PHONE|USER|NETWORK)_MIGRATE_(\d+)$/
+
+/** The DC a PHONE_/USER_/NETWORK_MIGRATE_X error moves the home DC to, or null. */
+export function homeMigrateDcId(errorMessage: string): number | null {
+  const m = HOME_MIGRATE_RE.exec(errorMessage)
+  return m ? Number(m[1]) : null
+}
+
+export function isRevocation(errorMessage: string): errorMessage is RevocationReason {
+  return (REVOCATION_ERRORS as readonly string[]).includes(errorMessage)
+}
+
+/** errorMessage of a rejected login step (the engine rejects with `{ errorMessage }`). */
+export function errorMessageOf(error: unknown): string {
+  if (typeof error === 'object' && error !== null && 'errorMessage' in error) {
+    const m = (error as { errorMessage: unknown }).errorMessage
+    if (typeof m === 'string') return m
+  }
+  return error instanceof Error ? error.message : String(error)
+}
+
+/** Where a failed login step goes next. */
+export type LoginErrorRoute = 'migrate' | 'passwordNeeded' | 'retryCode' | 'retryPassword' | 'abort'
+
+export function routeLoginError(errorMessage: string): LoginErrorRoute {
+  if (homeMigrateDcId(errorMessage) !== null) return 'migrate'
+  switch (errorMessage) {
+    case 'SESSION_PASSWORD_NEEDED':
+      return 'passwordNeeded'
+    case 'PHONE_CODE_INVALID':
+    case 'PHONE_CODE_EMPTY':
+      return 'retryCode'
+    case 'PASSWORD_HASH_INVALID':
+      return 'retryPassword'
+    default:
+      return 'abort'
+  }
+}
+
+export interface AccountInput {
+  accountId: string
+  homeDcId: number
+  /** Auth key ids already in storage, per DC. */
+  authKeyIds?: Readonly<Record<number, bigint>>
+  /** Set when storage says this session is logged in. */
+  userId?: bigint | null
+}
+
+export interface AccountContext {
+  accountId: string
+  homeDcId: number
+  authKeyIds: Readonly<Record<number, bigint>>
+  userId: bigint | null
+  phone: string | null
+  phoneCodeHash: string | null
+  /** DCs with a connection child (ids `dc-<n>`). */
+  dcIds: number[]
+  migrations: number
+  lastError: string | null
+  revokedBy: RevocationReason | null
+}
+
+export function initialAccountContext(input: AccountInput): AccountContext {
+  return {
+    accountId: input.accountId,
+    homeDcId: input.homeDcId,
+    authKeyIds: input.authKeyIds ?? {},
+    userId: input.userId ?? null,
+    phone: null,
+    phoneCodeHash: null,
+    dcIds: [],
+    migrations: 0,
+    lastError: null,
+    revokedBy: null,
+  }
+}
+
+/** Child id of the connection to `dcId`. */
+export function dcChildId(dcId: number): string {
+  return `dc-${dcId}`
+}

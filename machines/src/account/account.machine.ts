@@ -1,0 +1,384 @@
+// A user session: empty → keying → anonymous → loggingIn → authorized, plus migrating (the home
+// DC moves) and revoked. Owns one dcConnection child per DC it uses (spawnChild, ids `dc-<n>`).
+// Login steps are engine-provided fromPromise actors; the machine decides the flow.
+// https://core.telegram.org/api/auth
+import { and, assign, enqueueActions, fromPromise, setup } from 'xstate'
+import { dcConnectionMachine } from '../dc-connection/dc-connection.machine.js'
+import { ACCOUNT_EVENT_DESCRIPTIONS as ev } from './account.events.js'
+import type { AccountEvent } from './account.events.js'
+import {
+  MAX_ACCOUNT_MIGRATIONS,
+  dcChildId,
+  errorMessageOf,
+  homeMigrateDcId,
+  initialAccountContext,
+  isRevocation,
+  routeLoginError,
+} from './account.logic.js'
+import type { AccountContext, AccountInput, RevocationReason } from './account.logic.js'
+
+/** Inputs and outputs of the engine-provided login steps (each one RPC on the home DC). */
+export interface SendCodeInput {
+  accountId: string
+  dcId: number
+  phone: string
+}
+export interface SignInInput {
+  accountId: string
+  dcId: number
+  phone: string
+  phoneCodeHash: string
+  code: string
+}
+export type SignInOutput = { kind: 'authorized'; userId: bigint } | { kind: 'signUpRequired' }
+export interface CheckPasswordInput {
+  accountId: string
+  dcId: number
+  password: string
+}
+export interface SignUpInput {
+  accountId: string
+  dcId: number
+  phone: string
+  phoneCodeHash: string
+  firstName: string
+  lastName: string
+}
+export interface ImportAuthorizationInput {
+  accountId: string
+  fromDcId: number
+  toDcId: number
+}
+
+/** Effects the engine provides. */
+export interface AccountEffects {
+  /** Persist that this session is logged in as `userId` with home DC `homeDcId`. */
+  saveAuthorization: { accountId: string; userId: bigint; homeDcId: number }
+  /** Forget the login (keys stay; the server no longer accepts them as this user). */
+  dropAuthorization: { accountId: string; reason: RevocationReason }
+}
+
+const notProvided = (name: string) => async (): Promise<never> => {
+  throw new Error(`account actor '${name}' must be provided by the engine`)
+}
+
+type Ctx = { context: AccountContext }
+
+const loginFailed = (description: string) => ({
+  target: '#account.anonymous',
+  description,
+  actions: assign<AccountContext, any, undefined, AccountEvent, any>({
+    lastError: ({ event }) => errorMessageOf(event.error),
+    phoneCodeHash: null,
+  }),
+})
+const migrateOnError = {
+  guard: ({ context, event }: { context: AccountContext; event: any }) =>
+    routeLoginError(errorMessageOf(event.error)) === 'migrate' && context.migrations < MAX_ACCOUNT_MIGRATIONS,
+  target: '#account.migrating',
+  description: 'PHONE_/USER_/NETWORK_MIGRATE_X: the home DC is X; log in there',
+  actions: assign<AccountContext, any, undefined, AccountEvent, any>({
+    homeDcId: ({ context, event }) => homeMigrateDcId(errorMessageOf(event.error)) ?? context.homeDcId,
+    migrations: ({ context }) => context.migrations + 1,
+  }),
+}
+const routeIs =
+  (route: ReturnType<typeof routeLoginError>) =>
+  ({ event }: { event: any }) =>
+    routeLoginError(errorMessageOf(event.error)) === route
+
+/** One user session. Input {@link AccountInput}. */
+export const accountMachine = setup({
+  types: {
+    context: {} as AccountContext,
+    events: {} as AccountEvent,
+    input: {} as AccountInput,
+  },
+  actors: {
+    dcConnection: dcConnectionMachine,
+    sendCode: fromPromise<{ phoneCodeHash: string }, SendCodeInput>(notProvided('sendCode')),
+    signIn: fromPromise<SignInOutput, SignInInput>(notProvided('signIn')),
+    checkPassword: fromPromise<{ userId: bigint }, CheckPasswordInput>(notProvided('checkPassword')),
+    signUp: fromPromise<{ userId: bigint }, SignUpInput>(notProvided('signUp')),
+    importAuthorization: fromPromise<{ userId: bigint }, ImportAuthorizationInput>(notProvided('importAuthorization')),
+  },
+  actions: {
+    saveAuthorization: (_: unknown, _p: AccountEffects['saveAuthorization']) => {},
+    dropAuthorization: (_: unknown, _p: AccountEffects['dropAuthorization']) => {},
+    /** Spawn (once) and open the connection child for `dcId`. */
+    // NB: typed loosely: xstate's enqueueActions typing rejects spawnChild-by-name inside setup().
+    ensureDc: enqueueActions(({ context, enqueue }: { context: AccountContext; enqueue: any }, params: { dcId: number }) => {
+      const { dcId } = params
+      if (context.dcIds.includes(dcId)) return
+      enqueue.spawnChild('dcConnection', {
+        id: dcChildId(dcId),
+        input: { dcId, authKeyId: context.authKeyIds[dcId] ?? null },
+      })
+      enqueue.sendTo(dcChildId(dcId), { type: 'connection.open' })
+      enqueue.assign({ dcIds: [...context.dcIds, dcId] })
+    }) as unknown as (_: unknown, params: { dcId: number }) => void,
+  },
+  guards: {
+    hasUser: ({ context }) => context.userId !== null,
+    homeDcReady: ({ context, event }) => event.type === 'dc.ready' && event.dcId === context.homeDcId,
+  },
+}).createMachine({
+  id: 'account',
+  description: 'One Telegram user session and the DC connections it owns.',
+  context: ({ input }) => initialAccountContext(input),
+  initial: 'empty',
+  on: {
+    'account.stop': { target: '.stopped', description: ev['account.stop'] },
+    'dc.needed': { description: ev['dc.needed'], actions: { type: 'ensureDc', params: ({ event }) => ({ dcId: event.dcId }) } },
+    'dc.down': {
+      description: 'note it; the connection reconnects by itself',
+      actions: assign({ lastError: ({ event }) => `dc ${event.dcId} down: ${event.reason}` }),
+    },
+  },
+  states: {
+    empty: {
+      description: 'Created from storage (or new); nothing connected.',
+      on: { 'account.start': { target: 'keying', description: ev['account.start'] } },
+    },
+    keying: {
+      description: 'Connecting the home DC (with a handshake when no key is stored).',
+      entry: { type: 'ensureDc', params: ({ context }: Ctx) => ({ dcId: context.homeDcId }) },
+      on: {
+        'dc.ready': [
+          { guard: and(['homeDcReady', 'hasUser']), target: 'authorized', description: 'home DC up, session was logged in' },
+          { guard: 'homeDcReady', target: 'anonymous', description: 'home DC up, not logged in' },
+        ],
+      },
+    },
+    anonymous: {
+      description: 'Keyed but not logged in.',
+      on: {
+        'login.start': {
+          target: 'loggingIn',
+          description: ev['login.start'],
+          actions: assign({ phone: ({ event }) => event.phone, lastError: null }),
+        },
+      },
+    },
+    loggingIn: {
+      description: 'auth.sendCode → auth.signIn, with 2FA and sign-up branches.',
+      initial: 'sendingCode',
+      on: {
+        'login.cancel': {
+          target: 'anonymous',
+          description: ev['login.cancel'],
+          actions: assign({ phoneCodeHash: null }),
+        },
+      },
+      states: {
+        sendingCode: {
+          description: 'auth.sendCode in flight.',
+          invoke: {
+            id: 'sendCode',
+            src: 'sendCode',
+            input: ({ context }: Ctx) => ({ accountId: context.accountId, dcId: context.homeDcId, phone: context.phone ?? '' }),
+            onDone: {
+              target: 'codeSent',
+              description: 'code sent; wait for the user to type it',
+              actions: assign({ phoneCodeHash: ({ event }) => event.output.phoneCodeHash }),
+            },
+            onError: [migrateOnError, loginFailed('auth.sendCode failed')],
+          },
+        },
+        codeSent: {
+          description: 'Waiting for the login code.',
+          on: { 'login.code': { target: 'checkingCode', description: ev['login.code'] } },
+        },
+        checkingCode: {
+          description: 'auth.signIn in flight (the code is in the step input only).',
+          invoke: {
+            id: 'signIn',
+            src: 'signIn',
+            input: ({ context, event }: { context: AccountContext; event: AccountEvent }) => ({
+              accountId: context.accountId,
+              dcId: context.homeDcId,
+              phone: context.phone ?? '',
+              phoneCodeHash: context.phoneCodeHash ?? '',
+              code: event.type === 'login.code' ? event.code : '',
+            }),
+            onDone: [
+              {
+                guard: ({ event }) => event.output.kind === 'authorized',
+                target: '#account.authorized',
+                description: 'signed in',
+                actions: assign({
+                  userId: ({ event }) => (event.output as Extract<SignInOutput, { kind: 'authorized' }>).userId,
+                }),
+              },
+              { target: 'signUpNeeded', description: 'no account for this phone: sign up' },
+            ],
+            onError: [
+              { guard: routeIs('passwordNeeded'), target: 'passwordNeeded', description: 'SESSION_PASSWORD_NEEDED: 2FA' },
+              {
+                guard: routeIs('retryCode'),
+                target: 'codeSent',
+                description: 'PHONE_CODE_INVALID: ask for the code again',
+                actions: assign({ lastError: ({ event }) => errorMessageOf(event.error) }),
+              },
+              migrateOnError,
+              loginFailed('auth.signIn failed'),
+            ],
+          },
+        },
+        passwordNeeded: {
+          description: 'Waiting for the 2FA password.',
+          on: { 'login.password': { target: 'checkingPassword', description: ev['login.password'] } },
+        },
+        checkingPassword: {
+          description: 'auth.checkPassword (SRP) in flight; the password is in the step input only.',
+          invoke: {
+            id: 'checkPassword',
+            src: 'checkPassword',
+            input: ({ context, event }: { context: AccountContext; event: AccountEvent }) => ({
+              accountId: context.accountId,
+              dcId: context.homeDcId,
+              password: event.type === 'login.password' ? event.password : '',
+            }),
+            onDone: {
+              target: '#account.authorized',
+              description: 'password accepted',
+              actions: assign({ userId: ({ event }) => event.output.userId }),
+            },
+            onError: [
+              {
+                guard: routeIs('retryPassword'),
+                target: 'passwordNeeded',
+                description: 'PASSWORD_HASH_INVALID: ask again',
+                actions: assign({ lastError: ({ event }) => errorMessageOf(event.error) }),
+              },
+              loginFailed('auth.checkPassword failed'),
+            ],
+          },
+        },
+        signUpNeeded: {
+          description: 'The phone has no account; waiting for names.',
+          on: { 'login.signUp': { target: 'signingUp', description: ev['login.signUp'] } },
+        },
+        signingUp: {
+          description: 'auth.signUp in flight.',
+          invoke: {
+            id: 'signUp',
+            src: 'signUp',
+            input: ({ context, event }: { context: AccountContext; event: AccountEvent }) => ({
+              accountId: context.accountId,
+              dcId: context.homeDcId,
+              phone: context.phone ?? '',
+              phoneCodeHash: context.phoneCodeHash ?? '',
+              firstName: event.type === 'login.signUp' ? event.firstName : '',
+              lastName: event.type === 'login.signUp' ? event.lastName : '',
+            }),
+            onDone: {
+              target: '#account.authorized',
+              description: 'account created and signed in',
+              actions: assign({ userId: ({ event }) => event.output.userId }),
+            },
+            onError: loginFailed('auth.signUp failed'),
+          },
+        },
+      },
+    },
+    authorized: {
+      description: 'Logged in as userId on homeDcId.',
+      entry: [
+        {
+          type: 'saveAuthorization',
+          params: ({ context }: Ctx) => ({
+            accountId: context.accountId,
+            userId: context.userId ?? 0n,
+            homeDcId: context.homeDcId,
+          }),
+        },
+        assign({ phone: null, phoneCodeHash: null, migrations: 0, lastError: null }),
+      ],
+      on: {
+        'auth.error': [
+          {
+            guard: ({ event }) => isRevocation(event.errorMessage),
+            target: 'revoked',
+            description: 'AUTH_KEY_UNREGISTERED / SESSION_REVOKED / USER_DEACTIVATED: the login is gone',
+            actions: assign({ revokedBy: ({ event }) => event.errorMessage as RevocationReason, userId: null }),
+          },
+          {
+            guard: ({ context, event }) =>
+              homeMigrateDcId(event.errorMessage) !== null && context.migrations < MAX_ACCOUNT_MIGRATIONS,
+            target: 'migrating',
+            description: 'USER_MIGRATE_X: move the home DC and carry the authorization over',
+            actions: assign({
+              homeDcId: ({ context, event }) => homeMigrateDcId(event.errorMessage) ?? context.homeDcId,
+              migrations: ({ context }) => context.migrations + 1,
+            }),
+          },
+        ],
+      },
+    },
+    migrating: {
+      description: 'The home DC moved: connect it, then resume login or import the authorization.',
+      initial: 'connecting',
+      states: {
+        connecting: {
+          description: 'Connecting (and keying) the new home DC.',
+          entry: { type: 'ensureDc', params: ({ context }: Ctx) => ({ dcId: context.homeDcId }) },
+          on: {
+            'dc.ready': [
+              {
+                guard: ({ context, event }) => event.dcId === context.homeDcId && context.userId !== null,
+                target: 'importingAuthorization',
+                description: 'logged in elsewhere: export/import the authorization',
+              },
+              {
+                guard: 'homeDcReady',
+                target: '#account.loggingIn',
+                description: 'was logging in: send the code again on the new home DC',
+              },
+            ],
+          },
+        },
+        importingAuthorization: {
+          description: 'auth.exportAuthorization on the old DC, auth.importAuthorization on the new one.',
+          invoke: {
+            id: 'importAuthorization',
+            src: 'importAuthorization',
+            input: ({ context }: Ctx) => ({
+              accountId: context.accountId,
+              fromDcId: context.dcIds[0] ?? context.homeDcId,
+              toDcId: context.homeDcId,
+            }),
+            onDone: {
+              target: '#account.authorized',
+              description: 'authorization imported',
+              actions: assign({ userId: ({ event }) => event.output.userId }),
+            },
+            onError: {
+              target: '#account.anonymous',
+              description: 'import failed: log in again',
+              actions: assign({ userId: null, lastError: ({ event }) => errorMessageOf(event.error) }),
+            },
+          },
+        },
+      },
+    },
+    revoked: {
+      description: 'The server revoked the login (revokedBy); keys remain, the user must log in again.',
+      entry: {
+        type: 'dropAuthorization',
+        params: ({ context }: Ctx) => ({
+          accountId: context.accountId,
+          reason: context.revokedBy ?? 'AUTH_KEY_UNREGISTERED',
+        }),
+      },
+      on: {
+        'login.start': {
+          target: 'loggingIn',
+          description: ev['login.start'],
+          actions: assign({ phone: ({ event }) => event.phone, lastError: null }),
+        },
+      },
+    },
+    stopped: { type: 'final', description: 'Stopped by the owner; connection children stop with it.' },
+  },
+})

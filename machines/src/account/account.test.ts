@@ -1,0 +1,159 @@
+// Scenario tests for accountMachine: login steps faked via `provide`, DC connection children are
+// real dcConnection machines over a fake socket (so the ready report travels child → parent).
+import assert from 'node:assert/strict'
+import { describe, test } from 'node:test'
+import { SimulatedClock, createActor, fromCallback, fromPromise, waitFor } from 'xstate'
+import { dcConnectionMachine } from '../dc-connection/dc-connection.machine.js'
+import { recordActions } from '../testing/recorder.js'
+import type { AccountInput } from './account.logic.js'
+import { accountMachine } from './account.machine.js'
+import type { CheckPasswordInput, SendCodeInput, SignInInput, SignInOutput } from './account.machine.js'
+
+const rpcError = (errorMessage: string) => Object.assign(new Error(errorMessage), { errorMessage })
+
+interface Fakes {
+  sendCode?: (i: SendCodeInput) => Promise<{ phoneCodeHash: string }>
+  signIn?: (i: SignInInput) => Promise<SignInOutput>
+  checkPassword?: (i: CheckPasswordInput) => Promise<{ userId: bigint }>
+}
+
+function start(input: Partial<AccountInput> = {}, fakes: Fakes = {}) {
+  const rec = recordActions(['saveAuthorization', 'dropAuthorization'] as const)
+  const steps: Array<[string, unknown]> = []
+  const opened: number[] = []
+  const step = <I, O>(name: string, fn: (i: I) => Promise<O>) =>
+    fromPromise<O, I>(({ input }) => {
+      steps.push([name, input])
+      return fn(input)
+    })
+  const machine = accountMachine.provide({
+    actions: rec.actions,
+    actors: {
+      dcConnection: dcConnectionMachine.provide({
+        actors: {
+          socket: fromCallback(({ sendBack, input }) => {
+            opened.push(input.dcId)
+            sendBack({ type: 'socket.connected' })
+          }),
+        },
+      }),
+      sendCode: step('sendCode', fakes.sendCode ?? (async () => ({ phoneCodeHash: 'hash' }))),
+      signIn: step('signIn', fakes.signIn ?? (async (): Promise<SignInOutput> => ({ kind: 'authorized', userId: 10n }))),
+      checkPassword: step('checkPassword', fakes.checkPassword ?? (async () => ({ userId: 10n }))),
+      signUp: step('signUp', async () => ({ userId: 11n })),
+      importAuthorization: step('importAuthorization', async () => ({ userId: 10n })),
+    },
+  })
+  const actor = createActor(machine, {
+    clock: new SimulatedClock(),
+    input: { accountId: 'a1', homeDcId: 2, authKeyIds: { 2: 1n, 4: 2n }, ...input },
+  }).start()
+  return { actor, rec, steps, opened }
+}
+
+describe('accountMachine', () => {
+  test('start spawns and opens the home DC connection; its ready report makes the account anonymous', async () => {
+    const { actor, opened } = start()
+    actor.send({ type: 'account.start' })
+    await waitFor(actor, (s) => s.value === 'anonymous')
+    assert.deepEqual(opened, [2])
+    assert.deepEqual(Object.keys(actor.getSnapshot().children), ['dc-2'])
+  })
+
+  test('a restored login goes straight to authorized', async () => {
+    const { actor } = start({ userId: 10n })
+    actor.send({ type: 'account.start' })
+    await waitFor(actor, (s) => s.value === 'authorized')
+  })
+
+  test('code → SESSION_PASSWORD_NEEDED → password → authorized; secrets only in step inputs', async () => {
+    const { actor, steps, rec } = start(
+      {},
+      { signIn: async () => Promise.reject(rpcError('SESSION_PASSWORD_NEEDED')) },
+    )
+    actor.send({ type: 'account.start' })
+    await waitFor(actor, (s) => s.value === 'anonymous')
+    actor.send({ type: 'login.start', phone: '+15550100' })
+    await waitFor(actor, (s) => s.matches({ loggingIn: 'codeSent' }))
+    actor.send({ type: 'login.code', code: '12345' })
+    await waitFor(actor, (s) => s.matches({ loggingIn: 'passwordNeeded' }))
+    actor.send({ type: 'login.password', password: 'hunter2' })
+    await waitFor(actor, (s) => s.value === 'authorized')
+    assert.deepEqual(steps, [
+      ['sendCode', { accountId: 'a1', dcId: 2, phone: '+15550100' }],
+      ['signIn', { accountId: 'a1', dcId: 2, phone: '+15550100', phoneCodeHash: 'hash', code: '12345' }],
+      ['checkPassword', { accountId: 'a1', dcId: 2, password: 'hunter2' }],
+    ])
+    assert.deepEqual(rec.of('saveAuthorization'), [{ accountId: 'a1', userId: 10n, homeDcId: 2 }])
+    const c = actor.getSnapshot().context
+    assert.equal(c.phone, null)
+    assert.equal(c.phoneCodeHash, null)
+  })
+
+  test('PHONE_MIGRATE_4 moves the home DC: connect DC 4, send the code again there', async () => {
+    let n = 0
+    const { actor, steps, opened } = start(
+      {},
+      {
+        sendCode: async () => {
+          if (n++ === 0) throw rpcError('PHONE_MIGRATE_4')
+          return { phoneCodeHash: 'h4' }
+        },
+      },
+    )
+    actor.send({ type: 'account.start' })
+    await waitFor(actor, (s) => s.value === 'anonymous')
+    actor.send({ type: 'login.start', phone: '+15550100' })
+    await waitFor(actor, (s) => s.matches({ loggingIn: 'codeSent' }))
+    assert.deepEqual(opened, [2, 4])
+    assert.equal(actor.getSnapshot().context.homeDcId, 4)
+    assert.deepEqual(
+      steps.map(([, i]) => (i as SendCodeInput).dcId),
+      [2, 4],
+    )
+  })
+
+  test('USER_MIGRATE_4 while authorized imports the authorization on DC 4', async () => {
+    const { actor, steps, rec } = start({ userId: 10n })
+    actor.send({ type: 'account.start' })
+    await waitFor(actor, (s) => s.value === 'authorized')
+    actor.send({ type: 'auth.error', errorMessage: 'USER_MIGRATE_4' })
+    await waitFor(actor, (s) => s.value === 'authorized' && s.context.homeDcId === 4)
+    assert.deepEqual(steps, [['importAuthorization', { accountId: 'a1', fromDcId: 2, toDcId: 4 }]])
+    assert.deepEqual(rec.of('saveAuthorization').at(-1), { accountId: 'a1', userId: 10n, homeDcId: 4 })
+  })
+
+  test('AUTH_KEY_UNREGISTERED revokes the login; logging in again is possible', async () => {
+    const { actor, rec } = start({ userId: 10n })
+    actor.send({ type: 'account.start' })
+    await waitFor(actor, (s) => s.value === 'authorized')
+    actor.send({ type: 'auth.error', errorMessage: 'AUTH_KEY_UNREGISTERED' })
+    assert.equal(actor.getSnapshot().value, 'revoked')
+    assert.deepEqual(rec.of('dropAuthorization'), [{ accountId: 'a1', reason: 'AUTH_KEY_UNREGISTERED' }])
+    assert.equal(actor.getSnapshot().context.userId, null)
+    actor.send({ type: 'login.start', phone: '+15550100' })
+    await waitFor(actor, (s) => s.matches({ loggingIn: 'codeSent' }))
+  })
+
+  test('an unrelated auth.error in authorized changes nothing', async () => {
+    const { actor } = start({ userId: 10n })
+    actor.send({ type: 'account.start' })
+    await waitFor(actor, (s) => s.value === 'authorized')
+    actor.send({ type: 'auth.error', errorMessage: 'PEER_ID_INVALID' })
+    assert.equal(actor.getSnapshot().value, 'authorized')
+  })
+
+  test('dc.needed spawns one connection per DC; stop ends the children', async () => {
+    const { actor, opened } = start({ userId: 10n })
+    actor.send({ type: 'account.start' })
+    await waitFor(actor, (s) => s.value === 'authorized')
+    actor.send({ type: 'dc.needed', dcId: 5 })
+    actor.send({ type: 'dc.needed', dcId: 5 })
+    assert.deepEqual(opened, [2, 5])
+    const child = actor.getSnapshot().children['dc-5']
+    assert.ok(child)
+    actor.send({ type: 'account.stop' })
+    assert.equal(actor.getSnapshot().status, 'done')
+    assert.equal(child.getSnapshot().status, 'stopped')
+  })
+})
