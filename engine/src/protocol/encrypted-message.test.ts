@@ -12,7 +12,7 @@ import {
 } from './encrypted-message.js'
 import { MAX_MSG_ID_FUTURE_MS, MAX_MSG_ID_PAST_MS, MessageIdGenerator, msgIdFromMs } from './message-id.js'
 import type { Result } from './result.js'
-import { seededRandom } from './testing/seeded-random.js'
+import { seededRandom } from '../crypto/test-random.js'
 
 const T0 = 1_700_000_000_000
 const random = seededRandom('encrypted-message')
