@@ -2,7 +2,7 @@
 // messages by kind, RPC results decoded for their method, anything else an update. Expands
 // containers. Knows nothing of sessions, timers or what the machines do with the events.
 // https://core.telegram.org/mtproto/service_messages · /service_messages_about_messages
-import { GZIP_PACKED_ID, TlError, TlReader, readMethodResult, type TlObject, type mtp } from '../tl/index.js'
+import { TlError, TlReader, deserializeObject, readMethodResult, type TlObject, type mtp } from '../tl/index.js'
 import { isContainer, unpackContainer, type ContainerError } from './container.js'
 import { isContentRelated } from './seq-no.js'
 
@@ -139,7 +139,7 @@ function classifyOne(
   }
   let obj: TlObject
   try {
-    obj = readBoxed(message.body)
+    obj = deserializeObject(message.body)
   } catch (e) {
     if (e instanceof TlError) return push({ type: 'message.undecodable', error: e })
     throw e
@@ -210,14 +210,6 @@ function rpcEvent(obj: mtp.RawMt_rpc_result, ctx: ClassifyContext): IncomingEven
   }
   if (isRpcError(result)) return { type: 'rpc.error', reqMsgId, method, code: result.errorCode, message: result.errorMessage }
   return { type: 'rpc.result', reqMsgId, method, result }
-}
-
-/** The boxed object in `body`, inflating a top-level gzip_packed first (updates may come packed). */
-function readBoxed(body: Uint8Array): TlObject {
-  const reader = new TlReader(body)
-  if (reader.remaining >= 4 && reader.uint32() === GZIP_PACKED_ID) return reader.gunzip().object() as TlObject
-  reader.pos = 0
-  return reader.object() as TlObject
 }
 
 function isRpcError(v: unknown): v is mtp.RawMt_rpc_error {
