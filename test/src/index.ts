@@ -1,0 +1,4 @@
+// Public surface of @mtswarm/test (re-exports only).
+export * from './dc/index.js'
+export { TestClient, TestRpcError, TestClientTimeoutError, innermostMethod } from './dc/testing/test-client.js'
+export type { TestClientOptions, TestTransport, ReceivedMessage } from './dc/testing/test-client.js'
