@@ -169,16 +169,35 @@ export function routeDc(config: InteropDriverConfig, dcId: number): DcAddress {
   )
 }
 
-/** Resolves with `promise`, or rejects with {@link InteropStepError} after `timeoutMs`. */
-export async function withTimeout<T>(promise: Promise<T>, timeoutMs: number, step: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new InteropStepError(step, `timed out after ${timeoutMs} ms`)), timeoutMs)
-  })
-  try {
-    return await Promise.race([promise, timeout])
-  } finally {
-    clearTimeout(timer)
+/**
+ * Bounds driver steps (connect, login): each resolves with its promise, or rejects with
+ * {@link InteropStepError} after its timeout or once the driver closes. Timers are unref'd: a
+ * guard alone never keeps the process alive.
+ */
+export class StepGuard {
+  private readonly aborts = new Set<(error: InteropStepError) => void>()
+
+  async run<T>(promise: Promise<T>, timeoutMs: number, step: string): Promise<T> {
+    let timer: NodeJS.Timeout | undefined
+    let abort: ((error: InteropStepError) => void) | undefined
+    const stopped = new Promise<never>((_, reject) => {
+      abort = reject
+      timer = setTimeout(() => reject(new InteropStepError(step, `timed out after ${timeoutMs} ms`)), timeoutMs)
+      timer.unref()
+    })
+    if (abort !== undefined) this.aborts.add(abort)
+    try {
+      return await Promise.race([promise, stopped])
+    } finally {
+      clearTimeout(timer)
+      if (abort !== undefined) this.aborts.delete(abort)
+    }
+  }
+
+  /** Rejects every step still running (the driver is disconnecting). */
+  close(): void {
+    for (const abort of this.aborts) abort(new InteropStepError('driver', 'disconnected while a step was running'))
+    this.aborts.clear()
   }
 }
 

@@ -29,11 +29,27 @@ import {
   rsaPublicKeyParts,
   tlBytes,
 } from './rsa-key.js'
+import {
+  INVOKE_WITH_LAYER,
+  P_Q_INNER_DATA,
+  P_Q_INNER_DATA_DC,
+  startHandshakeRecorder,
+  type RecordedSession,
+} from './handshake-recorder.js'
 import { parsePlainMessage, sniffFirstFrame, type SniffResult } from './transport-sniffer.js'
 
 // req_pq_multi#be7e8ef1 nonce:int128 = ResPQ;
 const REQ_PQ_MULTI = 0xbe7e8ef1
+// help.getConfig#c4f9186b = Config;
+const HELP_GET_CONFIG = 0xc4f9186b
+// updates.getState#edd4882a = updates.State;
+const UPDATES_GET_STATE = 0xedd4882a
+// get_future_salts#b921bd04 num:int = FutureSalts;
+const GET_FUTURE_SALTS = 0xb921bd04
+// ping_delay_disconnect#f3427b8c ping_id:long disconnect_delay:int = Pong;
+const PING_DELAY_DISCONNECT = 0xf3427b8c
 const FRAME_WAIT_MS = 8_000
+const HANDSHAKE_WAIT_MS = 12_000
 const SETTLE_WAIT_MS = 4_000
 
 const serverKey = generateKeyPairSync('rsa', {
@@ -343,3 +359,75 @@ describe('server key registries', () => {
   })
 })
 
+
+describe('handshake against a recording server (engine crypto, our key)', () => {
+  const expectedInit = {
+    apiId: 12345,
+    deviceModel: 'mtswarm-interop',
+    systemVersion: '1.0',
+    appVersion: '1.0',
+    systemLangCode: 'en',
+    langPack: '',
+    langCode: 'en',
+  }
+
+  async function record(make: (config: InteropDriverConfig) => InteropDriver): Promise<RecordedSession> {
+    const recorder = await startHandshakeRecorder(serverKey.privateKey)
+    const driver = make(configFor(recorder.port))
+    const connecting = driver.connect()
+    connecting.catch(() => {})
+    let timer: NodeJS.Timeout | undefined
+    try {
+      return await Promise.race([
+        recorder.session,
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`no session within ${HANDSHAKE_WAIT_MS} ms`)), HANDSHAKE_WAIT_MS)
+        }),
+      ])
+    } finally {
+      clearTimeout(timer)
+      await driver.disconnect()
+      await recorder.close()
+      await settled(connecting, SETTLE_WAIT_MS)
+    }
+  }
+
+  // NB: both clients drop a leading zero byte of the auth key (1 handshake in 256) and then
+  // reconnect; GramJS needs connectionRetries > 1 for that retry to happen.
+  for (const transport of ['full', 'obfuscated'] as const) {
+    test(`gramjs over ${transport}: p_q_inner_data without dc, salt 0, initConnection(help.getConfig) at layer 198`, async () => {
+      const session = await record((config) => new GramjsDriver(config, { transport, connectionRetries: 3, retryDelayMs: 50 }))
+      assert.equal(session.obfuscated, transport === 'obfuscated')
+      assert.equal(session.innerDataConstructor, P_Q_INNER_DATA)
+      assert.equal(session.innerDataDc, null)
+      assert.equal(session.salt, 0n)
+      assert.deepEqual(session.messages, [
+        { constructorId: INVOKE_WITH_LAYER, layer: 198, initConnection: expectedInit, query: HELP_GET_CONFIG },
+      ])
+    })
+  }
+
+  for (const transport of ['intermediate', 'obfuscated'] as const) {
+    test(`mtcute over ${transport}: p_q_inner_data_dc, derived salt, container with wrapped RPCs at layer 227`, async () => {
+      const session = await record((config) => new MtcuteDriver(config, { transport }))
+      assert.equal(session.obfuscated, transport === 'obfuscated')
+      assert.equal(session.innerDataConstructor, P_Q_INNER_DATA_DC)
+      assert.equal(session.innerDataDc, 2)
+      assert.equal(session.salt, session.initialSalt)
+      const queries = session.messages.map((m) => m.query)
+      assert.ok(queries.includes(GET_FUTURE_SALTS), 'asks for future salts at once')
+      assert.ok(queries.includes(HELP_GET_CONFIG), 'sends the driver\'s help.getConfig')
+      assert.ok(queries.includes(UPDATES_GET_STATE), 'sends updates.getState when the connection becomes usable')
+      for (const message of session.messages) {
+        if (message.query === GET_FUTURE_SALTS || message.query === PING_DELAY_DISCONNECT) continue
+        assert.equal(message.layer, 227, `0x${message.query.toString(16)} is wrapped in invokeWithLayer`)
+        assert.deepEqual(message.initConnection, expectedInit)
+      }
+    })
+  }
+
+  test('mtcute in testMode writes 10000 + dc id into p_q_inner_data_dc', async () => {
+    const session = await record((config) => new MtcuteDriver(config, { testMode: true }))
+    assert.equal(session.innerDataDc, 10_002)
+  })
+})

@@ -12,14 +12,14 @@ import {
   ConnectionTCPFull,
   ConnectionTCPObfuscated,
 } from 'telegram/network/connection/index.js'
-import { StringSession } from 'telegram/sessions/index.js'
+import { MemorySession } from 'telegram/sessions/index.js'
 import {
   assertLoopbackConfig,
   InteropConfigError,
   InteropStepError,
   MessageInbox,
   routeDc,
-  withTimeout,
+  StepGuard,
   type DcAddress,
   type InteropDriver,
   type InteropDriverConfig,
@@ -97,8 +97,9 @@ function loopbackConnectionClass(
 export class GramjsDriver implements InteropDriver {
   readonly clientName = 'gramjs'
   private readonly client: TelegramClient
-  private readonly session: StringSession
+  private readonly session: MemorySession
   private readonly inbox = new MessageInbox()
+  private readonly steps = new StepGuard()
   private readonly stepTimeoutMs: number
   private self: LoggedInUser | null = null
 
@@ -109,7 +110,9 @@ export class GramjsDriver implements InteropDriver {
     assertLoopbackConfig(config)
     trustGramjsServerKey(config.publicKeyPem, config.fingerprint)
     this.stepTimeoutMs = options.stepTimeoutMs ?? DEFAULT_STEP_TIMEOUT_MS
-    this.session = new StringSession('')
+    // NB: not StringSession: its save() (run right after the handshake) writes the port as an
+    // int16 and throws RangeError for ports above 32767, i.e. for most ephemeral ports.
+    this.session = new MemorySession()
     // NB: GramJS connects to session.serverAddress but never to session.port; the connection class
     // below supplies the port. A `::1` host switches GramJS to the IPv6 entries of dc_options.
     this.session.setDC(config.dcId, config.host, config.port)
@@ -129,7 +132,7 @@ export class GramjsDriver implements InteropDriver {
 
   async connect(): Promise<void> {
     // TelegramClient.connect: handshake, then invokeWithLayer(198, initConnection(help.getConfig)).
-    const connected = await withTimeout(this.client.connect(), this.stepTimeoutMs, 'gramjs connect')
+    const connected = await this.steps.run(this.client.connect(), this.stepTimeoutMs, 'gramjs connect')
     if (!connected) throw new InteropStepError('gramjs connect', 'GramJS gave up connecting (or was already connected)')
   }
 
@@ -146,7 +149,7 @@ export class GramjsDriver implements InteropDriver {
       },
     })
     try {
-      await withTimeout(started, this.stepTimeoutMs, 'gramjs login')
+      await this.steps.run(started, this.stepTimeoutMs, 'gramjs login')
     } catch (err) {
       throw new InteropStepError('gramjs login', describe(failure ?? err), { cause: failure ?? err })
     }
@@ -186,6 +189,7 @@ export class GramjsDriver implements InteropDriver {
 
   async disconnect(): Promise<void> {
     this.inbox.close()
+    this.steps.close()
     await this.client.destroy()
   }
 

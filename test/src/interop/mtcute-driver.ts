@@ -27,7 +27,7 @@ import {
   InteropStepError,
   MessageInbox,
   routeDc,
-  withTimeout,
+  StepGuard,
   type DcAddress,
   type InteropDriver,
   type InteropDriverConfig,
@@ -133,6 +133,7 @@ export class MtcuteDriver implements InteropDriver {
   readonly clientName = 'mtcute'
   private readonly client: TelegramClient
   private readonly inbox = new MessageInbox()
+  private readonly steps = new StepGuard()
   private readonly stepTimeoutMs: number
   private readonly errors: Error[] = []
   private self: LoggedInUser | null = null
@@ -171,7 +172,7 @@ export class MtcuteDriver implements InteropDriver {
     await trustMtcuteServerKey(this.config.publicKeyPem, this.config.fingerprint)
     // mtcute's connect() only starts dialing; the first RPC waits for the handshake. mtcute itself
     // calls help.getConfig lazily (ConfigManager, e.g. on PHONE_MIGRATE), so ask for it here.
-    await withTimeout(
+    await this.steps.run(
       (async () => {
         await this.client.connect()
         await this.client.call({ _: 'help.getConfig' })
@@ -185,7 +186,7 @@ export class MtcuteDriver implements InteropDriver {
 
   async login(credentials: LoginCredentials): Promise<LoggedInUser> {
     const { password } = credentials
-    const user = await withTimeout(
+    const user = await this.steps.run(
       this.client.start({
         phone: credentials.phone,
         code: credentials.code,
@@ -225,6 +226,7 @@ export class MtcuteDriver implements InteropDriver {
 
   async disconnect(): Promise<void> {
     this.inbox.close()
+    this.steps.close()
     await this.client.destroy()
   }
 
