@@ -1,6 +1,7 @@
 // TlReader: bounds-checked reading of TL primitives from a Uint8Array, plus boxed-object dispatch
 // through the generated id → reader map. It knows the wire format, not the schema.
 // https://core.telegram.org/mtproto/serialize
+import { Buffer } from 'node:buffer'
 import { gunzipSync } from 'node:zlib'
 import { TlError, hexId } from './errors.js'
 import { readers } from './generated/readers.js'
@@ -17,7 +18,13 @@ export const BOOL_FALSE_ID = 0xbc799737
 /** Inflated gzip_packed payloads larger than this are refused (a zip bomb guard). */
 export const MAX_GZIP_INFLATED_BYTES = 16 * 1024 * 1024
 
-const decoder = new TextDecoder('utf-8')
+/** Strings up to this many bytes are decoded by a JS loop when ASCII; longer ones natively. */
+const SHORT_STRING_BYTES = 8
+
+/** Node's Buffer#utf8Slice (undocumented but long-standing; Buffer#toString('utf8') calls it). */
+interface NodeUtf8 {
+  utf8Slice(start: number, end: number): string
+}
 
 /** Reads TL values from `buf[start, end)`; every read is bounds-checked and throws {@link TlError}. */
 export class TlReader {
@@ -26,6 +33,8 @@ export class TlReader {
   readonly end: number
   readonly buf: Uint8Array
   private dv: DataView | undefined
+  /** Node Buffer view of `buf`, created on first long string (native UTF-8 decoding). */
+  private nb: NodeUtf8 | undefined
   /** Payload length of the last bytes/string header read by span(). */
   private spanLen = 0
 
@@ -143,8 +152,8 @@ export class TlReader {
     const start = this.span()
     const len = this.spanLen
     const b = this.buf
-    if (len < 48) {
-      // ASCII fast path: short strings are the common case and TextDecoder has a fixed call cost.
+    if (len <= SHORT_STRING_BYTES) {
+      // Short ASCII (names, codes): a JS loop beats any native call's fixed cost.
       let s = ''
       let i = start
       const stop = start + len
@@ -155,7 +164,10 @@ export class TlReader {
       }
       if (i === stop) return s
     }
-    return decoder.decode(b.subarray(start, start + len))
+    // utf8Slice: Node's native decoder on a Buffer view (no copy); invalid UTF-8 becomes U+FFFD,
+    // as with TextDecoder, at roughly half its per-call cost.
+    const nb = (this.nb ??= Buffer.from(b.buffer, b.byteOffset, b.byteLength) as unknown as NodeUtf8)
+    return nb.utf8Slice(start, start + len)
   }
 
   /** Reads the `vector` id and the element count; checks the count against the remaining input. */
@@ -198,11 +210,12 @@ export class TlReader {
   /** A boxed object: reads the constructor id and dispatches; gzip_packed is unpacked transparently. */
   object(): any {
     const at = this.pos
-    const id = this.uint32()
+    // NB: the map is keyed by the *signed* id: small integers hash much faster than heap numbers.
+    const id = this.int32()
     const read = readers.get(id)
     if (read !== undefined) return read(this)
     if (id === GZIP_PACKED_ID) return this.gunzip().object()
-    throw new TlError('unknown-constructor', `unknown constructor ${hexId(id)} at offset ${at}`, at, id)
+    throw new TlError('unknown-constructor', `unknown constructor ${hexId(id)} at offset ${at}`, at, id >>> 0)
   }
 
   /**

@@ -234,11 +234,11 @@ export function generateReaders(schemas: readonly GenSchema[]): string {
       out.push(readerFunction(e, `b${e.index}`))
       // NB: `= Object` wrappers (gzip_packed) are unpacked by TlReader.object(), never returned.
       if (e.src.type === 'Object') continue
-      mapLines.push(`readers.set(${hex(e.src.id)}, b${e.index}) // ${e.jsName}`)
+      mapLines.push(`readers.set(${e.src.id | 0}, b${e.index}) // ${hex(e.src.id)} ${e.jsName}`)
     }
   }
   out.push(
-    '/** Constructor/method id → reader of the fields that follow the id. */',
+    '/** Signed constructor/method id (`id | 0`) → reader of the fields that follow the id. */',
     'export const readers = new Map<number, (r: TlReader) => any>()',
     mapLines.join('\n'),
   )
