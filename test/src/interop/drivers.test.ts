@@ -1,5 +1,6 @@
-// Checks the GramJS and mtcute drivers without a test DC: against a throwaway loopback listener that
-// only records the first frame, and against each client's own key registry.
+// Checks the GramJS and mtcute drivers without a test DC: against a loopback listener that only
+// records the first frame, a recorder that plays the server side of the handshake with our key,
+// and each client's own key registry.
 import assert from 'node:assert/strict'
 import { createHash, generateKeyPair, generateKeyPairSync, privateDecrypt, constants } from 'node:crypto'
 import { createServer, type AddressInfo, type Socket } from 'node:net'
