@@ -14,6 +14,8 @@ export interface SentMessage {
   readonly contentRelated: boolean
   /** TL method name when this is an RPC query, used to decode its rpc_result. */
   readonly method?: string
+  /** The caller's handle for the request, kept across re-sends under new msg_ids. */
+  readonly ref?: number
 }
 
 /**
