@@ -57,6 +57,8 @@ export interface ReceivedMessage {
   readonly body: Uint8Array
   /** msg_id of the container it came in, if any. */
   readonly containerMsgId?: bigint
+  /** Arrival order on this client (0, 1, 2 …). */
+  readonly arrival: number
 }
 
 /** A wait that timed out. */
@@ -119,6 +121,7 @@ export class TestClient {
   private plainWaiter: ((p: Uint8Array) => void) | undefined
   private waiters: Waiter[] = []
   private readonly timeoutMs: number
+  private arrivals = 0
 
   private constructor(
     readonly options: TestClientOptions,
@@ -208,7 +211,7 @@ export class TestClient {
     } catch {
       return
     }
-    const msg: ReceivedMessage = { msgId: m.msgId, seqNo: m.seqNo, obj, body: m.body, ...(m.containerMsgId === undefined ? {} : { containerMsgId: m.containerMsgId }) }
+    const msg: ReceivedMessage = { arrival: this.arrivals++, msgId: m.msgId, seqNo: m.seqNo, obj, body: m.body, ...(m.containerMsgId === undefined ? {} : { containerMsgId: m.containerMsgId }) }
     const i = this.waiters.findIndex((w) => w.pred(msg))
     if (i >= 0) {
       const w = this.waiters[i] as Waiter
