@@ -1,0 +1,77 @@
+// The testdc CLI as a process, and world updates pushed to online sessions.
+import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+import { fileURLToPath } from 'node:url'
+import { describe, test } from 'node:test'
+import type { tl } from '@mtswarm/engine/tl'
+import { startTestDc } from './test-dc.js'
+import { bindClientToUser } from './testing/login.js'
+import { keyedClient, sharedRsaKeyPem } from './testing/fixtures.js'
+import { TestClient } from './testing/test-client.js'
+
+describe('testdc CLI', () => {
+  test('prints one JSON line, serves, and exits 0 on SIGTERM', async () => {
+    const cli = fileURLToPath(new URL('./cli.ts', import.meta.url))
+    const dir = mkdtempSync(join(tmpdir(), 'testdc-'))
+    const keyPath = join(dir, 'key.pem')
+    writeFileSync(keyPath, sharedRsaKeyPem())
+    const child = spawn(process.execPath, ['--import', 'tsx', cli, '--dcs', '2', '--seed', '5', '--key', keyPath, '--faults', '{"delayMs":1}'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    })
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+    try {
+      const line = await new Promise<string>((resolve, reject) => {
+        const rl = createInterface({ input: child.stdout })
+        rl.once('line', resolve)
+        child.once('exit', () => reject(new Error('cli exited before printing')))
+      })
+      const info = JSON.parse(line) as { dcs: { id: number; host: string; port: number }[]; publicKeyPem: string; fingerprint: string }
+      assert.deepEqual(info.dcs.map((d) => [d.id, d.host]), [[1, '127.0.0.1'], [2, '127.0.0.1']])
+      assert.match(info.fingerprint, /^\d+$/)
+      const dc2 = info.dcs[1] as { id: number; host: string; port: number }
+      const c = await TestClient.connectWithKey({ host: dc2.host, port: dc2.port, dcId: 2, publicKeyPem: info.publicKeyPem })
+      assert.equal((await c.ping(3n)).pingId, 3n)
+      await c.close()
+    } finally {
+      child.kill('SIGTERM')
+    }
+    assert.equal(await exited, 0)
+    rmSync(dir, { recursive: true, force: true })
+  })
+})
+
+describe('test DC updates push', () => {
+  test('a message sent in the world reaches the recipient\'s online session as updates', async () => {
+    const dc = await startTestDc({ rsaPrivateKeyPem: sharedRsaKeyPem(), dcCount: 2 })
+    const alice = await keyedClient(dc, { dcId: 1 })
+    const bob = await keyedClient(dc, { dcId: 2 })
+    try {
+      dc.world.presetUser({ phone: '9996610001', firstName: 'Alice' })
+      const b = dc.world.presetUser({ phone: '9996620002', firstName: 'Bob' })
+      bindClientToUser(dc, alice, 1, '9996610001')
+      bindClientToUser(dc, bob, 2, '9996620002')
+      await bob.ping(1n) // puts bob's session online on this connection
+      const aliceKey = alice.key
+      assert.ok(aliceKey)
+      dc.world.sendMessage({ dcId: 1, authKeyId: aliceKey.authKeyId }, { type: 'user', id: b.id, accessHash: b.accessHash }, 'hello bob', 1n)
+      const m = await bob.next((x) => x.obj._ === 'updates')
+      const u = m.obj as tl.RawUpdates
+      const first = u.updates[0] as tl.RawUpdateNewMessage
+      assert.equal(first._, 'updateNewMessage')
+      assert.equal((first.message as tl.RawMessage).message, 'hello bob')
+      assert.ok(u.users.some((x) => (x as tl.RawUser).firstName === 'Alice'))
+      assert.ok(dc.stats.updatesPushed >= 1)
+      // the sender's own key got nothing pushed (its answer carries the change)
+      await alice.ping(2n)
+      assert.equal(alice.received('updates').length, 0)
+    } finally {
+      await alice.close()
+      await bob.close()
+      await dc.close()
+    }
+  })
+})
