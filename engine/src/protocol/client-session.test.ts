@@ -159,6 +159,22 @@ describe('ClientSession', () => {
     )
   })
 
+  test('new_session_created: what went out before first_msg_id can be re-sent', () => {
+    const s = newSession()
+    const server = fakeServer()
+    const ref = s.send(nearestDc, { method: 'help.getNearestDc' })
+    const early = s.flush(T0, random).sent[0]!
+    s.send(ping(9n), { method: 'mt_ping' })
+    const late = s.flush(T0 + 100, random).sent[0]!
+    const notice = bytes({ _: 'mt_new_session_created', firstMsgId: late.msgId, uniqueId: 1n, serverSalt: 99n })
+    const event = s.receive(server.packet(notice, server.nextId(T0 + 100, 'other'), 1), T0 + 100).messages[0]?.event
+    assert.ok(event?.type === 'session.created')
+    s.setSalt(event.serverSalt)
+    assert.deepEqual(s.inFlightBefore(event.firstMsgId), [early.msgId])
+    assert.deepEqual(s.resend(s.inFlightBefore(event.firstMsgId)), [ref])
+    assert.equal(s.salt, 99n)
+  })
+
   test('an inner message re-sent in a new container is acked again but processed once', () => {
     const s = newSession()
     const server = fakeServer()

@@ -101,6 +101,15 @@ export class ClientSession {
     return this.ledger.size
   }
 
+  /**
+   * In-flight msg_ids sent before `firstMsgId`: after new_session_created the server may have lost
+   * them; pass them to {@link resend} to send them again.
+   * https://core.telegram.org/mtproto/service_messages#new-session-creation-notification
+   */
+  inFlightBefore(firstMsgId: bigint): bigint[] {
+    return this.ledger.idsBefore(firstMsgId)
+  }
+
   /** Bodies waiting for the next flush. */
   get queued(): number {
     return this.queue.length

@@ -56,6 +56,13 @@ describe('SentMessages', () => {
     assert.ok(!s.has(8n))
   })
 
+  test('idsBefore lists in-flight ids below a msg_id, oldest first', () => {
+    const s = new SentMessages()
+    for (const id of [12n, 4n, 20n]) s.record(msg(id, 'a'))
+    assert.deepEqual(s.idsBefore(16n), [4n, 12n])
+    assert.deepEqual(s.idsBefore(4n), [])
+  })
+
   test('takeAll returns everything oldest first', () => {
     const s = new SentMessages()
     s.record(msg(12n))

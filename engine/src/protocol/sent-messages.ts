@@ -95,6 +95,11 @@ export class SentMessages {
     return out
   }
 
+  /** msg_ids in flight below `msgId`, oldest first (new_session_created.first_msg_id: these may be lost). */
+  idsBefore(msgId: bigint): bigint[] {
+    return [...this.byId.keys()].filter((id) => id < msgId).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+  }
+
   /** Removes and returns everything in flight, oldest first (new session, reconnect). */
   takeAll(): SentMessage[] {
     const out = [...this.byId.values()].sort((a, b) => (a.msgId < b.msgId ? -1 : a.msgId > b.msgId ? 1 : 0))
