@@ -1,0 +1,3 @@
+// The typed keyed RxJS bus: re-exports only.
+export * from './keyed-bus.js'
+export * from './actor-stream.js'

@@ -1,0 +1,2 @@
+// @mtswarm/engine: re-exports only (tl, crypto, protocol and transport have their own subpaths).
+export * from './bus/index.js'
