@@ -3,7 +3,7 @@
 // server would, and checks every answer is valid layer-227 TL by encoding it as the server does,
 // decoding it with the method's result reader and re-encoding it to the same bytes.
 import assert from 'node:assert/strict'
-import { TlReader, readMethodResult, type ResultOf, type tl } from '@mtswarm/engine/tl'
+import { TlReader, deserializeObject, readMethodResult, serializeObject, type ResultOf, type TlObject, type tl } from '@mtswarm/engine/tl'
 import { defaultApi } from '../default-api.js'
 import { encodeResultOurs } from '../rpc-codec.js'
 import type { ApiCall, DcAddress, TlValue } from '../types.js'
@@ -28,6 +28,14 @@ export function decodeAsClient(method: string, result: unknown): unknown {
   assert.equal(reader.remaining, 0, `${method}: ${reader.remaining} bytes left after reading the result`)
   assert.deepEqual(encodeResultOurs(decoded), bytes, `${method}: result does not survive a decode/encode round trip`)
   return decoded
+}
+
+/** A pushed object (not an RPC answer): serialize, deserialize, check the bytes survive. */
+export function decodePushed<T extends { _: string }>(obj: T): T {
+  const bytes = serializeObject(obj as unknown as TlObject)
+  const decoded = deserializeObject(bytes)
+  assert.deepEqual(serializeObject(decoded), bytes, `${obj._}: does not survive a decode/encode round trip`)
+  return decoded as unknown as T
 }
 
 export interface ApiKit {
