@@ -56,7 +56,7 @@ describe('primitives (https://core.telegram.org/mtproto/serialize)', () => {
   // followed by 0 to 3 characters containing 0 … If L >= 254, the serialization contains byte 254,
   // followed by 3 bytes with the string length L, followed by L bytes of the string, further followed
   // by 0 to 3 null padding bytes." — core.telegram.org/mtproto/serialize#base-types
-  for (const len of [0, 1, 2, 3, 4, 253, 254, 255, 256, 1000, 70000]) {
+  for (const len of [0, 1, 2, 3, 4, 5, 7, 8, 9, 12, 13, 16, 253, 254, 255, 256, 1000, 70000]) {
     test(`bytes/string of length ${len}: header, payload, zero padding to 4`, () => {
       const payload = new Uint8Array(len).map((_, i) => 0x41 + (i % 26))
       const w = new TlWriter(8)
@@ -77,6 +77,18 @@ describe('primitives (https://core.telegram.org/mtproto/serialize)', () => {
       assert.equal(new TlReader(b).string(), text)
     })
   }
+
+  test('short strings with a non-ASCII byte anywhere take the UTF-8 path', () => {
+    for (let len = 1; len <= 12; len++) {
+      for (let at = 0; at < len; at++) {
+        const s = 'abcdefghijkl'.slice(0, len - 1)
+        const text = s.slice(0, at) + 'é' + s.slice(at) // é is 2 bytes, so the UTF-8 length is len + 1
+        const w = new TlWriter()
+        w.string(text)
+        assert.equal(new TlReader(w.result()).string(), text)
+      }
+    }
+  })
 
   test('non-ASCII strings: UTF-8 length decides the header (253 vs 254 bytes)', () => {
     for (const s of ['я'.repeat(126) + 'a', 'я'.repeat(127), '€'.repeat(84) + 'ab', '😀'.repeat(70)]) {
