@@ -1,0 +1,682 @@
+// The runtime side of one DC connection of one account: dcConnectionMachine provided with real
+// effects (socket, handshake, durable key, ClientSession), the per-tick outbound flush, and the
+// msg_id → call routing of incoming answers. Owns the sockets' bytes and the session object; the
+// machine owns every decision (when to resend, reset, ping, back off). Knows nothing of the
+// public API or of login flows.
+import { Observable, firstValueFrom, takeUntil } from 'rxjs'
+import { createActor, fromCallback, fromPromise, type Actor } from 'xstate'
+import {
+  dcConnectionMachine,
+  type DcConnectionEvent,
+  type DcConnectionInput,
+  type FutureSalt,
+  type ResendReason,
+  type RpcEvent,
+  type SaveAuthKeyInput,
+  type SocketInput,
+} from '@mtswarm/machines'
+import type { KeyedBus } from '../bus/index.js'
+import {
+  ClientSession,
+  MessageIdGenerator,
+  decodePlainMessage,
+  encodePlainMessage,
+  encryptionKeyOf,
+  sessionIdFromRandom,
+  type EncryptionKey,
+  type IncomingMessage,
+} from '../protocol/index.js'
+import { LAYER, TlReader, deserializeObject, readMethodResult, serializeObject, type TlObject } from '../tl/index.js'
+import { handshakeLogic, type PlainChannel } from './handshake-actors.js'
+import type { ResolvedRuntimeOptions } from './options.js'
+import type { RpcCall } from './rpc-call.js'
+import { openSocket, type SocketLink } from './socket.js'
+import type { AccountNotice, RuntimeStats } from './runtime-types.js'
+
+/** Connection-actor crashes tolerated (each restarts it from storage) before its calls fail. */
+export const MAX_CONNECTION_RESTARTS = 3
+
+/** What a connection needs from the runtime that owns it. */
+export interface ConnectionHost {
+  readonly options: ResolvedRuntimeOptions
+  readonly plainBus: KeyedBus<string, Uint8Array>
+  readonly stats: RuntimeStats
+  /** Routes an event to a call's RPC actor (through the rpc bus). */
+  toCall(call: RpcCall, event: RpcEvent): void
+  notify(accountId: string, notice: AccountNotice): void
+  /** The connection gave up (restart budget spent): fail what it still holds. */
+  connectionFailed(conn: DcConnection, reason: string): void
+}
+
+/** The machine's snapshot matcher, loosely typed where xstate's generics get in the way. */
+type DcActor = Actor<ReturnType<typeof providedMachine>>
+
+/** `${accountId}/${dcId}`: the key of a connection on the plain bus and in the runtime's map. */
+export function connectionKey(accountId: string, dcId: number): string {
+  return `${accountId}/${dcId}`
+}
+
+/** One DC connection of one account. Create with the runtime's `connection()`. */
+export class DcConnection {
+  readonly key: string
+  /** Set while a socket is connected (by the socket actor). */
+  private link: SocketLink | null = null
+  private authKey: EncryptionKey | null = null
+  private salt = 0n
+  private timeOffsetMs = 0
+  private session: ClientSession | null = null
+  private readonly plainIds = new MessageIdGenerator({ role: 'client' })
+  /** Calls whose body is in the session (queued or in flight), by session ref. */
+  private readonly byRef = new Map<number, RpcCall>()
+  /** Calls by every msg_id they went out under (an answer to an older copy still settles them). */
+  private readonly byMsgId = new Map<bigint, RpcCall>()
+  /** Calls routed here while no session exists (connecting, handshaking, key dropped). */
+  private readonly waiting = new Set<RpcCall>()
+  /** Every call currently routed to this connection. */
+  private readonly calls = new Set<RpcCall>()
+  private flushScheduled = false
+  /** The next RPC written on this socket is wrapped in invokeWithLayer(initConnection(…)). */
+  private needsInit = true
+  private actor: DcActor | null = null
+  private restarts = 0
+  private closed = false
+  private readyWaiters: { resolve: () => void; reject: (e: Error) => void }[] = []
+
+  constructor(
+    readonly accountId: string,
+    readonly dcId: number,
+    /** @internal */
+    readonly host: ConnectionHost,
+  ) {
+    this.key = connectionKey(accountId, dcId)
+  }
+
+  /** Loads key, salt and time offset from the store, then starts and opens the machine. */
+  async start(): Promise<void> {
+    const { store } = this.host.options
+    const [key, salts, session] = await Promise.all([
+      store.getAuthKey(this.accountId, this.dcId, 'perm'),
+      store.getServerSalts(this.accountId, this.dcId),
+      store.getSession(this.accountId, this.dcId),
+    ])
+    if (this.closed) return
+    this.authKey = key === undefined ? null : { authKey: key.key, authKeyId: key.keyId }
+    this.salt = salts?.current ?? 0n
+    this.timeOffsetMs = session?.serverTimeOffsetMs ?? 0
+    this.spawn()
+  }
+
+  /** The machine's state value (for tests, the inspector and the client layer). */
+  get state(): unknown {
+    return this.actor?.getSnapshot().value ?? 'loading'
+  }
+
+  /** True once the encrypted session is up. */
+  get ready(): boolean {
+    return this.actor?.getSnapshot().matches({ online: 'ready' }) ?? false
+  }
+
+  /** Resolves when the connection is next ready (rejects if it is closed first). */
+  whenReady(): Promise<void> {
+    if (this.ready) return Promise.resolve()
+    if (this.closed) return Promise.reject(new ConnectionClosedError(this.key))
+    return new Promise((resolve, reject) => this.readyWaiters.push({ resolve, reject }))
+  }
+
+  /** Routes `call` here; its body goes into the next flush (or waits for the session). */
+  enqueue(call: RpcCall): void {
+    if (call.conn !== this) {
+      call.conn?.release(call)
+      call.conn = this
+    }
+    this.calls.add(call)
+    // NB: a call whose body the session already re-queued (resend, new session) keeps that copy.
+    if (call.inSessionQueue) return
+    if (this.session === null) {
+      this.waiting.add(call)
+      return
+    }
+    this.sendCall(this.session, call)
+  }
+
+  /** Takes a still-queued call off the queue (cancel, timeout). */
+  dequeue(call: RpcCall): void {
+    this.waiting.delete(call)
+    if (call.inSessionQueue && call.ref !== null) this.session?.forget({ ref: call.ref })
+    call.inSessionQueue = false
+  }
+
+  /** rpc_drop_answer for a call given up while the server has it. */
+  dropAnswer(msgId: bigint): void {
+    if (this.session === null) return
+    this.session.send(serializeObject({ _: 'mt_rpc_drop_answer', reqMsgId: msgId }), { method: 'mt_rpc_drop_answer' })
+    this.scheduleFlush()
+  }
+
+  /** Forgets everything about a settled (or moved) call. */
+  release(call: RpcCall): void {
+    this.dequeue(call)
+    this.calls.delete(call)
+    if (call.ref !== null) this.byRef.delete(call.ref)
+    call.ref = null
+    for (const id of call.msgIds) {
+      this.byMsgId.delete(id)
+      this.session?.forget({ msgId: id })
+    }
+    call.msgIds.clear()
+    if (call.conn === this) call.conn = null
+  }
+
+  /** Closes for good (the machine goes final, the socket closes); calls still here stay with their owner. */
+  close(): void {
+    if (this.closed) return
+    this.closed = true
+    this.actor?.send({ type: 'connection.close' })
+    this.actor?.stop()
+    this.actor = null
+    this.host.plainBus.close(this.key)
+    this.rejectWaiters()
+  }
+
+  private rejectWaiters(): void {
+    const w = this.readyWaiters
+    this.readyWaiters = []
+    for (const x of w) x.reject(new ConnectionClosedError(this.key))
+  }
+
+  /** Calls routed here (for supervision). */
+  heldCalls(): RpcCall[] {
+    return [...this.calls]
+  }
+
+  // ---- machine wiring -------------------------------------------------------------------
+
+  private spawn(): void {
+    const o = this.host.options
+    const input: DcConnectionInput = {
+      dcId: this.dcId,
+      authKeyId: this.authKey?.authKeyId ?? null,
+      serverSalt: this.salt,
+      timeOffsetMs: this.timeOffsetMs,
+    }
+    const actor = createActor(providedMachine(this), {
+      input,
+      ...(o.clock === undefined ? {} : { clock: o.clock }),
+      ...(o.inspect === undefined ? {} : { inspect: o.inspect }),
+      id: `dc:${this.key}`,
+    })
+    this.actor = actor
+    actor.subscribe({ error: (err) => this.crashed(actor, err) })
+    actor.start()
+    actor.send({ type: 'connection.open' })
+  }
+
+  /** Supervision: a crashed machine is restarted from storage, or its calls fail. */
+  private crashed(actor: DcActor, err: unknown): void {
+    if (this.actor !== actor || this.closed) return
+    this.actor = null
+    this.host.stats.connectionCrashes++
+    this.detachSession()
+    this.link?.close()
+    this.link = null
+    const reason = err instanceof Error ? `${err.name}: ${err.message}` : String(err)
+    this.host.notify(this.accountId, { type: 'dc.down', dcId: this.dcId, reason: `crashed: ${reason}` })
+    if (this.restarts >= MAX_CONNECTION_RESTARTS) {
+      this.closed = true
+      this.host.plainBus.close(this.key)
+      this.rejectWaiters()
+      this.host.connectionFailed(this, reason)
+      return
+    }
+    this.restarts++
+    this.start().catch((e: unknown) => this.host.connectionFailed(this, String(e)))
+  }
+
+  /** Drops the session (key dropped, crash): every call it held waits for the next one. */
+  private detachSession(): void {
+    this.session = null
+    this.byRef.clear()
+    for (const call of this.calls) {
+      call.inSessionQueue = false
+      call.ref = null
+      if (call.actorState() === 'queued') this.waiting.add(call)
+      else if (call.actorState() === 'inFlight') this.host.toCall(call, { type: 'rpc.resend', reason: 'reconnect' })
+    }
+  }
+
+  /** Effects of dcConnectionMachine, bound to this connection. */
+  effects() {
+    return {
+      storeSalt: (salt: bigint) => {
+        this.salt = salt
+        this.session?.setSalt(salt)
+        this.persist(
+          this.host.options.store.putServerSalts({
+            accountId: this.accountId,
+            dcId: this.dcId,
+            current: salt,
+            future: [],
+            updatedAtMs: this.host.options.nowMs(),
+          }),
+        )
+      },
+      storeFutureSalts: (salts: FutureSalt[]) => {
+        const toSec = (ms: number) => Math.floor((ms + this.timeOffsetMs) / 1000)
+        this.persist(
+          this.host.options.store.putServerSalts({
+            accountId: this.accountId,
+            dcId: this.dcId,
+            current: this.session?.salt ?? this.salt,
+            future: salts.map((s) => ({ salt: s.salt, validSinceSec: toSec(s.validSinceMs), validUntilSec: toSec(s.validUntilMs) })),
+            updatedAtMs: this.host.options.nowMs(),
+          }),
+        )
+      },
+      requestFutureSalts: (count: number) => {
+        this.sendService({ _: 'mt_get_future_salts', num: count }, 'mt_get_future_salts')
+      },
+      resendMessages: (msgIds: bigint[], reason: ResendReason) => {
+        if (this.session === null) return
+        this.requeueRefs(this.session.resend(msgIds), reason)
+        this.scheduleFlush()
+      },
+      requeueInFlight: (scope: 'unacked' | 'all', reason: ResendReason) => {
+        for (const call of this.calls) {
+          const s = call.actorState()
+          if (s !== 'inFlight') continue
+          if (scope === 'unacked' && call.acked) continue
+          if (this.session !== null && call.lastMsgId !== null) {
+            this.requeueRefs(this.session.resend([call.lastMsgId]), null)
+          }
+          this.host.toCall(call, { type: 'rpc.resend', reason })
+        }
+        this.scheduleFlush()
+      },
+      failMessages: (msgIds: bigint[], errorCode: number) => {
+        for (const id of msgIds) {
+          const call = this.byMsgId.get(id)
+          if (call === undefined) continue
+          this.host.toCall(call, { type: 'rpc.errorReceived', msgId: id, errorCode: -errorCode, errorMessage: `BAD_MSG_NOTIFICATION_${errorCode}` })
+        }
+      },
+      applyTimeOffset: (timeOffsetMs: number) => {
+        this.timeOffsetMs = timeOffsetMs
+        this.persistSession()
+      },
+      resetSession: () => {
+        if (this.session === null) return
+        this.requeueRefs(this.session.renewSession(sessionIdFromRandom(this.host.options.random(8))), null)
+        this.persistSession()
+        this.scheduleFlush()
+      },
+      notifyNewSession: (firstMsgId: bigint) => {
+        if (this.session === null) return
+        const lost = this.session.inFlightBefore(firstMsgId)
+        if (lost.length === 0) return
+        this.requeueRefs(this.session.resend(lost), 'newSessionCreated')
+        this.scheduleFlush()
+      },
+      sendPing: (disconnectDelaySec: number) => {
+        const pingId = new DataView(this.host.options.random(8).buffer).getBigInt64(0, true)
+        this.sendService({ _: 'mt_ping_delay_disconnect', pingId, disconnectDelay: disconnectDelaySec }, 'mt_ping_delay_disconnect')
+      },
+      flushAcks: () => this.scheduleFlush(),
+      dropAuthKey: () => {
+        this.authKey = null
+        this.detachSession()
+        this.persist(this.host.options.store.deleteAuthKey(this.accountId, this.dcId, 'perm'))
+      },
+      reportReady: () => {
+        this.sessionReady()
+        this.host.notify(this.accountId, { type: 'dc.ready', dcId: this.dcId })
+      },
+      reportDown: (reason: string) => this.host.notify(this.accountId, { type: 'dc.down', dcId: this.dcId, reason }),
+    }
+  }
+
+  /** The socket actor: node:net on the DC's endpoint, transport codec, events sent back. */
+  socketActor() {
+    return fromCallback<DcConnectionEvent, SocketInput>(({ sendBack }) => {
+      const endpoint = this.host.options.dcs.find((d) => d.id === this.dcId)
+      if (endpoint === undefined) {
+        sendBack({ type: 'socket.closed', reason: `no endpoint for DC ${this.dcId}` })
+        return () => {}
+      }
+      const link = openSocket(endpoint, this.host.options, {
+        connected: () => {
+          this.link = link
+          this.needsInit = true
+          this.host.stats.socketsOpened++
+          sendBack({ type: 'socket.connected' })
+        },
+        packet: (payload) => {
+          if (isPlain(payload)) {
+            this.host.plainBus.send(this.key, payload)
+            return
+          }
+          for (const e of this.receive(payload)) sendBack(e)
+        },
+        transportError: (code) => sendBack({ type: 'transport.error', code }),
+        closed: (reason) => {
+          if (this.link === link) this.link = null
+          sendBack({ type: 'socket.closed', reason })
+        },
+      })
+      return () => {
+        if (this.link === link) this.link = null
+        link.close()
+      }
+    })
+  }
+
+  /** Plain messages over the current socket, for the handshake steps. */
+  plainChannel(): PlainChannel {
+    return {
+      send: (request) => {
+        const packet = encodePlainMessage(this.plainIds.next(this.host.options.nowMs()), serializeObject(request))
+        this.link?.write([packet])
+      },
+      receive: async (signal) => {
+        const aborted = new Observable<never>((sub) => {
+          const onAbort = () => sub.error(signal.reason ?? new Error('aborted'))
+          if (signal.aborted) onAbort()
+          signal.addEventListener('abort', onAbort, { once: true })
+          return () => signal.removeEventListener('abort', onAbort)
+        })
+        const packet = await firstValueFrom(this.host.plainBus.open(this.key).pipe(takeUntil(aborted)))
+        const plain = decodePlainMessage(packet, 'server')
+        if (!plain.ok) throw new Error(`plain message refused: ${plain.error.kind}`)
+        return deserializeObject(plain.value.body)
+      },
+    }
+  }
+
+  /** saveAuthKey: the key is durable before the machine may use it. */
+  saveAuthKeyActor() {
+    return fromPromise<void, SaveAuthKeyInput>(async ({ input }) => {
+      const key = encryptionKeyOf(input.authKey)
+      await this.host.options.store.putAuthKey({
+        accountId: this.accountId,
+        dcId: this.dcId,
+        kind: 'perm',
+        key: input.authKey,
+        keyId: key.authKeyId,
+        createdAtMs: this.host.options.nowMs(),
+      })
+      // NB: only now does the connection know the key; the session is built from it on ready.
+      this.authKey = key
+      this.session = null
+      this.host.stats.keysCreated++
+      this.host.notify(this.accountId, { type: 'key.created', dcId: this.dcId, authKeyId: key.authKeyId })
+    })
+  }
+
+  // ---- session ------------------------------------------------------------------------
+
+  private sessionReady(): void {
+    if (this.session === null) {
+      if (this.authKey === null) throw new Error(`connection ${this.key} is ready without a key`)
+      this.session = new ClientSession({
+        key: this.authKey,
+        sessionId: sessionIdFromRandom(this.host.options.random(8)),
+        salt: this.salt,
+        timeOffsetMs: this.timeOffsetMs,
+      })
+      this.persistSession()
+    }
+    const waiting = [...this.waiting]
+    this.waiting.clear()
+    for (const call of waiting) this.sendCall(this.session, call)
+    this.scheduleFlush()
+    const w = this.readyWaiters
+    this.readyWaiters = []
+    // NB: resolved after this tick, when the snapshot really is `ready`.
+    if (w.length > 0) setImmediate(() => { for (const x of w) x.resolve() })
+  }
+
+  private sendCall(session: ClientSession, call: RpcCall): void {
+    let body: Uint8Array
+    if (this.needsInit) {
+      this.needsInit = false
+      const c = this.host.options.client
+      body = serializeObject({
+        _: 'invokeWithLayer',
+        layer: LAYER,
+        query: {
+          _: 'initConnection',
+          apiId: c.apiId,
+          deviceModel: c.deviceModel,
+          systemVersion: c.systemVersion,
+          appVersion: c.appVersion,
+          systemLangCode: c.systemLangCode,
+          langPack: '',
+          langCode: c.langCode,
+          query: call.request,
+        },
+      } as TlObject)
+    } else {
+      body = call.body()
+    }
+    const ref = session.send(body, { method: call.method })
+    call.ref = ref
+    call.inSessionQueue = true
+    this.byRef.set(ref, call)
+    this.scheduleFlush()
+  }
+
+  private sendService(request: TlObject, method: string): void {
+    if (this.session === null) return
+    this.session.send(serializeObject(request), { method })
+    this.scheduleFlush()
+  }
+
+  /** Refs the session put back in its queue: their calls go back to `queued` with that copy. */
+  private requeueRefs(refs: number[], reason: ResendReason | null): void {
+    for (const ref of refs) {
+      const call = this.byRef.get(ref)
+      if (call === undefined) continue
+      call.inSessionQueue = true
+      if (reason !== null && call.actorState() === 'inFlight') this.host.toCall(call, { type: 'rpc.resend', reason })
+    }
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return
+    this.flushScheduled = true
+    setImmediate(() => this.flush())
+  }
+
+  /** One flush per tick: every queued body plus pending acks, packed into as few packets as fit. */
+  private flush(): void {
+    this.flushScheduled = false
+    const session = this.session
+    if (session === null || this.link === null || !this.ready) return
+    if (session.queued === 0 && session.pendingAcks === 0) return
+    const { packets, sent } = session.flush(this.host.options.nowMs(), this.host.options.random)
+    this.link.write(packets)
+    this.host.stats.flushes++
+    this.host.stats.packetsOut += packets.length
+    for (const { ref, msgId } of sent) {
+      const call = this.byRef.get(ref)
+      if (call === undefined) continue
+      call.inSessionQueue = false
+      call.acked = false
+      call.lastMsgId = msgId
+      call.msgIds.add(msgId)
+      this.byMsgId.set(msgId, call)
+      this.host.toCall(call, { type: 'rpc.sent', msgId })
+    }
+  }
+
+  /** One encrypted packet in: answers routed to their calls, service events back to the machine. */
+  private receive(packet: Uint8Array): DcConnectionEvent[] {
+    const session = this.session
+    if (session === null) return []
+    const now = this.host.options.nowMs()
+    const acksBefore = session.pendingAcks
+    const r = session.receive(packet, now)
+    if (r.error !== undefined) this.host.stats.packetsRefused++
+    const out: DcConnectionEvent[] = []
+    for (const m of r.messages) this.route(m, now, out)
+    if (session.pendingAcks > acksBefore) {
+      const last = r.messages[r.messages.length - 1]
+      out.push({ type: 'ack.needed', msgId: last?.msgId ?? 0n })
+    }
+    return out
+  }
+
+  private route(m: IncomingMessage, now: number, out: DcConnectionEvent[]): void {
+    const e = m.event
+    switch (e.type) {
+      case 'rpc.result': {
+        if (e.method === 'mt_ping_delay_disconnect') {
+          out.push({ type: 'pong.received', pingId: (e.result as { pingId: bigint }).pingId })
+          return
+        }
+        const call = this.byMsgId.get(e.reqMsgId)
+        if (call !== undefined) this.host.toCall(call, { type: 'rpc.resultReceived', msgId: e.reqMsgId, result: e.result })
+        return
+      }
+      case 'rpc.error': {
+        const call = this.byMsgId.get(e.reqMsgId)
+        if (call === undefined) return
+        if (e.message === 'AUTH_KEY_UNREGISTERED' || e.message === 'SESSION_REVOKED' || e.message === 'USER_DEACTIVATED') {
+          this.host.notify(this.accountId, { type: 'auth.error', dcId: this.dcId, method: call.method, errorMessage: e.message })
+        }
+        this.host.toCall(call, { type: 'rpc.errorReceived', msgId: e.reqMsgId, errorCode: e.code, errorMessage: e.message })
+        return
+      }
+      case 'rpc.undecodable': {
+        const call = this.byMsgId.get(e.reqMsgId)
+        if (call !== undefined) {
+          this.host.toCall(call, { type: 'rpc.errorReceived', msgId: e.reqMsgId, errorCode: -1, errorMessage: `RESULT_UNDECODABLE_${e.error.kind.toUpperCase()}` })
+        }
+        return
+      }
+      case 'rpc.unmatched': {
+        // The answer to an older copy of a call that went out again: the first answer wins.
+        const call = this.byMsgId.get(e.reqMsgId)
+        if (call === undefined) return
+        let result: unknown
+        try {
+          result = readMethodResult(call.method, new TlReader(e.result))
+        } catch {
+          return
+        }
+        const err = result as { _?: string; errorCode?: number; errorMessage?: string }
+        if (err._ === 'mt_rpc_error') {
+          this.host.toCall(call, { type: 'rpc.errorReceived', msgId: e.reqMsgId, errorCode: err.errorCode ?? 0, errorMessage: err.errorMessage ?? '' })
+        } else {
+          this.host.toCall(call, { type: 'rpc.resultReceived', msgId: e.reqMsgId, result })
+        }
+        return
+      }
+      case 'msgs.ack':
+        for (const id of e.msgIds) {
+          const call = this.byMsgId.get(id)
+          if (call === undefined || call.lastMsgId !== id) continue
+          call.acked = true
+          this.host.toCall(call, { type: 'rpc.acked', msgId: id })
+        }
+        return
+      case 'salt.bad':
+        this.host.stats.badServerSalts++
+        out.push({ type: 'salt.bad', badMsgId: e.badMsgId, newServerSalt: e.newSalt })
+        return
+      case 'msg.bad':
+        if (e.code === 16 || e.code === 17) this.session?.syncTime(m.msgId, now)
+        out.push({ type: 'msg.bad', badMsgId: e.badMsgId, errorCode: e.code, serverMsgId: m.msgId, nowMs: now })
+        return
+      case 'session.created':
+        out.push({ type: 'session.created', firstMsgId: e.firstMsgId, serverSalt: e.serverSalt })
+        return
+      case 'session.destroyed':
+        out.push({ type: 'session.destroyed' })
+        return
+      case 'pong':
+        out.push({ type: 'pong.received', pingId: e.pingId })
+        return
+      case 'salts.future': {
+        const off = this.session?.timeOffsetMs ?? this.timeOffsetMs
+        const salts = e.salts.map((s) => ({ salt: s.salt, validSinceMs: s.validSince * 1000 - off, validUntilMs: s.validUntil * 1000 - off }))
+        out.push({ type: 'salts.received', salts, nowMs: now })
+        return
+      }
+      case 'updates':
+        this.host.notify(this.accountId, { type: 'updates', dcId: this.dcId, update: e.update })
+        return
+      default:
+        // msgs_state_req, msg_resend_req, detailed infos, unexpected/undecodable bodies: counted only.
+        this.host.stats.ignoredMessages++
+    }
+  }
+
+  private persistSession(): void {
+    if (this.session === null) return
+    this.persist(
+      this.host.options.store.putSession({
+        accountId: this.accountId,
+        dcId: this.dcId,
+        sessionId: this.session.sessionId,
+        serverTimeOffsetMs: this.timeOffsetMs,
+        updatedAtMs: this.host.options.nowMs(),
+      }),
+    )
+  }
+
+  /** Committed-only writes (salts, session hints): a failure is counted, never thrown into an action. */
+  private persist(write: Promise<void>): void {
+    write.catch(() => {
+      this.host.stats.storeWriteErrors++
+    })
+  }
+}
+
+/** The connection was closed (or gave up) before what was awaited happened. */
+export class ConnectionClosedError extends Error {
+  override readonly name = 'ConnectionClosedError'
+  constructor(readonly connection: string) {
+    super(`connection ${connection} closed`)
+  }
+}
+
+function isPlain(payload: Uint8Array): boolean {
+  if (payload.length < 8) return false
+  for (let i = 0; i < 8; i++) if (payload[i] !== 0) return false
+  return true
+}
+
+/** dcConnectionMachine with this connection's effects. */
+function providedMachine(conn: DcConnection) {
+  const fx = conn.effects()
+  const o = conn.host.options
+  return dcConnectionMachine.provide({
+    actors: {
+      socket: conn.socketActor(),
+      handshake: handshakeLogic({
+        channel: () => conn.plainChannel(),
+        publicKeys: o.publicKeys,
+        wireDcId: (dcId) => dcId + o.dcIdOffset,
+        random: o.random,
+        nowMs: o.nowMs,
+      }),
+      saveAuthKey: conn.saveAuthKeyActor(),
+    },
+    actions: {
+      storeSalt: (_, p) => fx.storeSalt(p.salt),
+      storeFutureSalts: (_, p) => fx.storeFutureSalts(p.salts),
+      requestFutureSalts: (_, p) => fx.requestFutureSalts(p.count),
+      resendMessages: (_, p) => fx.resendMessages(p.msgIds, p.reason),
+      requeueInFlight: (_, p) => fx.requeueInFlight(p.scope, p.reason),
+      failMessages: (_, p) => fx.failMessages(p.msgIds, p.errorCode),
+      applyTimeOffset: (_, p) => fx.applyTimeOffset(p.timeOffsetMs),
+      resetSession: () => fx.resetSession(),
+      notifyNewSession: (_, p) => fx.notifyNewSession(p.firstMsgId),
+      sendPing: (_, p) => fx.sendPing(p.disconnectDelaySec),
+      flushAcks: () => fx.flushAcks(),
+      dropAuthKey: () => fx.dropAuthKey(),
+      reportReady: () => fx.reportReady(),
+      reportDown: (_, p) => fx.reportDown(p.reason),
+    },
+  })
+}

@@ -1,0 +1,112 @@
+// The handshake machine's three step actors, built on the protocol's pure client steps: each
+// sends one plain message over the connection and awaits the next plain answer. The machine owns
+// order, timeouts and retries; these own bytes only. Knows nothing of sockets (a PlainChannel).
+// https://core.telegram.org/mtproto/auth_key
+import { fromPromise } from 'xstate'
+import { handshakeMachine, type SetClientDhParamsOutput } from '@mtswarm/machines'
+import type { RandomSource, RsaPublicKey } from '../crypto/index.js'
+import {
+  clientHandshake,
+  type ClientAwaitingDhGen,
+  type ClientAwaitingDhParams,
+  type ClientAwaitingResPq,
+  type HandshakeError,
+} from '../protocol/index.js'
+import type { TlObject, mtp } from '../tl/index.js'
+
+/** Plain (unencrypted) messages of one connection, as the handshake needs them. */
+export interface PlainChannel {
+  /** Frames `request` as a plain message and writes it. */
+  send(request: TlObject): void
+  /** The next plain message from the server, decoded; rejects when `signal` aborts. */
+  receive(signal: AbortSignal): Promise<TlObject>
+}
+
+/** A step refused the server's answer: carries the protocol's typed reason. */
+export class HandshakeStepError extends Error {
+  override readonly name = 'HandshakeStepError'
+  constructor(readonly error: HandshakeError) {
+    super(`handshake step failed: ${error.kind}`)
+  }
+}
+
+interface AfterResPq {
+  readonly state: ClientAwaitingResPq
+  readonly resPq: mtp.TypeResPQ
+}
+interface AfterDhParams {
+  readonly state: ClientAwaitingDhParams
+  readonly answer: mtp.TypeServer_DH_Params
+}
+/** What setClientDhParams carries: the first attempt, or a dh_gen_retry's ready request. */
+type DhGenCarry =
+  | { readonly kind: 'first'; readonly after: AfterDhParams }
+  | { readonly kind: 'retry'; readonly request: mtp.RawMt_set_client_DH_paramsRequest; readonly state: ClientAwaitingDhGen }
+
+export interface HandshakeActorsOptions {
+  readonly channel: (dcId: number) => PlainChannel
+  readonly publicKeys: readonly RsaPublicKey[]
+  /** DC id as p_q_inner_data_dc wants it (the runtime adds its test offset). */
+  readonly wireDcId: (dcId: number) => number
+  readonly random: RandomSource
+  readonly nowMs: () => number
+}
+
+/** handshakeMachine with the engine's step actors. */
+export function handshakeLogic(o: HandshakeActorsOptions) {
+  return handshakeMachine.provide({
+    actors: {
+      reqPq: fromPromise<{ carry: unknown }, { dcId: number; attempt: number }>(async ({ input, signal }) => {
+        const ch = o.channel(input.dcId)
+        const { request, state } = clientHandshake.step1(o.random)
+        const answer = ch.receive(signal)
+        ch.send(request)
+        const carry: AfterResPq = { state, resPq: (await answer) as mtp.TypeResPQ }
+        return { carry }
+      }),
+      reqDhParams: fromPromise<{ carry: unknown }, { dcId: number; carry: unknown }>(async ({ input, signal }) => {
+        const ch = o.channel(input.dcId)
+        const prev = input.carry as AfterResPq
+        const r = clientHandshake.step2(prev.state, prev.resPq, { publicKeys: o.publicKeys, dcId: o.wireDcId(input.dcId) }, o.random)
+        if (!r.ok) throw new HandshakeStepError(r.error)
+        const answer = ch.receive(signal)
+        ch.send(r.value.request)
+        const carry: DhGenCarry = { kind: 'first', after: { state: r.value.state, answer: (await answer) as mtp.TypeServer_DH_Params } }
+        return { carry }
+      }),
+      setClientDhParams: fromPromise<SetClientDhParamsOutput, { dcId: number; carry: unknown; retry: number }>(
+        async ({ input, signal }) => {
+          const ch = o.channel(input.dcId)
+          const carry = input.carry as DhGenCarry
+          let request: mtp.RawMt_set_client_DH_paramsRequest
+          let state: ClientAwaitingDhGen
+          if (carry.kind === 'first') {
+            const r = clientHandshake.step3(carry.after.state, carry.after.answer, o.random, o.nowMs())
+            if (!r.ok) throw new HandshakeStepError(r.error)
+            request = r.value.request
+            state = r.value.state
+          } else {
+            request = carry.request
+            state = carry.state
+          }
+          const answer = ch.receive(signal)
+          ch.send(request)
+          const f = clientHandshake.finish(state, (await answer) as mtp.TypeSet_client_DH_params_answer, o.random)
+          if (!f.ok) {
+            if (f.error.kind === 'dh-gen-fail') return { kind: 'dhGenFail' }
+            throw new HandshakeStepError(f.error)
+          }
+          if (f.value.kind === 'retry') {
+            const next: DhGenCarry = { kind: 'retry', request: f.value.request, state: f.value.state }
+            return { kind: 'dhGenRetry', carry: next }
+          }
+          const k = f.value.key
+          return {
+            kind: 'dhGenOk',
+            result: { authKey: k.authKey, authKeyId: k.authKeyId, serverSalt: k.serverSalt, timeOffsetMs: k.timeOffsetMs },
+          }
+        },
+      ),
+    },
+  })
+}

@@ -1,0 +1,7 @@
+// The runtime: connections, calls, supervision. Re-exports only.
+export * from './runtime.js'
+export * from './runtime-types.js'
+export * from './rpc-error.js'
+export * from './options.js'
+export { DcConnection, ConnectionClosedError, MAX_CONNECTION_RESTARTS, connectionKey } from './dc-connection.js'
+export { HandshakeStepError } from './handshake-actors.js'

@@ -1,0 +1,258 @@
+// The runtime: owns every DC connection (keyed by account and DC) and every call (one rpcMachine
+// actor each), routes events between them over the keyed buses, and supervises both. Knows
+// nothing of the public client API, login flows or updates processing: it moves calls and
+// notices; the client layer above decides what they mean.
+import { type Observable } from 'rxjs'
+import { createActor } from 'xstate'
+import { rpcMachine, type RpcEvent, type RpcFailure, type RpcSettlement } from '@mtswarm/machines'
+import { KeyedBus, pipeUntilStopped, stoppedOf } from '../bus/index.js'
+import type { ResultOf, TlObject, mtp, tl } from '../tl/index.js'
+import { DcConnection, connectionKey, type ConnectionHost } from './dc-connection.js'
+import { resolveOptions, type ResolvedRuntimeOptions, type RuntimeOptions } from './options.js'
+import { RpcCall } from './rpc-call.js'
+import { RpcError, type RuntimeFailure } from './rpc-error.js'
+import { RuntimeStats, type AccountNotice } from './runtime-types.js'
+
+/** Cap on calls pending at once across the runtime (each is an actor and a promise). */
+export const MAX_PENDING_CALLS = 1_000_000
+
+/** Per-call options. */
+export interface InvokeOptions {
+  /** FLOOD_WAIT up to this many seconds is slept through (default: the runtime's, then the machine's). */
+  readonly floodSleepThresholdSec?: number
+  /** Deadline across resends and flood waits (default: the runtime's, then the machine's). */
+  readonly timeoutMs?: number
+  /** Aborting cancels the call (rpc_drop_answer when the server already has it). */
+  readonly signal?: AbortSignal
+}
+
+/** A TL method object (API or MTProto). */
+export type TlMethod = tl.RpcMethod | mtp.RpcMethod
+
+/** The runtime was asked for a call after stop(), or past MAX_PENDING_CALLS. */
+export class RuntimeStateError extends Error {
+  override readonly name = 'RuntimeStateError'
+}
+
+/** Creates a runtime; nothing connects until a connection or a call asks for one. */
+export function createRuntime(options: RuntimeOptions): Runtime {
+  return new Runtime(resolveOptions(options))
+}
+
+export class Runtime implements ConnectionHost {
+  readonly stats = new RuntimeStats()
+  /** Plain (handshake) packets, keyed by connection. */
+  readonly plainBus = new KeyedBus<string, Uint8Array>('plain')
+  /** Events for RPC actors, keyed by request id. */
+  readonly rpcBus = new KeyedBus<number, RpcEvent>('rpc')
+  /** Notices for account owners, keyed by account id. */
+  readonly accountBus = new KeyedBus<string, AccountNotice>('account')
+  private readonly connections = new Map<string, DcConnection>()
+  private readonly calls = new Map<number, RpcCall>()
+  private readonly settlers = new Map<number, (s: RpcSettlement | { ok: false; error: RpcFailure | RuntimeFailure }) => void>()
+  private readonly rpcLogic: ReturnType<Runtime['provideRpc']>
+  private nextRequestId = 1
+  private stopped = false
+
+  constructor(readonly options: ResolvedRuntimeOptions) {
+    this.rpcLogic = this.provideRpc()
+  }
+
+  /** Calls not settled yet. */
+  get pendingCalls(): number {
+    return this.calls.size
+  }
+
+  /** The connection of `accountId` to `dcId`, created (and started) on first use. */
+  connection(accountId: string, dcId: number): DcConnection {
+    if (this.stopped) throw new RuntimeStateError('runtime stopped')
+    const key = connectionKey(accountId, dcId)
+    let conn = this.connections.get(key)
+    if (conn === undefined) {
+      if (!this.options.dcs.some((d) => d.id === dcId)) throw new RangeError(`no endpoint configured for DC ${dcId}`)
+      conn = new DcConnection(accountId, dcId, this)
+      this.connections.set(key, conn)
+      const c = conn
+      this.plainBus.open(key)
+      conn.start().catch((e: unknown) => this.connectionFailed(c, `loading from the store failed: ${String(e)}`))
+    }
+    return conn
+  }
+
+  /** The live connections (for tests and the inspector). */
+  liveConnections(): DcConnection[] {
+    return [...this.connections.values()]
+  }
+
+  /**
+   * Sends `request` on the connection of `accountId` to `dcId` and settles exactly once: the
+   * decoded result, or an {@link RpcError}. Resends, flood waits and 303 moves happen inside.
+   */
+  invoke<M extends TlMethod>(accountId: string, dcId: number, request: M, opts: InvokeOptions = {}): Promise<ResultOf<M>> {
+    if (this.stopped) return Promise.reject(new RuntimeStateError('runtime stopped'))
+    if (this.calls.size >= MAX_PENDING_CALLS) return Promise.reject(new RuntimeStateError(`more than ${MAX_PENDING_CALLS} calls pending`))
+    const requestId = this.nextRequestId++
+    const method = innermostMethod(request as TlObject)
+    const call = new RpcCall(requestId, accountId, request as TlObject, method)
+    return new Promise<ResultOf<M>>((resolve, reject) => {
+      this.settlers.set(requestId, (s) => {
+        if (s.ok) resolve(s.result as ResultOf<M>)
+        else reject(RpcError.fromFailure(method, s.error))
+      })
+      this.calls.set(requestId, call)
+      this.stats.callsStarted++
+      const floodSleepThresholdSec = opts.floodSleepThresholdSec ?? this.options.floodSleepThresholdSec
+      const timeoutMs = opts.timeoutMs ?? this.options.rpcTimeoutMs
+      const actor = createActor(this.rpcLogic, {
+        input: {
+          requestId,
+          method,
+          dcId,
+          ...(floodSleepThresholdSec === undefined ? {} : { floodSleepThresholdSec }),
+          ...(timeoutMs === undefined ? {} : { timeoutMs }),
+        },
+        id: `rpc:${requestId}`,
+        ...(this.options.clock === undefined ? {} : { clock: this.options.clock }),
+        ...(this.options.inspect === undefined ? {} : { inspect: this.options.inspect }),
+      })
+      call.actor = actor
+      pipeUntilStopped(this.rpcBus.open(requestId), actor, stoppedOf(actor), () => this.forgetCall(call))
+      actor.subscribe({ error: (err) => this.rpcCrashed(call, err) })
+      if (opts.signal !== undefined) {
+        const signal = opts.signal
+        if (signal.aborted) queueMicrotask(() => this.toCall(call, { type: 'rpc.cancel' }))
+        else signal.addEventListener('abort', () => this.toCall(call, { type: 'rpc.cancel' }), { once: true })
+      }
+      actor.start()
+    })
+  }
+
+  /** The notices of one account (opens its key on the account bus). */
+  notices(accountId: string): Observable<AccountNotice> {
+    return this.accountBus.open(accountId)
+  }
+
+  /** Closes one connection (its calls move to a new connection if they are resent later). */
+  closeConnection(accountId: string, dcId: number): void {
+    const key = connectionKey(accountId, dcId)
+    const conn = this.connections.get(key)
+    if (conn === undefined) return
+    this.connections.delete(key)
+    for (const call of conn.heldCalls()) this.fail(call, { kind: 'stopped' })
+    conn.close()
+  }
+
+  /** Fails every pending call with 'stopped', closes every connection and bus key. The store stays open (it is the caller's). */
+  async stop(): Promise<void> {
+    if (this.stopped) return
+    this.stopped = true
+    for (const call of [...this.calls.values()]) this.fail(call, { kind: 'stopped' })
+    for (const conn of this.connections.values()) conn.close()
+    this.connections.clear()
+    this.rpcBus.closeAll()
+    this.plainBus.closeAll()
+    this.accountBus.closeAll()
+  }
+
+  // ---- ConnectionHost -----------------------------------------------------------------
+
+  toCall(call: RpcCall, event: RpcEvent): void {
+    if (event.type === 'rpc.resend') this.stats.resends++
+    this.rpcBus.send(call.requestId, event)
+  }
+
+  notify(accountId: string, notice: AccountNotice): void {
+    this.accountBus.send(accountId, notice)
+  }
+
+  connectionFailed(conn: DcConnection, reason: string): void {
+    if (this.connections.get(conn.key) === conn) this.connections.delete(conn.key)
+    for (const call of conn.heldCalls()) this.fail(call, { kind: 'connectionFailed', dcId: conn.dcId, reason })
+    conn.close()
+    this.notify(conn.accountId, { type: 'connection.failed', dcId: conn.dcId, reason })
+  }
+
+  // ---- calls ----------------------------------------------------------------------------
+
+  private provideRpc() {
+    return rpcMachine.provide({
+      actions: {
+        enqueue: (_, p) => {
+          const call = this.calls.get(p.requestId)
+          if (call === undefined) return
+          if (!this.options.dcs.some((d) => d.id === p.dcId)) {
+            queueMicrotask(() => this.fail(call, { kind: 'unknownDc', dcId: p.dcId }))
+            return
+          }
+          this.connection(call.accountId, p.dcId).enqueue(call)
+        },
+        dequeue: (_, p) => {
+          const call = this.calls.get(p.requestId)
+          if (call !== undefined) call.conn?.dequeue(call)
+        },
+        dropAnswer: (_, p) => {
+          const call = this.calls.get(p.requestId)
+          if (call !== undefined) call.conn?.dropAnswer(p.msgId)
+        },
+        settle: (_, p) => this.settle(p.requestId, p.settlement),
+        notifyMigrated: (_, p) => {
+          const call = this.calls.get(p.requestId)
+          if (call === undefined) return
+          this.notify(call.accountId, { type: 'rpc.migrated', method: call.method, ...p })
+        },
+      },
+    })
+  }
+
+  /** Settles a call once; a second attempt is counted (it is a bug) and ignored. */
+  private settle(requestId: number, s: RpcSettlement | { ok: false; error: RpcFailure | RuntimeFailure }): void {
+    const call = this.calls.get(requestId)
+    const settler = this.settlers.get(requestId)
+    if (call === undefined || settler === undefined || call.settled) {
+      this.stats.doubleSettles++
+      return
+    }
+    call.settled = true
+    this.settlers.delete(requestId)
+    call.conn?.release(call)
+    if (s.ok) this.stats.callsSettled++
+    else this.stats.callsFailed++
+    settler(s)
+  }
+
+  /** Ends a call from outside its machine (supervision, stop): settle, then stop the actor. */
+  private fail(call: RpcCall, error: RuntimeFailure): void {
+    if (call.settled) return
+    this.settle(call.requestId, { ok: false, error })
+    call.actor?.stop()
+  }
+
+  private forgetCall(call: RpcCall): void {
+    // NB: a call whose actor ended without settling (stopped from outside) still settles once.
+    if (!call.settled) this.settle(call.requestId, { ok: false, error: { kind: 'stopped' } })
+    this.rpcBus.close(call.requestId)
+    this.calls.delete(call.requestId)
+    this.settlers.delete(call.requestId)
+  }
+
+  private rpcCrashed(call: RpcCall, err: unknown): void {
+    this.stats.rpcCrashes++
+    if (call.settled) return
+    call.conn?.release(call)
+    this.settle(call.requestId, {
+      ok: false,
+      error: { kind: 'connectionFailed', dcId: call.conn?.dcId ?? 0, reason: `rpc actor crashed: ${String(err)}` },
+    })
+  }
+}
+
+/** The method whose result the answer carries (invokeWithLayer & co wrap a `query`). */
+function innermostMethod(request: TlObject): string {
+  let r = request as { _: string; query?: unknown }
+  while (typeof r.query === 'object' && r.query !== null && '_' in r.query && isWrapper(r._)) r = r.query as { _: string }
+  return r._
+}
+
+function isWrapper(name: string): boolean {
+  return name.startsWith('invoke') || name === 'initConnection'
+}

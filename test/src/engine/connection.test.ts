@@ -1,0 +1,70 @@
+// One runtime connection against the real test DC: handshake, key stored before use,
+// help.getConfig wrapped in invokeWithLayer(initConnection), and a restart from the store that
+// needs no handshake.
+import assert from 'node:assert/strict'
+import { describe, test } from 'node:test'
+import { createMemoryStore } from '@mtswarm/storage'
+import type { tl } from '@mtswarm/engine/tl'
+import { startDc, runtimeFor, CLIENT } from './harness.js'
+
+describe('runtime: one connection', () => {
+  test('handshakes, stores the key, calls help.getConfig', async () => {
+    const dc = await startDc()
+    const store = createMemoryStore()
+    const rt = runtimeFor(dc, { store })
+    try {
+      const cfg = (await rt.invoke('acc-1', 1, { _: 'help.getConfig' })) as tl.RawConfig
+      assert.equal(cfg._, 'config')
+      assert.equal(dc.stats.handshakesCompleted, 1)
+      assert.equal(dc.stats.rpcCalls['help.getConfig'], 1)
+      const key = await store.getAuthKey('acc-1', 1, 'perm')
+      assert.ok(key !== undefined)
+      assert.equal(key.key.length, 256)
+      assert.equal(rt.stats.keysCreated, 1)
+      assert.equal(rt.stats.callsSettled, 1)
+      assert.equal(rt.pendingCalls, 0)
+    } finally {
+      await rt.stop()
+      await dc.close()
+    }
+  })
+
+  test('the first request is wrapped in initConnection with the client identity', async () => {
+    const seen: unknown[] = []
+    const dc = await startDc({
+      api: async (call, fallback) => {
+        seen.push(call.client)
+        return fallback(call)
+      },
+    })
+    const rt = runtimeFor(dc)
+    try {
+      await rt.invoke('acc-1', 1, { _: 'help.getConfig' })
+      const { apiId, deviceModel, systemVersion, appVersion, systemLangCode, langCode } = CLIENT
+      assert.deepEqual(seen[0], { apiId, deviceModel, systemVersion, appVersion, systemLangCode, langPack: '', langCode })
+    } finally {
+      await rt.stop()
+      await dc.close()
+    }
+  })
+
+  test('a restart from the store uses the stored key: no second handshake', async () => {
+    const dc = await startDc()
+    const store = createMemoryStore()
+    try {
+      const first = runtimeFor(dc, { store })
+      await first.invoke('acc-1', 1, { _: 'help.getConfig' })
+      await first.stop()
+      assert.equal(dc.stats.handshakesCompleted, 1)
+      const second = runtimeFor(dc, { store })
+      const cfg = (await second.invoke('acc-1', 1, { _: 'help.getConfig' })) as tl.RawConfig
+      assert.equal(cfg._, 'config')
+      assert.equal(dc.stats.handshakesStarted, 1)
+      assert.equal(second.stats.keysCreated, 0)
+      assert.equal(dc.stats.rpcCalls['help.getConfig'], 2)
+      await second.stop()
+    } finally {
+      await dc.close()
+    }
+  })
+})
