@@ -313,12 +313,26 @@ describe('GramJS (layer 198) reads our down-converted results', () => {
     assert.deepEqual(users.map((u: any) => u.firstName), ['Alice', 'Bob'])
     assert.equal(gramjsRead(codec.writeResult('account.updateStatus', false)), false)
 
+    // 227: Vector<RecentStory> / stories.CanSendStoryCount; 198: Vector<int> / Bool (read as GramJS reads results).
+    const maxIds = codec.writeResult('stories.getPeerMaxIDs', [
+      { _: 'recentStory', live: false, maxId: 5 },
+      { _: 'recentStory', live: true, maxId: 9 },
+    ])
+    assert.deepEqual(new Api.stories.GetPeerMaxIDs({ id: [] }).readResult(new BinaryReader(Buffer.from(maxIds))), [5, 9])
+    const canSend = codec.writeResult('stories.canSendStory', { _: 'stories.canSendStoryCount', countRemains: 3 })
+    assert.equal(gramjsRead(canSend), true)
+
     // 227: messages.ChatInviteJoinResult wraps the updates; 198: the method returns Updates.
     const joined = valid227({ _: 'messages.chatInviteJoinResultOk', updates: { ...pushed, updates: [] } })
     const res = gramjsRead(codec.writeResult('messages.importChatInvite', joined))
     assert.ok(isA(res, Api.Updates))
     assert.equal(res.users.length, 2)
-    assert.ok(notesOf(codec, 'down').includes('mapped messages.chatInviteJoinResultOk. = messages.chatInviteJoinResultOk → Updates (coercion table) ×1'))
+    assert.deepEqual(notesOf(codec, 'down'), [
+      'mapped messages.chatInviteJoinResultOk. = messages.chatInviteJoinResultOk → Updates (coercion table) ×1',
+      'mapped stories.canSendStory. = stories.canSendStoryCount → Bool (coercion table) ×1',
+      'mapped stories.getPeerMaxIDs. = recentStory → int (coercion table) ×2',
+      'mapped user.storiesMaxId = recentStory → int (coercion table) ×3',
+    ])
   })
 
   test('what cannot be expressed at 198 is a typed error', () => {
