@@ -318,7 +318,9 @@ describe('GramJS (layer 198) reads our down-converted results', () => {
       { _: 'recentStory', live: false, maxId: 5 },
       { _: 'recentStory', live: true, maxId: 9 },
     ])
-    assert.deepEqual(new Api.stories.GetPeerMaxIDs({ id: [] }).readResult(new BinaryReader(Buffer.from(maxIds))), [5, 9])
+    // NB: GramJS's typings declare readResult static; at run time it is an instance method.
+    const getPeerMaxIds = new Api.stories.GetPeerMaxIDs({ id: [] }) as unknown as { readResult(r: BinaryReader): unknown }
+    assert.deepEqual(getPeerMaxIds.readResult(new BinaryReader(Buffer.from(maxIds))), [5, 9])
     const canSend = codec.writeResult('stories.canSendStory', { _: 'stories.canSendStoryCount', countRemains: 3 })
     assert.equal(gramjsRead(canSend), true)
 
