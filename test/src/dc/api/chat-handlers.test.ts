@@ -153,6 +153,12 @@ describe('channels', () => {
     assert.deepEqual([fullChannel.about, fullChannel.participantsCount, fullChannel.pts], ['for customers', 2, 3])
     const got = await kit.call(alice.ctx, { _: 'channels.getChannels', id: [input, { ...input, accessHash: 2n }] })
     assert.equal(got.chats.length, 1)
+    const byId = as(
+      await kit.call(alice.ctx, { _: 'channels.getMessages', channel: input, id: [{ _: 'inputMessageID', id: 3 }, { _: 'inputMessageID', id: 7 }] }),
+      'messages.channelMessages',
+    )
+    assert.deepEqual(byId.messages.map((m) => m._), ['message', 'messageEmpty'])
+    assert.equal(byId.pts, 3)
 
     const filter: tl.TypeChannelMessagesFilter = { _: 'channelMessagesFilterEmpty' }
     const diff = as(

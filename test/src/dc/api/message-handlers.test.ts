@@ -148,6 +148,38 @@ describe('private messages', () => {
   })
 })
 
+describe('lookups by id and phone', () => {
+  test('messages.getMessages finds the caller\'s own copies (messageEmpty otherwise); importContacts maps client ids', async () => {
+    const kit = apiKit()
+    const { alice, bob } = people(kit)
+    await kit.call(alice.ctx, send({ _: 'inputPeerUser', userId: bob.user.id, accessHash: 0n }, 'first', 1n))
+    await kit.call(bob.ctx, send({ _: 'inputPeerUser', userId: alice.user.id, accessHash: 0n }, 'second', 1n))
+    const got = as(
+      await kit.call(bob.ctx, { _: 'messages.getMessages', id: [{ _: 'inputMessageID', id: 2 }, { _: 'inputMessageID', id: 9 }, { _: 'inputMessageID', id: 1 }] }),
+      'messages.messages',
+    )
+    assert.deepEqual(
+      got.messages.map((m) => (m._ === 'message' ? [m.id, m.message, m.out] : [m.id, m._])),
+      [
+        [2, 'second', true],
+        [9, 'messageEmpty'],
+        [1, 'first', false],
+      ],
+    )
+    assert.ok(got.users.some((u) => u.id === alice.user.id))
+
+    const imported = await kit.call(alice.ctx, {
+      _: 'contacts.importContacts',
+      contacts: [
+        { _: 'inputPhoneContact', clientId: 10n, phone: '+999 66 2 0002', firstName: 'B', lastName: '' },
+        { _: 'inputPhoneContact', clientId: 11n, phone: '15550000000', firstName: 'Nobody', lastName: '' },
+      ],
+    })
+    assert.deepEqual(imported.imported, [{ _: 'importedContact', userId: bob.user.id, clientId: 10n }])
+    assert.deepEqual(imported.users.map((u) => u.id), [bob.user.id])
+  })
+})
+
 describe('updatesFor (pushed updates)', () => {
   test('the recipient gets updates{updateNewMessage} with the sender in users, pts continuing its own sequence', async () => {
     const kit = apiKit()

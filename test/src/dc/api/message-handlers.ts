@@ -3,7 +3,7 @@
 // https://core.telegram.org/method/messages.sendMessage · https://core.telegram.org/api/offsets
 import type { tl } from '@mtswarm/engine/tl'
 import { MAX_HISTORY_LIMIT, type CallContext, type Peer, type PeerRef, type World, type WorldMessage } from '../world/index.js'
-import { inputPeerToRef, messageToTl, peerToTl, peersToTl, type Viewer } from './convert.js'
+import { inputChannelToRef, inputPeerToRef, messageToTl, peerToTl, peersToTl, type Viewer } from './convert.js'
 import type { CallEnv, HandlerTable } from './handler.js'
 import { channelDialog, stateToTl, updateToTl } from './updates.js'
 
@@ -80,7 +80,43 @@ function dialogsBody(list: ReadonlyArray<{ peer: Peer; topMessage: WorldMessage 
   }
 }
 
+/** The messages `ids` names among `pool`, in request order; messageEmpty for ids not there. */
+function messagesById(
+  pool: readonly WorldMessage[],
+  ids: readonly tl.TypeInputMessage[],
+  env: CallEnv,
+): { messages: tl.TypeMessage[]; found: WorldMessage[] } {
+  const byId = new Map(pool.map((m) => [m.id, m]))
+  const viewer = env.viewer()
+  const found: WorldMessage[] = []
+  const messages = ids.map((input): tl.TypeMessage => {
+    const id = input._ === 'inputMessageID' || input._ === 'inputMessageReplyTo' ? input.id : 0
+    const m = byId.get(id)
+    if (m === undefined) return { _: 'messageEmpty', id }
+    found.push(m)
+    return messageToTl(m, viewer)
+  })
+  return { messages, found }
+}
+
 export const messageHandlers: HandlerTable = {
+  // Only inputMessageID / inputMessageReplyTo name a message here; pinned and callback lookups
+  // are not modelled and come back as messageEmpty.
+  'messages.getMessages': (req, env) => {
+    const me = env.me()
+    const { messages, found } = messagesById(env.world.boxOf(me.id), req.id, env)
+    return { _: 'messages.messages', messages, topics: [], ...peersToTl(env.viewer(), found) }
+  },
+  'channels.getMessages': (req, env) => {
+    env.me()
+    const ref: PeerRef = { type: 'channel', ...inputChannelToRef(req.channel) }
+    const pool = fullHistory(env.world, env.ctx, ref)
+    const { messages, found } = messagesById(pool, req.id, env)
+    const pts = env.world.channel(ref.id)?.pts ?? 0
+    const peers = peersToTl(env.viewer(), found, { chats: [{ type: 'channel', id: ref.id }] })
+    return { _: 'messages.channelMessages', pts, count: pool.length, messages, topics: [], ...peers }
+  },
+
   'messages.sendMessage': (req, env) => {
     const me = env.me()
     const sent = env.world.sendMessage(env.ctx, inputPeerToRef(req.peer, me.id), req.message, req.randomId)

@@ -40,5 +40,18 @@ export const peerHandlers: HandlerTable = {
     env.me()
     return { _: 'contacts.contacts', contacts: [], savedCount: 0, users: [] }
   },
+  'contacts.importContacts': (req, env) => {
+    env.me()
+    const viewer = env.viewer()
+    const imported: tl.RawImportedContact[] = []
+    const users: tl.TypeUser[] = []
+    for (const contact of req.contacts) {
+      const [user] = env.world.importContacts(env.ctx, [contact.phone])
+      if (user === undefined) continue
+      imported.push({ _: 'importedContact', userId: user.id, clientId: contact.clientId })
+      if (!users.some((u) => u.id === user.id)) users.push(userToTl(user, viewer))
+    }
+    return { _: 'contacts.importedContacts', imported, popularInvites: [], retryContacts: [], users }
+  },
   'account.updateUsername': (req, env) => userToTl(env.world.updateUsername(env.ctx, req.username), env.viewer()),
 }
