@@ -10,8 +10,12 @@
 // (with c_0 = y_0 and x_(−1) = 0), c_i = E((x_i ⊕ x_(i−2)) ⊕ c_(i−1)): plain CBC over the blocks
 // p_i = x_i ⊕ x_(i−2) with IV y_0. Both XOR passes depend only on the plaintext, so OpenSSL runs
 // the whole chain natively (AES-NI); afterwards y_i = c_i ⊕ x_(i−1).
-// Decryption has no such identity (D's input needs the previous *output*), so it runs on the
-// T-table AES in aes-block.ts.
+// Decryption has no such identity (D's input needs the previous *output*) and Node offers no IGE,
+// so it runs on the T-table AES in WebAssembly (aes-ige.wat via wasm-aes.ts), ~1.2x mtcute's SIMD
+// wasm build on this path; the TypeScript T-table versions below stay as cross-checks.
+// Per size (bench/src/crypto-bench.ts): below IGE_NATIVE_ENCRYPT_MIN_BYTES the fixed cost of an
+// OpenSSL cipher (~2.5 µs: createCipheriv, update, final) loses to the wasm T-tables; above it,
+// native CBC with the two XOR passes in wasm v128 wins (≈ 0.9 of raw aes-256-cbc at 64 KiB).
 
 import { createCipheriv } from 'node:crypto'
 import {
@@ -29,6 +33,7 @@ import {
   expandDecryptionKey,
   expandEncryptionKey,
 } from './aes-block.js'
+import { wasmIgeDecrypt, wasmIgeEncrypt, wasmIgeEncryptViaCbc } from './wasm-aes.js'
 
 /** AES-IGE with a fixed key and IV, as MTProto uses it (a fresh key/iv per message). */
 export interface AesIge {
@@ -36,8 +41,8 @@ export interface AesIge {
   decrypt(ciphertext: Uint8Array): Uint8Array
 }
 
-/** Below this many bytes the TypeScript path beats the cost of creating an OpenSSL cipher. */
-export const IGE_NATIVE_ENCRYPT_MIN_BYTES = 96
+/** From this many bytes on, encryption goes through native CBC; below, through the wasm T-tables. */
+export const IGE_NATIVE_ENCRYPT_MIN_BYTES = 512
 
 function checkArgs(data: Uint8Array, key: Uint8Array, iv: Uint8Array): void {
   if (data.length % 16 !== 0) throw new RangeError(`AES-IGE: data length ${data.length} is not a multiple of 16`)
@@ -49,57 +54,40 @@ function cbcName(keyLength: number): string {
   return keyLength === 32 ? 'aes-256-cbc' : keyLength === 16 ? 'aes-128-cbc' : 'aes-192-cbc'
 }
 
-/** Int32 view of `bytes` if aligned, else of an aligned copy. */
-function words(bytes: Uint8Array): Int32Array {
-  if (bytes.byteOffset % 4 === 0) return new Int32Array(bytes.buffer, bytes.byteOffset, bytes.length >>> 2)
-  return new Int32Array(bytes.slice().buffer)
-}
-
 /**
  * AES-IGE encryption (key 16/24/32 bytes; MTProto uses 32). Returns a fresh array.
- * Large inputs go through native CBC (see the file header); tiny ones through the T-table AES.
+ * Picks native CBC or wasm by size (see the file header).
  */
 export function aesIgeEncrypt(plaintext: Uint8Array, key: Uint8Array, iv: Uint8Array): Uint8Array {
   checkArgs(plaintext, key, iv)
-  if (plaintext.length < IGE_NATIVE_ENCRYPT_MIN_BYTES) return aesIgeEncryptTs(plaintext, key, iv)
-  const n = plaintext.length
-  const x = words(plaintext)
-  const ivw = words(iv)
-  const nw = n >>> 2
-  const p = new Uint8Array(n)
-  const pw = new Int32Array(p.buffer)
-  // p_1 = x_1, p_2 = x_2 ⊕ x_0, p_i = x_i ⊕ x_(i−2)
-  pw[0] = x[0] as number
-  pw[1] = x[1] as number
-  pw[2] = x[2] as number
-  pw[3] = x[3] as number
-  if (nw > 4) {
-    pw[4] = (x[4] as number) ^ (ivw[4] as number)
-    pw[5] = (x[5] as number) ^ (ivw[5] as number)
-    pw[6] = (x[6] as number) ^ (ivw[6] as number)
-    pw[7] = (x[7] as number) ^ (ivw[7] as number)
-  }
-  for (let i = 8; i < nw; i++) pw[i] = (x[i] as number) ^ (x[i - 8] as number)
-
-  const cipher = createCipheriv(cbcName(key.length), key, iv.subarray(0, 16))
-  cipher.setAutoPadding(false)
-  const c = cipher.update(p)
-  // NB: with padding off and whole blocks, final() emits nothing; calling it releases the context.
-  cipher.final()
-
-  // y_1 = c_1 ⊕ x_0, y_i = c_i ⊕ x_(i−1)
-  // NB: return a plain Uint8Array view, not the Buffer (deepEqual and instanceof checks care).
-  const out = c.byteOffset % 4 === 0 ? new Uint8Array(c.buffer, c.byteOffset, c.length) : new Uint8Array(c)
-  const ow = new Int32Array(out.buffer, out.byteOffset, nw)
-  ow[0] = (ow[0] as number) ^ (ivw[4] as number)
-  ow[1] = (ow[1] as number) ^ (ivw[5] as number)
-  ow[2] = (ow[2] as number) ^ (ivw[6] as number)
-  ow[3] = (ow[3] as number) ^ (ivw[7] as number)
-  for (let i = 4; i < nw; i++) ow[i] = (ow[i] as number) ^ (x[i - 4] as number)
-  return out
+  if (plaintext.length < IGE_NATIVE_ENCRYPT_MIN_BYTES) return wasmIgeEncrypt(plaintext, key, iv)
+  return nativeEncrypt(plaintext, key, iv)
 }
 
-/** AES-IGE encryption on the T-table AES only (used below IGE_NATIVE_ENCRYPT_MIN_BYTES). */
+/** AES-IGE encryption, always through native CBC (the path aesIgeEncrypt takes for large inputs). */
+export function aesIgeEncryptNative(plaintext: Uint8Array, key: Uint8Array, iv: Uint8Array): Uint8Array {
+  checkArgs(plaintext, key, iv)
+  return nativeEncrypt(plaintext, key, iv)
+}
+
+/** AES-IGE encryption, always on the wasm T-tables (the path aesIgeEncrypt takes for small inputs). */
+export function aesIgeEncryptWasm(plaintext: Uint8Array, key: Uint8Array, iv: Uint8Array): Uint8Array {
+  checkArgs(plaintext, key, iv)
+  return wasmIgeEncrypt(plaintext, key, iv)
+}
+
+function nativeEncrypt(plaintext: Uint8Array, key: Uint8Array, iv: Uint8Array): Uint8Array {
+  return wasmIgeEncryptViaCbc(plaintext, iv, (input) => {
+    const cipher = createCipheriv(cbcName(key.length), key, iv.subarray(0, 16))
+    cipher.setAutoPadding(false)
+    const c = cipher.update(input)
+    // NB: with padding off and whole blocks, final() emits nothing; calling it releases the context.
+    cipher.final()
+    return c
+  })
+}
+
+/** AES-IGE encryption on the TypeScript T-table AES (a cross-check for the wasm and native paths). */
 export function aesIgeEncryptTs(plaintext: Uint8Array, key: Uint8Array, iv: Uint8Array): Uint8Array {
   checkArgs(plaintext, key, iv)
   const rounds = aesRounds(key.length)
@@ -180,8 +168,14 @@ function writeBlock(out: Uint8Array, o: number, w0: number, w1: number, w2: numb
   out[o + 15] = w3
 }
 
-/** AES-IGE decryption on the T-table AES (key schedule per call). Returns a fresh array. */
+/** AES-IGE decryption (key 16/24/32 bytes) in WebAssembly. Returns a fresh array. */
 export function aesIgeDecrypt(ciphertext: Uint8Array, key: Uint8Array, iv: Uint8Array): Uint8Array {
+  checkArgs(ciphertext, key, iv)
+  return wasmIgeDecrypt(ciphertext, key, iv)
+}
+
+/** AES-IGE decryption on the TypeScript T-table AES (a cross-check for the wasm path). */
+export function aesIgeDecryptTs(ciphertext: Uint8Array, key: Uint8Array, iv: Uint8Array): Uint8Array {
   checkArgs(ciphertext, key, iv)
   const rounds = aesRounds(key.length)
   const dk = expandDecryptionKey(key)

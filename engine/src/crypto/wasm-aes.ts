@@ -1,0 +1,107 @@
+// The AES-IGE WebAssembly module (aes-ige.wat): lazy synchronous instantiation, table setup, memory
+// growth and the byte copies in and out. Knows nothing about when wasm beats native (aes-ige.ts decides).
+import { INV_SBOX, SBOX, TD0, TD1, TD2, TD3, TE0, TE1, TE2, TE3 } from './aes-block.js'
+import { AES_IGE_WASM_BASE64 } from './generated/aes-ige-wasm.js'
+import { WASM_PAGE_BYTES, instantiateWasm, type WasmGlobal, type WasmMemory } from './wasm-instance.js'
+
+interface AesIgeExports {
+  memory: WasmMemory
+  TABLES: WasmGlobal
+  KEY: WasmGlobal
+  IV: WasmGlobal
+  DATA: WasmGlobal
+  expandEncrypt(nk: number): number
+  expandDecrypt(nk: number): number
+  igeEncrypt(ptr: number, n: number, rounds: number): void
+  igeDecrypt(ptr: number, n: number, rounds: number): void
+  xorBack32(src: number, dst: number, n: number): void
+  xorBack16(src: number, dst: number, n: number): void
+}
+
+interface AesWasm {
+  ex: AesIgeExports
+  /** View of the whole memory; replaced whenever memory grows. */
+  u8: Uint8Array
+  key: number
+  iv: number
+  data: number
+}
+
+let state: AesWasm | undefined
+
+function instantiate(): AesWasm {
+  const ex = instantiateWasm<AesIgeExports>(AES_IGE_WASM_BASE64)
+  const view = new DataView(ex.memory.buffer)
+  const tables = ex.TABLES.value
+  // aes-block.ts's tables are big-endian words; the module reads little-endian ones.
+  const words = [TE0, TE1, TE2, TE3, TD0, TD1, TD2, TD3]
+  for (let t = 0; t < words.length; t++) {
+    const table = words[t]!
+    for (let i = 0; i < 256; i++) view.setInt32(tables + 1024 * t + 4 * i, table[i]!, false)
+  }
+  const u8 = new Uint8Array(ex.memory.buffer)
+  u8.set(SBOX, tables + 0x2000)
+  u8.set(INV_SBOX, tables + 0x2100)
+  return { ex, u8, key: ex.KEY.value, iv: ex.IV.value, data: ex.DATA.value }
+}
+
+/** The instance, created on first use, with memory for `bytes` bytes from DATA on. */
+function wasmFor(bytes: number): AesWasm {
+  const s = (state ??= instantiate())
+  const needed = s.data + bytes
+  if (needed > s.u8.length) {
+    s.ex.memory.grow(Math.ceil((needed - s.u8.length) / WASM_PAGE_BYTES))
+    s.u8 = new Uint8Array(s.ex.memory.buffer)
+  }
+  return s
+}
+
+/** AES-IGE decryption in WebAssembly. Arguments are checked by the caller (aes-ige.ts). */
+export function wasmIgeDecrypt(ciphertext: Uint8Array, key: Uint8Array, iv: Uint8Array): Uint8Array {
+  const n = ciphertext.length
+  const s = wasmFor(n)
+  s.u8.set(key, s.key)
+  s.u8.set(iv, s.iv)
+  const rounds = s.ex.expandDecrypt(key.length >>> 2)
+  s.u8.set(ciphertext, s.data)
+  s.ex.igeDecrypt(s.data, n, rounds)
+  return s.u8.slice(s.data, s.data + n)
+}
+
+/** AES-IGE encryption in WebAssembly (T-tables). Arguments are checked by the caller. */
+export function wasmIgeEncrypt(plaintext: Uint8Array, key: Uint8Array, iv: Uint8Array): Uint8Array {
+  const n = plaintext.length
+  const s = wasmFor(n)
+  s.u8.set(key, s.key)
+  s.u8.set(iv, s.iv)
+  const rounds = s.ex.expandEncrypt(key.length >>> 2)
+  s.u8.set(plaintext, s.data)
+  s.ex.igeEncrypt(s.data, n, rounds)
+  return s.u8.slice(s.data, s.data + n)
+}
+
+/**
+ * IGE encryption through a CBC encryptor (see aes-ige.ts): wasm computes the CBC input
+ * p_i = x_i ⊕ x_(i−2), `cbc` encrypts it with IV y_0, wasm XORs x_(i−1) back in.
+ * NB: `cbc` gets a view into wasm memory; it must not keep it (the next call overwrites it).
+ */
+export function wasmIgeEncryptViaCbc(
+  plaintext: Uint8Array,
+  iv: Uint8Array,
+  cbc: (input: Uint8Array) => Uint8Array,
+): Uint8Array {
+  const n = plaintext.length
+  // [x_(−1) = 0 ‖ x_0][x_1 .. x_n][p_1 .. p_n, then y_1 .. y_n]
+  const s = wasmFor(32 + 2 * n)
+  const x = s.data + 32
+  const p = x + n
+  s.u8.fill(0, s.data, s.data + 16)
+  s.u8.set(iv.subarray(16, 32), s.data + 16)
+  s.u8.set(plaintext, x)
+  s.ex.xorBack32(x, p, n)
+  const c = cbc(s.u8.subarray(p, p + n))
+  // NB: cbc may allocate, but it cannot grow wasm memory, so s.u8 is still the live view.
+  s.u8.set(c, p)
+  s.ex.xorBack16(x, p, n)
+  return s.u8.slice(p, p + n)
+}
