@@ -20,10 +20,13 @@ const mtcuteTl = (file: string): string => join(dirname(require.resolve('@mtcute
 const { values } = parseArgs({
   options: { api: { type: 'string' }, mtp: { type: 'string' }, errors: { type: 'string' }, out: { type: 'string' } },
 })
-const apiPath = values.api ?? process.env.MTSWARM_TL_API ?? mtcuteTl('api-schema.json')
-const mtpPath = values.mtp ?? process.env.MTSWARM_TL_MTP ?? join(engineDir, 'src/tl/schema/mtproto.tl')
-const errorsPath = values.errors ?? process.env.MTSWARM_TL_ERRORS ?? mtcuteTl('raw-errors.json')
-const outDir = values.out ?? process.env.MTSWARM_TL_OUT ?? join(engineDir, 'src/tl/generated')
+// Relative paths are taken from where the user ran npm (INIT_CWD), not from engine/.
+const userDir = process.env.INIT_CWD ?? process.cwd()
+const given = (v: string | undefined): string | undefined => (v === undefined ? undefined : resolve(userDir, v))
+const apiPath = given(values.api ?? process.env.MTSWARM_TL_API) ?? mtcuteTl('api-schema.json')
+const mtpPath = given(values.mtp ?? process.env.MTSWARM_TL_MTP) ?? join(engineDir, 'src/tl/schema/mtproto.tl')
+const errorsPath = given(values.errors ?? process.env.MTSWARM_TL_ERRORS) ?? mtcuteTl('raw-errors.json')
+const outDir = given(values.out ?? process.env.MTSWARM_TL_OUT) ?? join(engineDir, 'src/tl/generated')
 
 /** TL text from a .tl file, or from mtcute's JSON through the converter. */
 function loadTl(path: string, kind: 'api' | 'mtp'): string {
