@@ -20,6 +20,8 @@ import { SCHEMA_TEXTS } from './schemas.js'
 /** Reads requests and writes results/updates of one API layer. Methods are bound (pass them around). */
 export interface ApiLayerCodec {
   readonly layer: number
+  /** This layer's schema, interpreted (objects already in this layer's terms: `schema.serialize(obj)`). */
+  readonly schema: SchemaCodec
   /** The boxed request (wrappers included or not) as this layer's objects. Throws TlError on bad bytes. */
   readRequest(bytes: Uint8Array): TlValue
   /**
@@ -114,6 +116,7 @@ function generatedCodec(): ApiLayerCodec {
   const read = (bytes: Uint8Array): TlValue => deserializeObject(bytes) as unknown as TlValue
   return {
     layer: LAYER,
+    schema,
     readRequest: read,
     readRequestAs227: read,
     writeResult: (method, result) => {
@@ -143,6 +146,7 @@ function interpretedCodec(layer: number, text: string): ApiLayerCodec {
   const readRequest = (bytes: Uint8Array): TlValue => codec.deserialize(bytes)
   return {
     layer,
+    schema: codec,
     readRequest,
     readRequestAs227: (bytes) => {
       const req = readRequest(bytes)

@@ -2,13 +2,14 @@
 // layer's constructor with the same `_`, fields copied by name and coerced to the target's types;
 // what the target needs and the source lacks is synthesised and noted. Knows two schemas and the
 // explicit tables of layer-tables.ts; nothing about bytes on the wire or connections.
-import type { EntrySpec, SchemaCodec, TlValue, ValueType } from './schema-codec.js'
+import type { EntrySpec, FieldSpec, SchemaCodec, TlValue, ValueType } from './schema-codec.js'
 
 /** Explicit knowledge about two layers that names alone cannot give (see layer-tables.ts). */
 export interface ConversionTables {
   /**
    * `sourceConstructor->targetType` (target type as {@link typeText} spells it: `Updates`, `int`,
-   * `Bool`) → a value in the target's terms, for objects the target types differently.
+   * `Bool`) → a value in the target's terms, for objects the target types differently. A boolean
+   * source uses `Bool->targetType` (the function then receives the boolean).
    */
   readonly coercions: ReadonlyMap<string, (v: TlValue) => unknown>
   /** Target boxed type → its constructor to use when the source constructor does not exist in the target. */
@@ -119,6 +120,8 @@ function describe(v: unknown): string {
  */
 export class LayerConverter {
   private readonly notes = new Map<string, ConversionNote>()
+  /** Constructor → its groups of optional fields sharing one flag bit. */
+  private readonly bitGroups = new Map<string, readonly (readonly FieldSpec[])[]>()
   /** Boxed type → constructor its defaults are built from. */
   private readonly simplest = new Map<string, EntrySpec>()
 
@@ -234,8 +237,14 @@ export class LayerConverter {
   }
 
   private object(v: unknown, t: ValueType & { kind: 'boxed' | 'bare' | 'any' }, path: string): TlValue | Unconvertible {
-    if (!isObject(v)) return new Unconvertible(`${describe(v)} is not a TL object`)
     const want = t.kind === 'boxed' ? t.type : t.kind === 'bare' ? `%${t.name}` : undefined
+    if (!isObject(v)) {
+      // A Bool the target now types as an object (198 `private:Bool` → 227 PaidReactionPrivacy).
+      const coerce = typeof v === 'boolean' && want !== undefined ? this.tables.coercions.get(`Bool->${want}`) : undefined
+      if (coerce === undefined) return new Unconvertible(`${describe(v)} is not a TL object`)
+      this.note('mapped', want!, '', want!, `Bool → ${want}`, 'coercion table')
+      return this.object(coerce(v as unknown as TlValue), t, path)
+    }
     const spec = this.target.entries.get(v._)
     const fits =
       spec !== undefined &&
@@ -297,7 +306,35 @@ export class LayerConverter {
         out[p] = this.synthesise(spec.name, p, f.type, r.why)
       }
     }
+    for (const group of this.sharedBits(spec)) {
+      // NB: fields on one flag bit are all present or all absent on the wire (198's
+      // messageActionGiftCode has unclaimed:flags.2?true next to currency/amount:flags.2?…).
+      const present = group.find((f) => (f.type.kind === 'true' ? out[f.prop] === true : out[f.prop] != null))
+      if (present === undefined) continue
+      for (const f of group) {
+        if (f.type.kind === 'true' || out[f.prop] != null) continue
+        out[f.prop] = this.synthesise(spec.name, f.prop, f.type, `shares ${f.condition!.field}.${f.condition!.bit} with ${present.prop}`)
+      }
+    }
     return out as TlValue
+  }
+
+  /** Groups of optional fields on the same flag bit (usually none). */
+  private sharedBits(spec: EntrySpec): readonly (readonly FieldSpec[])[] {
+    let groups = this.bitGroups.get(spec.name)
+    if (groups === undefined) {
+      const byBit = new Map<string, FieldSpec[]>()
+      for (const f of spec.fields) {
+        if (!f.condition) continue
+        const k = `${f.condition.field}.${f.condition.bit}`
+        const list = byBit.get(k)
+        if (list) list.push(f)
+        else byBit.set(k, [f])
+      }
+      groups = [...byBit.values()].filter((g) => g.length > 1)
+      this.bitGroups.set(spec.name, groups)
+    }
+    return groups
   }
 
   private synthesise(owner: string, field: string, t: ValueType, reason: string): unknown {

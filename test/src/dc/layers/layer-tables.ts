@@ -32,6 +32,10 @@ export const DOWN_TABLES: ConversionTables = {
     ['MessageAction', 'messageActionEmpty'],
     // New entity kinds (messageEntityFormattedDate …): offset/length survive, the kind does not.
     ['MessageEntity', 'messageEntityUnknown'],
+    // 227 peerColorCollectible (collectible gift colors): an older client shows the default color.
+    ['PeerColor', 'peerColor'],
+    // 227 starsTonAmount amount:long (TON): 198 only has starsAmount amount:long nanos:int.
+    ['StarsAmount', 'starsAmount'],
   ]),
   fieldSources: new Map<string, (v: TlValue) => unknown>([
     // 227: messageActionSetChatTheme theme:ChatTheme (chatTheme emoticon:string); 198: emoticon:string.
@@ -53,7 +57,10 @@ export const DOWN_TABLES: ConversionTables = {
 
 /** Converting requests read in an older layer up to 227. */
 export const UP_TABLES: ConversionTables = {
-  coercions: new Map<string, (v: TlValue) => unknown>(),
+  coercions: new Map<string, (v: TlValue) => unknown>([
+    // 198: messages.togglePaidReactionPrivacy private:Bool; 227: private:PaidReactionPrivacy.
+    ['Bool->PaidReactionPrivacy', (v) => ({ _: (v as unknown) === true ? 'paidReactionPrivacyAnonymous' : 'paidReactionPrivacyDefault' })],
+  ]),
   typeFallbacks: new Map(),
   fieldSources: new Map<string, (v: TlValue) => unknown>([
     // 198: messages.setChatTheme peer:InputPeer emoticon:string; 227: theme:InputChatTheme
