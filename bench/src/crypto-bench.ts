@@ -1,8 +1,10 @@
 // Crypto throughput and latency: ours vs mtcute (@mtcute/wasm / @mtcute/core 0.30.3) vs GramJS
 // (`telegram` 2.26.22): AES-IGE, a 1 KiB MTProto message, pq factorization, 2048-bit modexp, raw RSA.
-// Run: npm run bench -w @mtswarm/bench -- crypto   (or: node --import tsx bench/src/crypto-bench.ts)
+// Run: npm run bench -w @mtswarm/bench -- crypto [--runs N] [--each]
+//   (or: node --import tsx bench/src/crypto-bench.ts --runs N)
 import { createRequire } from 'node:module'
-import { randomBytes } from 'node:crypto'
+import { createCipheriv, randomBytes } from 'node:crypto'
+import { availableParallelism } from 'node:os'
 import { readFileSync } from 'node:fs'
 import {
   TELEGRAM_DH_PRIME,
@@ -32,20 +34,79 @@ const { Factorizator } = require('telegram/crypto/Factorizator') as {
 }
 const bigInteger = require('big-integer') as (v: string) => unknown
 
-/** One measured line. */
+/** One measured line. `unit` says which way is better: MB/s and ops/s higher, µs lower. */
 export interface BenchRow {
   what: string
   ours: number
   mtcute?: number
   gramjs?: number
-  unit: 'MB/s' | 'µs'
+  unit: 'MB/s' | 'ops/s' | 'µs'
 }
 
-function timeIt(iterations: number, fn: (i: number) => void): number {
-  for (let i = 0; i < Math.max(3, iterations >> 3); i++) fn(i)
+/** Wall-clock budget of one timed batch; short enough that most batches run unpreempted. */
+const BATCH_TARGET_US = 400
+/**
+ * Untimed calls per contender before measuring. NB: V8 optimizes hot JS and wasm on background
+ * threads; on a loaded machine those jobs wait, and measuring too early times baseline code.
+ */
+const WARMUP_US = 250_000
+
+interface Contender {
+  name: string
+  fn: (i: number) => void
+  /** Calls per batch, calibrated so a batch takes about BATCH_TARGET_US. */
+  calls: number
+  /** Best (lowest) µs per call over all batches. */
+  best: number
+}
+
+function batch(c: Contender, start: number): number {
   const t0 = process.hrtime.bigint()
-  for (let i = 0; i < iterations; i++) fn(i)
-  return Number(process.hrtime.bigint() - t0) / 1e3 / iterations // µs per call
+  for (let i = 0; i < c.calls; i++) c.fn(start + i)
+  return Number(process.hrtime.bigint() - t0) / 1e3 / c.calls
+}
+
+/**
+ * µs per call for each function: calibrate, warm up, then `rounds` rounds that each run one
+ * ~BATCH_TARGET_US batch of every contender in turn (interleaved, so load changes hit everyone
+ * alike). Reports each contender's best batch: on a shared machine the fastest batch is the one the
+ * scheduler left alone, and the minimum is the estimator least biased by other processes.
+ */
+function race(fns: Record<string, (i: number) => void>, rounds: number): Record<string, number> {
+  const cs: Contender[] = Object.entries(fns).map(([name, fn]) => ({ name, fn, calls: 1, best: Infinity }))
+  for (const c of cs) {
+    // calibrate (this also warms the JIT up; the first batches of a process run slow)
+    for (;;) {
+      const us = batch(c, 0) * c.calls
+      if (us >= BATCH_TARGET_US || c.calls >= 1 << 20) break
+      c.calls = Math.min(1 << 20, c.calls * Math.max(2, Math.ceil(BATCH_TARGET_US / Math.max(us, 1))))
+    }
+  }
+  for (let spent = 0; spent < WARMUP_US; spent += BATCH_TARGET_US) for (const c of cs) batch(c, 0)
+  for (let r = 0; r < rounds; r++) {
+    for (const c of cs) c.best = Math.min(c.best, batch(c, r * c.calls))
+  }
+  return Object.fromEntries(cs.map((c) => [c.name, c.best]))
+}
+
+/** Mean over `items` of each contender's best-of-`reps` µs per item (for slow, per-input work like pq). */
+function racePerItem(fns: Record<string, { fn: (i: number) => void; items: number; reps: number }>): Record<string, number> {
+  const out: Record<string, number> = {}
+  for (const [name, { fn, items, reps }] of Object.entries(fns)) {
+    fn(0)
+    let total = 0
+    for (let i = 0; i < items; i++) {
+      let best = Infinity
+      for (let r = 0; r < reps; r++) {
+        const t0 = process.hrtime.bigint()
+        fn(i)
+        best = Math.min(best, Number(process.hrtime.bigint() - t0) / 1e3)
+      }
+      total += best
+    }
+    out[name] = total / items
+  }
+  return out
 }
 
 function mbps(bytes: number, usPerCall: number): number {
@@ -80,97 +141,140 @@ function pqSamples(count: number): bigint[] {
   return out
 }
 
-/** Runs every measurement and returns the rows. */
+/** Runs every measurement once and returns the rows. */
 export async function measureCrypto(): Promise<BenchRow[]> {
   initSync(readFileSync(require.resolve('@mtcute/wasm/mtcute-simd.wasm')))
   const mtcuteProvider = new NodeCryptoProvider()
   await mtcuteProvider.initialize()
   const rows: BenchRow[] = []
+  // a fresh key per call, as MTProto has (one per message)
   const keys = Array.from({ length: 64 }, () => new Uint8Array(randomBytes(32)))
-  const iv = new Uint8Array(randomBytes(32))
+  const ivs = Array.from({ length: 64 }, () => new Uint8Array(randomBytes(32)))
+  const gramKeys = keys.map((k) => Buffer.from(k))
+  const gramIvs = ivs.map((v) => Buffer.from(v))
 
   for (const size of [1024, 65536]) {
     const data = new Uint8Array(randomBytes(size))
-    const n = size === 1024 ? 20000 : 400
-    const enc = {
-      ours: timeIt(n, (i) => aesIgeEncrypt(data, keys[i & 63]!, iv)),
-      mtcute: timeIt(n, (i) => ige256Encrypt(data, keys[i & 63]!, iv)),
-      gramjs: timeIt(Math.max(50, n >> 4), (i) => new GramIge(Buffer.from(keys[i & 63]!), Buffer.from(iv)).encryptIge(Buffer.from(data))),
-    }
-    rows.push({ what: `AES-IGE encrypt ${size / 1024} KiB`, unit: 'MB/s', ours: mbps(size, enc.ours), mtcute: mbps(size, enc.mtcute), gramjs: mbps(size, enc.gramjs) })
-    const dec = {
-      ours: timeIt(n, (i) => aesIgeDecrypt(data, keys[i & 63]!, iv)),
-      mtcute: timeIt(n, (i) => ige256Decrypt(data, keys[i & 63]!, iv)),
-      gramjs: timeIt(Math.max(50, n >> 4), (i) => new GramIge(Buffer.from(keys[i & 63]!), Buffer.from(iv)).decryptIge(Buffer.from(data))),
-    }
-    rows.push({ what: `AES-IGE decrypt ${size / 1024} KiB`, unit: 'MB/s', ours: mbps(size, dec.ours), mtcute: mbps(size, dec.mtcute), gramjs: mbps(size, dec.gramjs) })
+    const gramData = Buffer.from(data)
+    const rounds = size === 1024 ? 60 : 30
+    const enc = race(
+      {
+        ours: (i) => aesIgeEncrypt(data, keys[i & 63]!, ivs[i & 63]!),
+        mtcute: (i) => ige256Encrypt(data, keys[i & 63]!, ivs[i & 63]!),
+        gramjs: (i) => new GramIge(gramKeys[i & 63]!, gramIvs[i & 63]!).encryptIge(gramData),
+      },
+      rounds,
+    )
+    rows.push({ what: `AES-IGE encrypt ${size / 1024} KiB`, unit: 'MB/s', ours: mbps(size, enc.ours!), mtcute: mbps(size, enc.mtcute!), gramjs: mbps(size, enc.gramjs!) })
+    const dec = race(
+      {
+        ours: (i) => aesIgeDecrypt(data, keys[i & 63]!, ivs[i & 63]!),
+        mtcute: (i) => ige256Decrypt(data, keys[i & 63]!, ivs[i & 63]!),
+        gramjs: (i) => new GramIge(gramKeys[i & 63]!, gramIvs[i & 63]!).decryptIge(gramData),
+      },
+      rounds,
+    )
+    rows.push({ what: `AES-IGE decrypt ${size / 1024} KiB`, unit: 'MB/s', ours: mbps(size, dec.ours!), mtcute: mbps(size, dec.mtcute!), gramjs: mbps(size, dec.gramjs!) })
+  }
+
+  // The ceiling for the native encryption path: OpenSSL aes-256-cbc alone (create, update, final).
+  {
+    const data = new Uint8Array(randomBytes(65536))
+    const raw = race(
+      {
+        ours: (i) => {
+          const c = createCipheriv('aes-256-cbc', keys[i & 63]!, ivs[i & 63]!.subarray(0, 16))
+          c.setAutoPadding(false)
+          c.update(data)
+          c.final()
+        },
+      },
+      30,
+    )
+    rows.push({ what: 'raw aes-256-cbc 64 KiB (ceiling of native encrypt)', unit: 'MB/s', ours: mbps(65536, raw.ours!) })
   }
 
   // 1 KiB MTProto 2.0 message: msg_key + KDF + IGE encrypt, then decrypt + msg_key check.
   const authKey = new Uint8Array(randomBytes(256))
   const plain = new Uint8Array(randomBytes(1024))
-  const oursMsg = timeIt(10000, () => {
-    const { msgKey, ciphertext } = encryptMessagePayload(authKey, plain, 'client-to-server')
-    const r = decryptMessagePayload(authKey, msgKey, ciphertext, 'client-to-server')
-    if (!r.ok) throw new Error('message round-trip failed')
-  })
-  const mtcuteMsg = timeIt(10000, () => {
-    const msgKey = mtcuteProvider.sha256(new Uint8Array(Buffer.concat([authKey.subarray(88, 120), plain]))).subarray(8, 24)
-    const ciphertext = createAesIgeForMessage(mtcuteProvider, authKey, msgKey, true).encrypt(plain)
-    const back = createAesIgeForMessage(mtcuteProvider, authKey, msgKey, true).decrypt(ciphertext)
-    const check = mtcuteProvider.sha256(new Uint8Array(Buffer.concat([authKey.subarray(88, 120), back]))).subarray(8, 24)
-    if (check[0] !== msgKey[0]) throw new Error('mtcute round-trip failed')
-  })
-  rows.push({ what: '1 KiB message encrypt+decrypt', unit: 'µs', ours: oursMsg, mtcute: mtcuteMsg })
+  const msg = race(
+    {
+      ours: () => {
+        const { msgKey, ciphertext } = encryptMessagePayload(authKey, plain, 'client-to-server')
+        const r = decryptMessagePayload(authKey, msgKey, ciphertext, 'client-to-server')
+        if (!r.ok) throw new Error('message round-trip failed')
+      },
+      mtcute: () => {
+        const msgKey = mtcuteProvider.sha256(new Uint8Array(Buffer.concat([authKey.subarray(88, 120), plain]))).subarray(8, 24)
+        const ciphertext = createAesIgeForMessage(mtcuteProvider, authKey, msgKey, true).encrypt(plain)
+        const back = createAesIgeForMessage(mtcuteProvider, authKey, msgKey, true).decrypt(ciphertext)
+        const check = mtcuteProvider.sha256(new Uint8Array(Buffer.concat([authKey.subarray(88, 120), back]))).subarray(8, 24)
+        if (check[0] !== msgKey[0]) throw new Error('mtcute round-trip failed')
+      },
+    },
+    60,
+  )
+  rows.push({ what: '1 KiB message encrypt+decrypt', unit: 'ops/s', ours: 1e6 / msg.ours!, mtcute: 1e6 / msg.mtcute! })
 
-  // pq factorization over 100 products of ~31-bit primes.
+  // pq factorization over 100 products of ~31-bit primes: mean over the inputs of each one's best run.
   const pqs = pqSamples(100)
   const pqBytes = pqs.map((v) => bigIntToBytes(v))
-  const oursPq = timeIt(pqs.length, (i) => {
-    const r = factorizePq(pqs[i % pqs.length]!)
-    if (!r.ok) throw new Error('pq failed')
+  const pq = racePerItem({
+    ours: {
+      fn: (i) => {
+        if (!factorizePq(pqs[i]!).ok) throw new Error('pq failed')
+      },
+      items: pqs.length,
+      reps: 5,
+    },
+    mtcute: { fn: (i) => factorizePQSync(mtcuteProvider, pqBytes[i]!), items: pqs.length, reps: 2 },
+    // GramJS needs ~0.1 s per pq: the first 20 inputs only
+    gramjs: { fn: (i) => Factorizator.factorize(bigInteger(pqs[i]!.toString())), items: 20, reps: 1 },
   })
-  const mtcutePq = timeIt(pqs.length, (i) => factorizePQSync(mtcuteProvider, pqBytes[i % pqs.length]!))
-  const gramPq = timeIt(20, (i) => Factorizator.factorize(bigInteger(pqs[i % pqs.length]!.toString())))
-  rows.push({ what: 'pq factorization (mean of 100)', unit: 'µs', ours: oursPq, mtcute: mtcutePq, gramjs: gramPq })
+  rows.push({ what: 'pq factorization (mean of 100; GramJS: of 20)', unit: 'µs', ours: pq.ours!, mtcute: pq.mtcute!, gramjs: pq.gramjs! })
 
   // 2048-bit modexp mod Telegram's prime: our dhModPow (OpenSSL, cached context) vs BigInt square-and-multiply.
   const p = TELEGRAM_DH_PRIME
   const exps = Array.from({ length: 20 }, () => bigIntFromBytes(randomBytes(256)) % p)
   const base = 3n
   dhModPow(base, exps[0]!, p) // builds the cached OpenSSL context (one primality check) outside the timing
-  const oursPow = timeIt(40, (i) => dhModPow(base, exps[i % exps.length]!, p))
-  const bigPow = timeIt(4, (i) => {
-    let r = 1n
-    let b = base
-    let e = exps[i % exps.length]!
-    while (e > 0n) {
-      if (e & 1n) r = (r * b) % p
-      b = (b * b) % p
-      e >>= 1n
-    }
-    return r
+  const pow = racePerItem({
+    ours: { fn: (i) => dhModPow(base, exps[i]!, p), items: exps.length, reps: 3 },
+    bigint: {
+      fn: (i) => {
+        let r = 1n
+        let b = base
+        let e = exps[i]!
+        while (e > 0n) {
+          if (e & 1n) r = (r * b) % p
+          b = (b * b) % p
+          e >>= 1n
+        }
+        return r
+      },
+      items: 4,
+      reps: 1,
+    },
   })
-  rows.push({ what: '2048-bit modexp (vs plain BigInt in the mtcute column)', unit: 'µs', ours: oursPow, mtcute: bigPow })
+  rows.push({ what: '2048-bit modexp (vs plain BigInt in the mtcute column)', unit: 'µs', ours: pow.ours!, mtcute: pow.bigint! })
 
   // Raw RSA (e = 65537): node:crypto publicEncrypt(RSA_NO_PADDING) vs BigInt.
   const key = rsaPublicKeyFromComponents(p, 65537n) // any odd 2048-bit modulus serves for timing
   const block = new Uint8Array(randomBytes(255))
-  const rsaNative = timeIt(2000, () => rsaRawEncrypt(key, block))
-  const rsaBig = timeIt(200, () => rsaRawEncryptBigInt(key, block))
-  rows.push({ what: 'raw RSA e=65537 (vs BigInt in the mtcute column)', unit: 'µs', ours: rsaNative, mtcute: rsaBig })
+  const rsa = race({ ours: () => rsaRawEncrypt(key, block), bigint: () => rsaRawEncryptBigInt(key, block) }, 20)
+  rows.push({ what: 'raw RSA e=65537 (vs BigInt in the mtcute column)', unit: 'µs', ours: rsa.ours!, mtcute: rsa.bigint! })
   return rows
 }
 
-function fmt(v: number | undefined, unit: string): string {
+function fmt(v: number | undefined): string {
   if (v === undefined) return '-'.padStart(10)
-  return (unit === 'MB/s' ? v.toFixed(1) : v.toFixed(1)).padStart(10)
+  return (v >= 10000 ? v.toFixed(0) : v.toFixed(1)).padStart(10)
 }
 
-function ratio(ours: number, other: number | undefined, unit: string): string {
+function ratio(ours: number, other: number | undefined, unit: BenchRow['unit']): string {
   if (other === undefined) return '-'.padStart(8)
-  // Higher is better for MB/s, lower is better for µs: print "how many times better ours is".
-  const r = unit === 'MB/s' ? ours / other : other / ours
+  // Higher is better for MB/s and ops/s, lower for µs: print "how many times better ours is".
+  const r = unit === 'µs' ? other / ours : ours / other
   return `${r.toFixed(2)}×`.padStart(8)
 }
 
@@ -181,15 +285,51 @@ export function formatCryptoBench(rows: BenchRow[]): string {
   ]
   for (const r of rows) {
     lines.push(
-      `${r.what.padEnd(56)} ${r.unit.padEnd(5)} ${fmt(r.ours, r.unit)} ${fmt(r.mtcute, r.unit)} ${fmt(r.gramjs, r.unit)} ${ratio(r.ours, r.mtcute, r.unit)} ${ratio(r.ours, r.gramjs, r.unit)}`,
+      `${r.what.padEnd(56)} ${r.unit.padEnd(5)} ${fmt(r.ours)} ${fmt(r.mtcute)} ${fmt(r.gramjs)} ${ratio(r.ours, r.mtcute, r.unit)} ${ratio(r.ours, r.gramjs, r.unit)}`,
     )
   }
   return lines.join('\n')
 }
 
-/** Measures and prints everything in one run. */
-export async function runCryptoBench(): Promise<void> {
-  console.log(formatCryptoBench(await measureCrypto()))
+function median(values: number[]): number {
+  const v = [...values].sort((a, b) => a - b)
+  const mid = v.length >> 1
+  return v.length % 2 === 1 ? v[mid]! : (v[mid - 1]! + v[mid]!) / 2
+}
+
+/** Cell-wise median of several runs of the same rows. */
+export function medianRows(runs: BenchRow[][]): BenchRow[] {
+  const cell = (i: number, k: 'ours' | 'mtcute' | 'gramjs'): number | undefined => {
+    const vs = runs.map((r) => r[i]![k]).filter((v): v is number => v !== undefined)
+    return vs.length === 0 ? undefined : median(vs)
+  }
+  return runs[0]!.map((row, i) => {
+    const out: BenchRow = { what: row.what, unit: row.unit, ours: cell(i, 'ours')! }
+    const mtcute = cell(i, 'mtcute')
+    const gramjs = cell(i, 'gramjs')
+    if (mtcute !== undefined) out.mtcute = mtcute
+    if (gramjs !== undefined) out.gramjs = gramjs
+    return out
+  })
+}
+
+/**
+ * Measures and prints everything in one process: `--runs N` (default 3) full passes, then their
+ * cell-wise median. Prints the load average before and after: the numbers mean little without it.
+ */
+export async function runCryptoBench(argv: string[] = process.argv.slice(2)): Promise<void> {
+  const at = argv.indexOf('--runs')
+  const runs = at >= 0 ? Math.max(1, Number(argv[at + 1]) || 1) : 3
+  const loadBefore = readFileSync('/proc/loadavg', 'utf8').trim()
+  const all: BenchRow[][] = []
+  for (let r = 0; r < runs; r++) {
+    all.push(await measureCrypto())
+    if (argv.includes('--each')) console.log(`run ${r + 1}/${runs}\n${formatCryptoBench(all[r]!)}\n`)
+  }
+  const loadAfter = readFileSync('/proc/loadavg', 'utf8').trim()
+  console.log(`crypto bench: median of ${runs} run(s); each cell is its contender's best ~${BATCH_TARGET_US} µs batch (interleaved rounds)`)
+  console.log(`loadavg before: ${loadBefore}   after: ${loadAfter}   (${availableParallelism()} cores)`)
+  console.log(formatCryptoBench(medianRows(all)))
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await runCryptoBench()
