@@ -4,12 +4,15 @@
 import { performance } from 'node:perf_hooks'
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
-import { createActor, createMachine, fromCallback, getInitialSnapshot, transition } from 'xstate'
+import { createActor, createMachine, fromCallback, getInitialSnapshot, setup, spawnChild, transition } from 'xstate'
 import type { AnyActorRef } from 'xstate'
 import { accountMachine, dcConnectionMachine, rpcMachine } from '@mtswarm/machines'
 
 const RPC_COUNT = 100_000
 const ACCOUNT_COUNT = 10_000
+/** NB: xstate copies a parent's `children` record on every spawn (O(n²) for n children). */
+const SHARED_SYSTEM_ACCOUNT_COUNT = 2_000
+const PURE_TRANSITION_COUNT = 20_000
 const TARGET_US_PER_RPC = 10
 const TARGET_BYTES_PER_ACCOUNT = 8 * 1024
 
@@ -104,6 +107,49 @@ const quietAccount = accountMachine.provide({
   actions: { saveAuthorization: noop, dropAuthorization: noop },
 })
 
+/** The engine topology: one root actor (one actor system) owning every account as a child. */
+const engineRoot = setup({
+  types: { events: {} as { type: 'account.add'; accountId: string; n: number } },
+  actors: { account: quietAccount },
+}).createMachine({
+  on: {
+    'account.add': {
+      actions: spawnChild('account', {
+        id: ({ event }) => event.accountId,
+        input: ({ event }) => ({
+          accountId: event.accountId,
+          homeDcId: 2,
+          authKeyIds: { 2: BigInt(event.n + 1) },
+          userId: BigInt(event.n + 1),
+        }),
+      }),
+    },
+  },
+})
+
+async function idleAccountBytesSharedSystem(count: number): Promise<number> {
+  const gc = gcFn()
+  const settle = async () => {
+    for (let i = 0; i < 3; i++) {
+      await new Promise((r) => setImmediate(r))
+      gc()
+    }
+  }
+  await settle()
+  const before = process.memoryUsage().heapUsed
+  const root = createActor(engineRoot, { clock: nullClock }).start()
+  for (let i = 0; i < count; i++) {
+    root.send({ type: 'account.add', accountId: `acc${i}`, n: i })
+    root.getSnapshot().children[`acc${i}`]?.send({ type: 'account.start' })
+  }
+  await settle()
+  const after = process.memoryUsage().heapUsed
+  const sample = root.getSnapshot().children['acc0']?.getSnapshot()
+  if (sample?.value !== 'authorized') throw new Error(`account not idle: ${JSON.stringify(sample?.value)}`)
+  root.stop()
+  return (after - before) / count
+}
+
 async function idleAccountBytes(count: number, clock: Clock | undefined): Promise<number> {
   const gc = gcFn()
   const actors: AnyActorRef[] = []
@@ -143,6 +189,7 @@ export interface MachinesBenchResult {
   usPerRpcPureTransitions: number
   bytesPerIdleAccount: number
   bytesPerIdleAccountNullClock: number
+  bytesPerIdleAccountSharedSystem: number
 }
 
 /** Runs both measurements and prints a small report. */
@@ -155,9 +202,10 @@ export async function runMachinesBench(): Promise<MachinesBenchResult> {
     usPerTinyLifecycle: tinyLifecycles(RPC_COUNT),
     usPerRpcLifecycle: rpcLifecycles(RPC_COUNT, undefined),
     usPerRpcLifecycleNullClock: rpcLifecycles(RPC_COUNT, nullClock),
-    usPerRpcPureTransitions: rpcPureTransitions(RPC_COUNT),
+    usPerRpcPureTransitions: rpcPureTransitions(PURE_TRANSITION_COUNT),
     bytesPerIdleAccount: await idleAccountBytes(ACCOUNT_COUNT, undefined),
     bytesPerIdleAccountNullClock: await idleAccountBytes(ACCOUNT_COUNT, nullClock),
+    bytesPerIdleAccountSharedSystem: await idleAccountBytesSharedSystem(SHARED_SYSTEM_ACCOUNT_COUNT),
   }
   const ok = (v: number, target: number) => (v <= target ? 'ok' : 'OVER')
   console.log(`machines bench (node ${process.version}, xstate actors)`)
@@ -176,6 +224,10 @@ export async function runMachinesBench(): Promise<MachinesBenchResult> {
     `    real timers: ${Math.round(result.bytesPerIdleAccount)} B/account  [target ${TARGET_BYTES_PER_ACCOUNT}: ${ok(result.bytesPerIdleAccount, TARGET_BYTES_PER_ACCOUNT)}]`,
   )
   console.log(`    null clock (no node timers): ${Math.round(result.bytesPerIdleAccountNullClock)} B/account`)
+  console.log(
+    `    children of one engine root (one actor system, ${SHARED_SYSTEM_ACCOUNT_COUNT} accounts), null clock: ${Math.round(result.bytesPerIdleAccountSharedSystem)} B/account`,
+  )
+  console.log('  (per account: account actor + dcConnection child + its invoked socket callback actor)')
   return result
 }
 
