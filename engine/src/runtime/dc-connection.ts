@@ -9,6 +9,7 @@ import {
   dcConnectionMachine,
   type DcConnectionEvent,
   type DcConnectionInput,
+  type DcConnectionReport,
   type FutureSalt,
   type ResendReason,
   type RpcEvent,
@@ -40,6 +41,8 @@ export const MAX_CONNECTION_RESTARTS = 3
 export interface ConnectionHost {
   readonly options: ResolvedRuntimeOptions
   readonly plainBus: KeyedBus<string, Uint8Array>
+  /** dc.ready / dc.down of each connection, keyed by connection (the account's child proxies listen). */
+  readonly reportBus: KeyedBus<string, DcConnectionReport>
   readonly stats: RuntimeStats
   /** Routes an event to a call's RPC actor (through the rpc bus). */
   toCall(call: RpcCall, event: RpcEvent): void
@@ -61,6 +64,8 @@ export class DcConnection {
   readonly key: string
   /** Set while a socket is connected (by the socket actor). */
   private link: SocketLink | null = null
+  /** Every socket opened and not yet torn down (a crashed machine may not run its teardowns). */
+  private readonly links = new Set<SocketLink>()
   private authKey: EncryptionKey | null = null
   private salt = 0n
   private timeOffsetMs = 0
@@ -174,6 +179,8 @@ export class DcConnection {
     this.actor?.send({ type: 'connection.close' })
     this.actor?.stop()
     this.actor = null
+    for (const l of this.links) l.close()
+    this.links.clear()
     this.host.plainBus.close(this.key)
     this.rejectWaiters()
   }
@@ -217,8 +224,12 @@ export class DcConnection {
     this.actor = null
     this.host.stats.connectionCrashes++
     this.detachSession()
-    this.link?.close()
+    // NB: XState does not stop a crashed machine's children: close its sockets and end its
+    // handshake's waits here, or they outlive it.
+    for (const l of this.links) l.close()
+    this.links.clear()
     this.link = null
+    this.host.plainBus.close(this.key)
     const reason = err instanceof Error ? `${err.name}: ${err.message}` : String(err)
     this.host.notify(this.accountId, { type: 'dc.down', dcId: this.dcId, reason: `crashed: ${reason}` })
     if (this.restarts >= MAX_CONNECTION_RESTARTS) {
@@ -229,6 +240,7 @@ export class DcConnection {
       return
     }
     this.restarts++
+    this.host.plainBus.open(this.key)
     this.start().catch((e: unknown) => this.host.connectionFailed(this, String(e)))
   }
 
@@ -328,9 +340,13 @@ export class DcConnection {
       },
       reportReady: () => {
         this.sessionReady()
+        this.host.reportBus.send(this.key, { type: 'dc.ready', dcId: this.dcId })
         this.host.notify(this.accountId, { type: 'dc.ready', dcId: this.dcId })
       },
-      reportDown: (reason: string) => this.host.notify(this.accountId, { type: 'dc.down', dcId: this.dcId, reason }),
+      reportDown: (reason: string) => {
+        this.host.reportBus.send(this.key, { type: 'dc.down', dcId: this.dcId, reason })
+        this.host.notify(this.accountId, { type: 'dc.down', dcId: this.dcId, reason })
+      },
     }
   }
 
@@ -358,11 +374,14 @@ export class DcConnection {
         },
         transportError: (code) => sendBack({ type: 'transport.error', code }),
         closed: (reason) => {
+          this.links.delete(link)
           if (this.link === link) this.link = null
           sendBack({ type: 'socket.closed', reason })
         },
       })
+      this.links.add(link)
       return () => {
+        this.links.delete(link)
         if (this.link === link) this.link = null
         link.close()
       }

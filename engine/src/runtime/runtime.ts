@@ -4,7 +4,7 @@
 // notices; the client layer above decides what they mean.
 import { type Observable } from 'rxjs'
 import { createActor } from 'xstate'
-import { rpcMachine, type RpcEvent, type RpcFailure, type RpcSettlement } from '@mtswarm/machines'
+import { rpcMachine, type DcConnectionReport, type RpcEvent, type RpcFailure, type RpcSettlement } from '@mtswarm/machines'
 import { KeyedBus, pipeUntilStopped, stoppedOf } from '../bus/index.js'
 import type { ResultOf, TlObject, mtp, tl } from '../tl/index.js'
 import { DcConnection, connectionKey, type ConnectionHost } from './dc-connection.js'
@@ -24,6 +24,11 @@ export interface InvokeOptions {
   readonly timeoutMs?: number
   /** Aborting cancels the call (rpc_drop_answer when the server already has it). */
   readonly signal?: AbortSignal
+  /**
+   * On 303 X_MIGRATE_N: 'follow' (default) resends the call on DC N and reports `rpc.migrated`;
+   * 'surface' settles it with the 303 RpcError so the caller (the account's login flow) moves.
+   */
+  readonly migrate?: 'follow' | 'surface'
 }
 
 /** A TL method object (API or MTProto). */
@@ -47,6 +52,8 @@ export class Runtime implements ConnectionHost {
   readonly rpcBus = new KeyedBus<number, RpcEvent>('rpc')
   /** Notices for account owners, keyed by account id. */
   readonly accountBus = new KeyedBus<string, AccountNotice>('account')
+  /** dc.ready / dc.down per connection, keyed by connection. */
+  readonly reportBus = new KeyedBus<string, DcConnectionReport>('connection-report')
   private readonly connections = new Map<string, DcConnection>()
   private readonly calls = new Map<number, RpcCall>()
   private readonly settlers = new Map<number, (s: RpcSettlement | { ok: false; error: RpcFailure | RuntimeFailure }) => void>()
@@ -74,6 +81,7 @@ export class Runtime implements ConnectionHost {
       this.connections.set(key, conn)
       const c = conn
       this.plainBus.open(key)
+      this.reportBus.open(key)
       conn.start().catch((e: unknown) => this.connectionFailed(c, `loading from the store failed: ${String(e)}`))
     }
     return conn
@@ -89,14 +97,20 @@ export class Runtime implements ConnectionHost {
    * decoded result, or an {@link RpcError}. Resends, flood waits and 303 moves happen inside.
    */
   invoke<M extends TlMethod>(accountId: string, dcId: number, request: M, opts: InvokeOptions = {}): Promise<ResultOf<M>> {
+    return this.invokeRaw(accountId, dcId, request, opts) as Promise<ResultOf<M>>
+  }
+
+  /** {@link invoke} without the result typing (for callers that route arbitrary `{ _ }` objects). */
+  invokeRaw(accountId: string, dcId: number, request: { readonly _: string }, opts: InvokeOptions = {}): Promise<unknown> {
     if (this.stopped) return Promise.reject(new RuntimeStateError('runtime stopped'))
     if (this.calls.size >= MAX_PENDING_CALLS) return Promise.reject(new RuntimeStateError(`more than ${MAX_PENDING_CALLS} calls pending`))
     const requestId = this.nextRequestId++
     const method = innermostMethod(request as TlObject)
     const call = new RpcCall(requestId, accountId, request as TlObject, method)
-    return new Promise<ResultOf<M>>((resolve, reject) => {
+    call.surfaceMigrate = opts.migrate === 'surface'
+    return new Promise<unknown>((resolve, reject) => {
       this.settlers.set(requestId, (s) => {
-        if (s.ok) resolve(s.result as ResultOf<M>)
+        if (s.ok) resolve(s.result)
         else reject(RpcError.fromFailure(method, s.error))
       })
       this.calls.set(requestId, call)
@@ -140,6 +154,7 @@ export class Runtime implements ConnectionHost {
     this.connections.delete(key)
     for (const call of conn.heldCalls()) this.fail(call, { kind: 'stopped' })
     conn.close()
+    this.reportBus.close(key)
   }
 
   /** Fails every pending call with 'stopped', closes every connection and bus key. The store stays open (it is the caller's). */
@@ -151,6 +166,7 @@ export class Runtime implements ConnectionHost {
     this.connections.clear()
     this.rpcBus.closeAll()
     this.plainBus.closeAll()
+    this.reportBus.closeAll()
     this.accountBus.closeAll()
   }
 
@@ -169,6 +185,7 @@ export class Runtime implements ConnectionHost {
     if (this.connections.get(conn.key) === conn) this.connections.delete(conn.key)
     for (const call of conn.heldCalls()) this.fail(call, { kind: 'connectionFailed', dcId: conn.dcId, reason })
     conn.close()
+    this.reportBus.close(conn.key)
     this.notify(conn.accountId, { type: 'connection.failed', dcId: conn.dcId, reason })
   }
 
@@ -179,7 +196,7 @@ export class Runtime implements ConnectionHost {
       actions: {
         enqueue: (_, p) => {
           const call = this.calls.get(p.requestId)
-          if (call === undefined) return
+          if (call === undefined || call.settled) return
           if (!this.options.dcs.some((d) => d.id === p.dcId)) {
             queueMicrotask(() => this.fail(call, { kind: 'unknownDc', dcId: p.dcId }))
             return
@@ -198,6 +215,12 @@ export class Runtime implements ConnectionHost {
         notifyMigrated: (_, p) => {
           const call = this.calls.get(p.requestId)
           if (call === undefined) return
+          if (call.surfaceMigrate) {
+            // NB: settled here, so the machine's re-enqueue that follows finds it settled.
+            this.settle(call.requestId, { ok: false, error: { kind: 'rpcError', errorCode: 303, errorMessage: p.errorMessage } })
+            queueMicrotask(() => call.actor?.stop())
+            return
+          }
           this.notify(call.accountId, { type: 'rpc.migrated', method: call.method, ...p })
         },
       },

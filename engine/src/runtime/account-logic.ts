@@ -1,0 +1,138 @@
+// accountMachine wired to a runtime: its `dcConnection` children become proxies onto the
+// runtime's connections (reports arrive over the connection report bus), its login steps become
+// raw calls (auth.sendCode / signIn / checkPassword with SRP / signUp / export+importAuthorization)
+// and its durable effects write the account record. Knows nothing of the public API's shape.
+// https://core.telegram.org/api/auth · https://core.telegram.org/api/srp
+import { finalize, Subject, takeUntil } from 'rxjs'
+import { fromCallback, fromPromise, type AnyEventObject } from 'xstate'
+import {
+  accountMachine,
+  type CheckPasswordInput,
+  type ImportAuthorizationInput,
+  type SendCodeInput,
+  type SignInInput,
+  type SignInOutput,
+  type SignUpInput,
+} from '@mtswarm/machines'
+import type { AccountRecord } from '@mtswarm/storage'
+import { srpClientProof } from '../crypto/index.js'
+import type { tl } from '../tl/index.js'
+import { connectionKey } from './dc-connection.js'
+import { RpcError } from './rpc-error.js'
+import type { Runtime } from './runtime.js'
+
+/** auth.sendCode's api_hash (the test DC and the server do not check it against api_id here). */
+export interface AccountLogicOptions {
+  readonly apiHash: string
+}
+
+/**
+ * The account machine's `dcConnection` child for `accountId`: opens (or reuses) the runtime's
+ * connection to `input.dcId`, sends `dc.ready`/`dc.down` back to the account, closes the
+ * connection when the child stops.
+ */
+export function accountConnectionLogic(rt: Runtime, accountId: string) {
+  return fromCallback<AnyEventObject, { dcId: number }>(({ input, sendBack, receive }) => {
+    const stopped$ = new Subject<void>()
+    const conn = rt.connection(accountId, input.dcId)
+    const sub = rt.reportBus
+      .open(connectionKey(accountId, input.dcId))
+      .pipe(
+        finalize(() => {}),
+        takeUntil(stopped$),
+      )
+      .subscribe((report) => sendBack(report))
+    if (conn.ready) sendBack({ type: 'dc.ready', dcId: input.dcId })
+    receive((event) => {
+      if (event.type === 'connection.close') rt.closeConnection(accountId, input.dcId)
+    })
+    return () => {
+      stopped$.next()
+      sub.unsubscribe()
+      rt.closeConnection(accountId, input.dcId)
+    }
+  })
+}
+
+/** accountMachine provided with this runtime's connections and login steps. */
+export function accountLogic(rt: Runtime, accountId: string, options: AccountLogicOptions) {
+  const { store, nowMs, random, client } = rt.options
+  const surface = { migrate: 'surface' as const }
+  return accountMachine.provide({
+    actors: {
+      dcConnection: accountConnectionLogic(rt, accountId) as never,
+      sendCode: fromPromise<{ phoneCodeHash: string }, SendCodeInput>(async ({ input }) => {
+        const sent = await rt.invoke(
+          input.accountId,
+          input.dcId,
+          { _: 'auth.sendCode', phoneNumber: input.phone, apiId: client.apiId, apiHash: options.apiHash, settings: { _: 'codeSettings' } },
+          surface,
+        )
+        if (sent._ !== 'auth.sentCode') throw new RpcError(-400, `UNEXPECTED_${sent._}`, 'auth.sendCode', { kind: 'rpcError', errorCode: -400, errorMessage: sent._ })
+        return { phoneCodeHash: sent.phoneCodeHash }
+      }),
+      signIn: fromPromise<SignInOutput, SignInInput>(async ({ input }) => {
+        const r = await rt.invoke(
+          input.accountId,
+          input.dcId,
+          { _: 'auth.signIn', phoneNumber: input.phone, phoneCodeHash: input.phoneCodeHash, phoneCode: input.code },
+          surface,
+        )
+        return r._ === 'auth.authorization' ? { kind: 'authorized', userId: r.user.id } : { kind: 'signUpRequired' }
+      }),
+      checkPassword: fromPromise<{ userId: bigint }, CheckPasswordInput>(async ({ input }) => {
+        const pw = await rt.invoke(input.accountId, input.dcId, { _: 'account.getPassword' })
+        const algo = pw.currentAlgo
+        if (algo?._ !== 'passwordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow' || pw.srpB === undefined || pw.srpId === undefined) {
+          throw new RpcError(-400, 'PASSWORD_ALGO_UNSUPPORTED', 'account.getPassword', { kind: 'rpcError', errorCode: -400, errorMessage: 'PASSWORD_ALGO_UNSUPPORTED' })
+        }
+        const proof = srpClientProof({ algo, srpB: pw.srpB, srpId: pw.srpId, password: input.password }, random)
+        if (!proof.ok) throw new RpcError(-400, `SRP_${proof.error.kind.toUpperCase()}`, 'auth.checkPassword', { kind: 'rpcError', errorCode: -400, errorMessage: proof.error.kind })
+        const r = await rt.invoke(input.accountId, input.dcId, {
+          _: 'auth.checkPassword',
+          password: { _: 'inputCheckPasswordSRP', srpId: proof.value.srpId, A: proof.value.A, M1: proof.value.M1 },
+        })
+        return { userId: authorizedUserId(r) }
+      }),
+      signUp: fromPromise<{ userId: bigint }, SignUpInput>(async ({ input }) => {
+        const r = await rt.invoke(input.accountId, input.dcId, {
+          _: 'auth.signUp',
+          phoneNumber: input.phone,
+          phoneCodeHash: input.phoneCodeHash,
+          firstName: input.firstName,
+          lastName: input.lastName,
+        })
+        return { userId: authorizedUserId(r) }
+      }),
+      importAuthorization: fromPromise<{ userId: bigint }, ImportAuthorizationInput>(async ({ input }) => {
+        const exported = await rt.invoke(input.accountId, input.fromDcId, { _: 'auth.exportAuthorization', dcId: input.toDcId })
+        const r = await rt.invoke(input.accountId, input.toDcId, { _: 'auth.importAuthorization', id: exported.id, bytes: exported.bytes })
+        return { userId: authorizedUserId(r) }
+      }),
+    },
+    actions: {
+      saveAuthorization: (_, p) => {
+        const now = nowMs()
+        const record: AccountRecord = { id: p.accountId, homeDcId: p.homeDcId, userId: p.userId, loginState: 'authorized', createdAtMs: now, updatedAtMs: now }
+        store.putAccount(record).catch(() => {
+          rt.stats.storeWriteErrors++
+        })
+      },
+      dropAuthorization: (_, p) => {
+        store
+          .getAccount(p.accountId)
+          .then((a) => (a === undefined ? undefined : store.putAccount({ ...a, userId: undefined, loginState: 'revoked', updatedAtMs: nowMs() })))
+          .catch(() => {
+            rt.stats.storeWriteErrors++
+          })
+      },
+    },
+  })
+}
+
+function authorizedUserId(r: tl.auth.TypeAuthorization): bigint {
+  if (r._ !== 'auth.authorization') {
+    throw new RpcError(-400, 'SIGN_UP_REQUIRED', 'auth', { kind: 'rpcError', errorCode: -400, errorMessage: 'SIGN_UP_REQUIRED' })
+  }
+  return r.user.id
+}

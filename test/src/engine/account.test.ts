@@ -1,0 +1,67 @@
+// accountMachine on the runtime: its connection children are proxies onto runtime connections,
+// its login steps are raw calls; a code login that starts on the wrong DC (PHONE_MIGRATE_2 moves
+// the home DC) and a 2FA login (SRP) end authorized and persisted.
+import assert from 'node:assert/strict'
+import { describe, test } from 'node:test'
+import { createActor, waitFor } from 'xstate'
+import { accountLogic } from '@mtswarm/engine'
+import { createMemoryStore } from '@mtswarm/storage'
+import { runtimeFor, startDc } from './harness.js'
+
+const WAIT = { timeout: 20_000 }
+
+describe('account machine on the runtime', () => {
+  test('code login with PHONE_MIGRATE_2: the home DC moves, the code is sent there, authorized', async () => {
+    const dc = await startDc()
+    const store = createMemoryStore()
+    const rt = runtimeFor(dc, { store })
+    const bob = dc.world.presetUser({ phone: '9996620002', firstName: 'Bob' })
+    const account = createActor(accountLogic(rt, 'bob', { apiHash: 'test' }), { input: { accountId: 'bob', homeDcId: 1 } })
+    try {
+      account.start()
+      account.send({ type: 'account.start' })
+      await waitFor(account, (s) => s.matches('anonymous'), WAIT)
+      account.send({ type: 'login.start', phone: '9996620002' })
+      await waitFor(account, (s) => s.matches({ loggingIn: 'codeSent' }), WAIT)
+      assert.equal(account.getSnapshot().context.homeDcId, 2)
+      account.send({ type: 'login.code', code: '22222' })
+      await waitFor(account, (s) => s.matches('authorized'), WAIT)
+      assert.equal(account.getSnapshot().context.userId, bob.id)
+      assert.deepEqual(account.getSnapshot().context.dcIds, [1, 2])
+      const stored = await store.getAccount('bob')
+      assert.equal(stored?.userId, bob.id)
+      assert.equal(stored?.homeDcId, 2)
+      assert.equal(stored?.loginState, 'authorized')
+      assert.ok(rt.connection('bob', 2).ready)
+    } finally {
+      account.stop()
+      await rt.stop()
+      await dc.close()
+    }
+  })
+
+  test('2FA: SESSION_PASSWORD_NEEDED, then the SRP proof is accepted', async () => {
+    const dc = await startDc()
+    const rt = runtimeFor(dc)
+    const carol = dc.world.presetUser({ phone: '9996610003', firstName: 'Carol', password: 'hunter2' })
+    const account = createActor(accountLogic(rt, 'carol', { apiHash: 'test' }), { input: { accountId: 'carol', homeDcId: 1 } })
+    try {
+      account.start()
+      account.send({ type: 'account.start' })
+      await waitFor(account, (s) => s.matches('anonymous'), WAIT)
+      account.send({ type: 'login.start', phone: '9996610003' })
+      await waitFor(account, (s) => s.matches({ loggingIn: 'codeSent' }), WAIT)
+      account.send({ type: 'login.code', code: '11111' })
+      await waitFor(account, (s) => s.matches({ loggingIn: 'passwordNeeded' }), WAIT)
+      account.send({ type: 'login.password', password: 'wrong' })
+      await waitFor(account, (s) => s.matches({ loggingIn: 'passwordNeeded' }) && s.context.lastError === 'PASSWORD_HASH_INVALID', WAIT)
+      account.send({ type: 'login.password', password: 'hunter2' })
+      await waitFor(account, (s) => s.matches('authorized'), WAIT)
+      assert.equal(account.getSnapshot().context.userId, carol.id)
+    } finally {
+      account.stop()
+      await rt.stop()
+      await dc.close()
+    }
+  })
+})
