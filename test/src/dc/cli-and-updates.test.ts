@@ -14,7 +14,7 @@ import { keyedClient, sharedRsaKeyPem } from './testing/fixtures.js'
 import { TestClient } from './testing/test-client.js'
 
 describe('testdc CLI', () => {
-  test('prints one JSON line, serves, and exits 0 on SIGTERM', async () => {
+  test('prints one JSON line, serves, and exits 0 on SIGTERM', { timeout: 60_000 }, async () => {
     const cli = fileURLToPath(new URL('./cli.ts', import.meta.url))
     const dir = mkdtempSync(join(tmpdir(), 'testdc-'))
     const keyPath = join(dir, 'key.pem')
@@ -26,8 +26,15 @@ describe('testdc CLI', () => {
     try {
       const line = await new Promise<string>((resolve, reject) => {
         const rl = createInterface({ input: child.stdout })
-        rl.once('line', resolve)
-        child.once('exit', () => reject(new Error('cli exited before printing')))
+        const timer = setTimeout(() => reject(new Error('no JSON line within 45 s')), 45_000)
+        rl.once('line', (l) => {
+          clearTimeout(timer)
+          resolve(l)
+        })
+        child.once('exit', () => {
+          clearTimeout(timer)
+          reject(new Error('cli exited before printing'))
+        })
       })
       const info = JSON.parse(line) as { dcs: { id: number; host: string; port: number }[]; publicKeyPem: string; fingerprint: string }
       assert.deepEqual(info.dcs.map((d) => [d.id, d.host]), [[1, '127.0.0.1'], [2, '127.0.0.1']])
@@ -39,7 +46,9 @@ describe('testdc CLI', () => {
     } finally {
       child.kill('SIGTERM')
     }
+    const killer = setTimeout(() => child.kill('SIGKILL'), 20_000)
     assert.equal(await exited, 0)
+    clearTimeout(killer)
     rmSync(dir, { recursive: true, force: true })
   })
 })
