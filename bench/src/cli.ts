@@ -8,6 +8,14 @@ const scenarios: Record<string, () => Promise<void>> = {
     const { runCryptoBench } = await import('./crypto-bench.js')
     await runCryptoBench()
   },
+  machines: async () => {
+    const { runMachinesBench } = await import('./machines-bench.js')
+    await runMachinesBench()
+  },
+  storage: async () => {
+    const { runStorageBench } = await import('./storage-bench.js')
+    await runStorageBench()
+  },
 }
 
 const name = process.argv[2]
