@@ -14,7 +14,7 @@ const scenarios: Record<string, () => Promise<void>> = {
   },
   storage: async () => {
     const { runStorageBench } = await import('./storage-bench.js')
-    await runStorageBench()
+    console.log(JSON.stringify(await runStorageBench({ encrypted: process.argv.includes("--encrypted") }), null, 2))
   },
 }
 
