@@ -7,7 +7,7 @@ import { TlReader, deserializeObject, readMethodResult, serializeObject, type Re
 import { defaultApi } from '../default-api.js'
 import { encodeResultOurs } from '../rpc-codec.js'
 import type { ApiCall, DcAddress, TlValue } from '../types.js'
-import { World, WorldError, seededRandom, type CallContext } from '../world/index.js'
+import { World, WorldError, seededRandom, type CallContext, type WorldOptions } from '../world/index.js'
 import { createApiHandler, type ApiHandlerOptions } from './api-handler.js'
 
 export const START_MS = 1_700_000_000_000
@@ -49,9 +49,9 @@ export interface ApiKit {
   fails(ctx: CallContext, request: tl.RpcMethod, code: number, message: string | RegExp): Promise<void>
 }
 
-export function apiKit(seed = 'api', options: ApiHandlerOptions = {}): ApiKit {
+export function apiKit(seed = 'api', options: ApiHandlerOptions = {}, worldOptions: Partial<WorldOptions> = {}): ApiKit {
   const time = { ms: START_MS }
-  const world = new World({ clock: () => time.ms, random: seededRandom(seed) })
+  const world = new World({ clock: () => time.ms, random: seededRandom(seed), ...worldOptions })
   const api = createApiHandler(options)
   let nextKey = 1n
   const run = (ctx: CallContext, request: tl.RpcMethod): Promise<unknown> => {
