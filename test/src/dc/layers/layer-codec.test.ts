@@ -7,7 +7,7 @@ import { describe, test } from 'node:test'
 import { Api } from 'telegram'
 import { BinaryReader } from 'telegram/extensions/index.js'
 import { returnBigInt } from 'telegram/Helpers.js'
-import { LAYER, TlReader, deserializeObject, readMethodResult, serializeObject, type TlObject } from '@mtswarm/engine/tl'
+import { LAYER, TlError, TlReader, deserializeObject, readMethodResult, serializeObject, type TlObject } from '@mtswarm/engine/tl'
 import { LayerConversionError, type ConversionNote } from './layer-convert.js'
 import { availableLayers, createLayerCodec, dcLayersHook, type ApiLayerCodec } from './layer-codec.js'
 import type { TlValue } from './schema-codec.js'
@@ -476,9 +476,24 @@ describe('GramJS-written requests are read at 198 and up-converted to 227', () =
     codec.resetNotes()
     const theme = codec.readRequestAs227(new Uint8Array(new Api.messages.SetChatTheme({ peer: new Api.InputPeerSelf(), emoticon: '🐈' }).getBytes()))
     assert.deepStrictEqual(theme.theme, { _: 'inputChatTheme', emoticon: '🐈' })
-    const bytes = new Uint8Array(new Api.users.GetIsPremiumRequiredToContact({ id: [new Api.InputUserSelf()] }).getBytes())
+    const bytes = Buffer.from(new Api.users.GetIsPremiumRequiredToContact({ id: [new Api.InputUserSelf()] }).getBytes())
     assert.equal(codec.readRequest(bytes)._, 'users.getIsPremiumRequiredToContact')
-    assert.throws(() => codec.readRequestAs227(bytes), (e: unknown) => e instanceof LayerConversionError && e.kind === 'unknown-constructor')
+    // the DC answers an unknown id at offset 0 with INPUT_METHOD_INVALID_<id>, as for any method it does not serve
+    assert.throws(
+      () => codec.readRequestAs227(bytes),
+      (e: unknown) => e instanceof TlError && e.kind === 'unknown-constructor' && e.offset === 0 && e.constructorId === bytes.readUInt32LE(0),
+    )
+    // a nested constructor 227 does not know is a typed conversion error
+    const discard = new Api.phone.DiscardCall({
+      peer: new Api.InputPhoneCall({ id: big(1n), accessHash: big(2n) }),
+      duration: 0,
+      reason: new Api.PhoneCallDiscardReasonAllowGroupCall({ encryptedKey: Buffer.from([1, 2, 3]) }),
+      connectionId: big(0n),
+    })
+    assert.throws(
+      () => codec.readRequestAs227(new Uint8Array(discard.getBytes())),
+      (e: unknown) => e instanceof LayerConversionError && e.kind === 'unknown-constructor' && e.path === 'phone.discardCall.reason',
+    )
   })
 })
 

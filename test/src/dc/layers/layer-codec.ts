@@ -5,6 +5,7 @@
 // https://core.telegram.org/api/invoking#layers
 import {
   LAYER,
+  TlError,
   TlWriter,
   deserializeObject,
   ids,
@@ -26,8 +27,8 @@ export interface ApiLayerCodec {
   readRequest(bytes: Uint8Array): TlValue
   /**
    * The request read in this layer, converted by name to our layer's shape (what the handlers
-   * take). Throws TlError on bad bytes, {@link LayerConversionError} when a constructor or method
-   * has no counterpart in ours.
+   * take). Throws TlError on bad bytes, and `unknown-constructor` at offset 0 for a method ours
+   * does not have; {@link LayerConversionError} when a nested constructor has no counterpart.
    */
   readRequestAs227(bytes: Uint8Array): TlValue
   /** `result` (built in our layer) of method `methodName`, converted to this layer and serialized. */
@@ -150,6 +151,12 @@ function interpretedCodec(layer: number, text: string): ApiLayerCodec {
     readRequest,
     readRequestAs227: (bytes) => {
       const req = readRequest(bytes)
+      if (!ourSchema.entries.has(req._)) {
+        // A method of this layer only (users.getIsPremiumRequiredToContact at 198): to our layer
+        // it is an unknown id at offset 0, which the DC answers like any method it does not serve.
+        const id = codec.entries.get(req._)!.id
+        throw new TlError('unknown-constructor', `${req._} (layer ${layer}) does not exist in layer ${LAYER}`, 0, id)
+      }
       return up.convertObject(req, undefined, req._)
     },
     writeResult: (method, result) => {
