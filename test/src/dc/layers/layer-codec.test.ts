@@ -343,6 +343,13 @@ describe('GramJS (layer 198) reads our down-converted results', () => {
     assert.throws(() => codec.writeResult('no.suchMethod', true), isConv('unknown-method'))
     const short = valid227({ _: 'updateShort', update: pushed.updates[1]!, date: 1 })
     assert.throws(() => codec.writeObject(short), isConv('unknown-constructor'))
+    // inside an Update vector, an update carrying a 227-only object is left out instead
+    const todo = { _: 'inputMediaTodo', todo: { _: 'todoList', title: { _: 'textWithEntities', text: 't', entities: [] }, list: [] } }
+    const draft = valid227({ _: 'updateDraftMessage', peer: { _: 'peerUser', userId: 1002n }, draft: { _: 'draftMessage', message: '', date: 1, media: todo } })
+    codec.resetNotes()
+    const res = gramjsRead(codec.writeObject({ ...pushed, updates: [draft, pushed.updates[0]!] }))
+    assert.deepEqual(res.updates.map((u: any) => u.className), ['UpdateNewMessage'])
+    assert.ok(codec.downNotes().some((n) => n.kind === 'dropped' && n.constructor === 'updates' && /inputMediaTodo/.test(n.reason)))
   })
 })
 

@@ -219,7 +219,14 @@ export class LayerConverter {
         const droppable = item.kind === 'boxed' && this.tables.droppableInVectors.has(item.type)
         const out: unknown[] = []
         for (let i = 0; i < v.length; i++) {
-          const r = this.value(v[i], item, `${path}[${i}]`, at)
+          let r: unknown
+          try {
+            r = this.value(v[i], item, `${path}[${i}]`, at)
+          } catch (e) {
+            // Something deeper in a droppable element (an update carrying a 227-only object).
+            if (!droppable || !(e instanceof LayerConversionError)) throw e
+            r = new Unconvertible(e.message)
+          }
           if (!(r instanceof Unconvertible)) {
             out.push(r)
             continue
