@@ -66,6 +66,12 @@ export class DcConnection {
   private link: SocketLink | null = null
   /** Every socket opened and not yet torn down (a crashed machine may not run its teardowns). */
   private readonly links = new Set<SocketLink>()
+  /**
+   * Plain (handshake) packets written while no socket is connected yet. NB: the machine may enter
+   * `handshaking` on a socket that is still connecting (a -404 re-enters `online`, which replaces
+   * the socket); they go out on connect.
+   */
+  private pendingPlain: Uint8Array[] = []
   private authKey: EncryptionKey | null = null
   private salt = 0n
   private timeOffsetMs = 0
@@ -363,6 +369,9 @@ export class DcConnection {
           this.link = link
           this.needsInit = true
           this.host.stats.socketsOpened++
+          const plain = this.pendingPlain
+          this.pendingPlain = []
+          link.write(plain)
           sendBack({ type: 'socket.connected' })
         },
         packet: (payload) => {
@@ -383,6 +392,8 @@ export class DcConnection {
       return () => {
         this.links.delete(link)
         if (this.link === link) this.link = null
+        // NB: handshake packets held for a socket that never connected die with it.
+        if (this.link === null) this.pendingPlain = []
         link.close()
       }
     })
@@ -393,7 +404,8 @@ export class DcConnection {
     return {
       send: (request) => {
         const packet = encodePlainMessage(this.plainIds.next(this.host.options.nowMs()), serializeObject(request))
-        this.link?.write([packet])
+        if (this.link === null) this.pendingPlain.push(packet)
+        else this.link.write([packet])
       },
       receive: async (signal) => {
         const aborted = new Observable<never>((sub) => {

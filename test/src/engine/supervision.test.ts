@@ -3,7 +3,7 @@
 // once; past the restart budget the connection fails and its calls settle with a typed error.
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { MAX_CONNECTION_RESTARTS, RpcError, type AccountNotice } from '@mtswarm/engine'
+import { MAX_CONNECTION_RESTARTS, RuntimeRpcError as RpcError, type AccountNotice } from '@mtswarm/engine'
 import type { tl } from '@mtswarm/engine/tl'
 import { createMemoryStore, type SessionStore } from '@mtswarm/storage'
 import { runtimeFor, startDc } from './harness.js'

@@ -1,0 +1,72 @@
+// Recovery paths the machines decide and the runtime carries out: FLOOD_WAIT under the threshold
+// is slept through (machine timer) and retried, over it fails typed; a stored key the server does
+// not know (-404) is dropped, a new one is made and the pending call still settles once.
+import assert from 'node:assert/strict'
+import { describe, test } from 'node:test'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { RuntimeRpcError as RpcError } from '@mtswarm/engine'
+import type { tl } from '@mtswarm/engine/tl'
+import { createMemoryStore } from '@mtswarm/storage'
+import { runtimeFor, startDc } from './harness.js'
+
+describe('runtime recovery', () => {
+  test('FLOOD_WAIT_1 under the threshold: slept through, retried, settled with the result', async () => {
+    const dc = await startDc({ faults: { floodWait: { 'help.getNearestDc': 1 } } })
+    const rt = runtimeFor(dc, { floodSleepThresholdSec: 5 })
+    try {
+      await rt.invoke('acc', 1, { _: 'help.getConfig' })
+      const pending = rt.invoke('acc', 1, { _: 'help.getNearestDc' })
+      while ((dc.stats.faults['floodWait'] ?? 0) < 1) await sleep(5)
+      dc.faults.set({ floodWait: undefined })
+      const r = (await pending) as tl.RawNearestDc
+      assert.equal(r._, 'nearestDc')
+      assert.equal(dc.stats.rpcErrors['FLOOD_WAIT_1'], 1)
+      assert.equal(dc.stats.rpcCalls['help.getNearestDc'], 2)
+    } finally {
+      await rt.stop()
+      await dc.close()
+    }
+  })
+
+  test('FLOOD_WAIT over the threshold fails at once with 420', async () => {
+    const dc = await startDc({ faults: { floodWait: { 'help.getNearestDc': 300 } } })
+    const rt = runtimeFor(dc, { floodSleepThresholdSec: 5 })
+    try {
+      await assert.rejects(rt.invoke('acc', 1, { _: 'help.getNearestDc' }), (e: unknown) => {
+        assert.ok(e instanceof RpcError)
+        assert.deepEqual([e.code, e.message, e.failure.kind], [420, 'FLOOD_WAIT_300', 'floodWait'])
+        return true
+      })
+      assert.equal(dc.stats.rpcCalls['help.getNearestDc'], 1)
+    } finally {
+      await rt.stop()
+      await dc.close()
+    }
+  })
+
+  test('-404 for a stored key: the key is dropped and replaced, the call settles once', async () => {
+    const store = createMemoryStore()
+    const first = await startDc()
+    const rt1 = runtimeFor(first, { store })
+    await rt1.invoke('acc', 1, { _: 'help.getConfig' })
+    const oldKey = await store.getAuthKey('acc', 1, 'perm')
+    await rt1.stop()
+    await first.close()
+    // A new test DC has never seen that key.
+    const dc = await startDc()
+    const rt = runtimeFor(dc, { store })
+    try {
+      const cfg = (await rt.invoke('acc', 1, { _: 'help.getConfig' })) as tl.RawConfig
+      assert.equal(cfg._, 'config')
+      assert.equal(dc.stats.transportErrors[-404], 1)
+      assert.equal(dc.stats.handshakesCompleted, 1)
+      const newKey = await store.getAuthKey('acc', 1, 'perm')
+      assert.ok(newKey !== undefined && oldKey !== undefined && newKey.keyId !== oldKey.keyId)
+      assert.equal(rt.stats.callsSettled, 1)
+      assert.equal(rt.stats.doubleSettles, 0)
+    } finally {
+      await rt.stop()
+      await dc.close()
+    }
+  })
+})
