@@ -21,7 +21,7 @@ export class RpcCall {
   lastMsgId: bigint | null = null
   acked = false
   settled = false
-  /** Settle on 303 instead of following it (InvokeOptions.migrate = 'surface'). */
+  /** Settle on 303 instead of following it (CallOptions.migrate = 'surface'). */
   surfaceMigrate = false
   actor: Actor<typeof rpcMachine> | null = null
   #body: Uint8Array | null = null

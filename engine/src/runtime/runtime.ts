@@ -17,7 +17,7 @@ import { RuntimeStats, type AccountNotice } from './runtime-types.js'
 export const MAX_PENDING_CALLS = 1_000_000
 
 /** Per-call options. */
-export interface InvokeOptions {
+export interface CallOptions {
   /** FLOOD_WAIT up to this many seconds is slept through (default: the runtime's, then the machine's). */
   readonly floodSleepThresholdSec?: number
   /** Deadline across resends and flood waits (default: the runtime's, then the machine's). */
@@ -96,12 +96,12 @@ export class Runtime implements ConnectionHost {
    * Sends `request` on the connection of `accountId` to `dcId` and settles exactly once: the
    * decoded result, or an {@link RpcError}. Resends, flood waits and 303 moves happen inside.
    */
-  invoke<M extends TlMethod>(accountId: string, dcId: number, request: M, opts: InvokeOptions = {}): Promise<ResultOf<M>> {
+  invoke<M extends TlMethod>(accountId: string, dcId: number, request: M, opts: CallOptions = {}): Promise<ResultOf<M>> {
     return this.invokeRaw(accountId, dcId, request, opts) as Promise<ResultOf<M>>
   }
 
   /** {@link invoke} without the result typing (for callers that route arbitrary `{ _ }` objects). */
-  invokeRaw(accountId: string, dcId: number, request: { readonly _: string }, opts: InvokeOptions = {}): Promise<unknown> {
+  invokeRaw(accountId: string, dcId: number, request: { readonly _: string }, opts: CallOptions = {}): Promise<unknown> {
     if (this.stopped) return Promise.reject(new RuntimeStateError('runtime stopped'))
     if (this.calls.size >= MAX_PENDING_CALLS) return Promise.reject(new RuntimeStateError(`more than ${MAX_PENDING_CALLS} calls pending`))
     const requestId = this.nextRequestId++
