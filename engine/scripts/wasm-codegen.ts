@@ -11,14 +11,19 @@ const cryptoDir = join(engineDir, 'src/crypto')
 const outDir = join(cryptoDir, 'generated')
 
 /** One .wat source and the TS module it becomes. */
-const MODULES = [{ source: 'aes-ige.wat', out: 'aes-ige-wasm.ts', exportName: 'AES_IGE_WASM_BASE64' }]
+const MODULES = [
+  { source: 'aes-ige.wat', out: 'aes-ige-wasm.ts', exportName: 'AES_IGE_WASM_BASE64' },
+  { source: 'pq.wat', out: 'pq-wasm.ts', exportName: 'PQ_WASM_BASE64' },
+]
 
 const started = performance.now()
 const wabt = await initWabt()
 mkdirSync(outDir, { recursive: true })
 for (const m of MODULES) {
-  const text = readFileSync(join(cryptoDir, m.source), 'utf8')
-  const parsed = wabt.parseWat(m.source, text, { simd: true, bulk_memory: true })
+  // NB: pass bytes, not a string: wabt.js keeps only the low byte of each UTF-16 unit of a string,
+  // so a comment holding U+230A (⌊) would read as a newline.
+  const bytes = new Uint8Array(readFileSync(join(cryptoDir, m.source)))
+  const parsed = wabt.parseWat(m.source, bytes, { simd: true, bulk_memory: true })
   parsed.validate()
   const { buffer } = parsed.toBinary({ write_debug_names: false })
   parsed.destroy()

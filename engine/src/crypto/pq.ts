@@ -2,15 +2,18 @@
 // Knows nothing about TL: bytes or bigint in, bigints out.
 // https://core.telegram.org/mtproto/auth_key#proof-of-work
 //
-// Main path: SQUFOF (Shanks' square forms) racing four multipliers side by side. For N < 2^64 it
-// iterates on quadratic forms whose coefficients stay below ~2^39, so every step is exact Number
-// arithmetic (no BigInt, no 64-bit mulmod). One cycle needs O(N^(1/4)) ≈ 50k dependent steps
-// (a division each) for a 62-bit N; four independent cycles fill the CPU's pipelines, and the
+// Main path: SQUFOF (Shanks' square forms) racing four multipliers side by side, its hot loops in
+// WebAssembly (pq.wat). For N < 2^64 the quadratic forms' coefficients stay below ~2^39, so every
+// step is exact f64 arithmetic (no BigInt, no 64-bit mulmod). One cycle needs O(N^(1/4)) ≈ 50k
+// dependent steps (a division each) for a 62-bit N; four independent cycles held in wasm locals
+// fill the pipelines (~3 ns a step against ~9 for one cycle, ~12 for the same loop in JS), and the
 // first proper square among four comes about four times sooner. Pollard–Brent over BigInt needs
-// about as many steps, each two 64-bit mulmods ~20× dearer: it stays as the fallback for the rare
-// N on which every group of multipliers fails.
+// about as many steps, each two 64-bit mulmods far dearer: it stays as the fallback for the rare
+// N on which every group of multipliers fails, and for N ≥ 2^64.
 
 import { bigIntFromBytes } from './bytes.js'
+import { PQ_WASM_BASE64 } from './generated/pq-wasm.js'
+import { instantiateWasm, type WasmMemory } from './wasm-instance.js'
 
 /** Result of factorizing pq: p < q, p·q = pq. */
 export interface PqFactors {
@@ -49,66 +52,42 @@ function isqrt(n: bigint): bigint {
 
 // Square-free multipliers, raced SQUFOF_RACERS at a time (groups in this order).
 const MULTIPLIERS = [1, 3, 5, 7, 11, 15, 21, 33, 35, 55, 77, 105, 165, 231, 385, 1155]
-/** Forward cycles run side by side; the first proper square form wins. */
+/** Forward cycles run side by side (pq.wat has exactly this many racers in locals). */
 const SQUFOF_RACERS = 4
-/** Per-racer state in raceForward's Float64Array. */
+// Racer j's six f64s at 48·j in pq.wat's memory (see its header); rounds done at f64 index 24.
+const RACER_F64S = 6
 const R_P0 = 0
 const R_P = 1
 const R_QPREV = 2
 const R_Q = 3
-const R_QMID = 4
-const R_SMALL = 5
-const R_STRIDE = 6
+const R_SMALL = 4
+const R_QMID = 5
+const ROUNDS_DONE_F64 = 24
+
+interface PqExports {
+  memory: WasmMemory
+  race(rounds: number): number
+  reverse(p0: number, p: number, qPrev: number, q: number, limit: number): number
+}
+
+let pqWasm: { ex: PqExports; state: Float64Array } | undefined
+
+/** pq.wat, instantiated on first use. Its memory never grows, so the state view stays valid. */
+function squfofWasm(): { ex: PqExports; state: Float64Array } {
+  if (pqWasm === undefined) {
+    const ex = instantiateWasm<PqExports>(PQ_WASM_BASE64)
+    pqWasm = { ex, state: new Float64Array(ex.memory.buffer, 0, ROUNDS_DONE_F64 + 1) }
+  }
+  return pqWasm
+}
 
 /** Bound on forward rounds (two steps each) per multiplier group (≈ 1.5·N^(1/4) rounds). */
 function roundBound(n: bigint): number {
   return Math.ceil(1.5 * Math.sqrt(Math.sqrt(Number(n)))) + 500
 }
 
-/**
- * The hot loop: advances every racer's forward cycle two steps per round, starting at racer
- * `from`, until a racer ends a round on a possible square or passes a small Q (both rare);
- * returns that racer's index, or −1 after `rounds` rounds.
- * Step: b = ⌊(P0 + P)/Q⌋, P' = b·Q − P, Q' = Q_prev + b·(P − P'). Square forms count at the
- * second step of a round only (odd i in the classic indexing: even-indexed Q).
- * NB: every value stays below 2^39 for k·N < 2^70, so Number arithmetic is exact.
- */
-function raceForward(s: Float64Array, racers: number, from: number, rounds: number): number {
-  for (let round = 0; round < rounds; round++) {
-    for (let j = from; j < racers; j++) {
-      const o = j * R_STRIDE
-      const P0 = s[o + R_P0]!
-      let P = s[o + R_P]!
-      let Qprev = s[o + R_QPREV]!
-      let Q = s[o + R_Q]!
-      let b = Math.floor((P0 + P) / Q)
-      let Pn = b * Q - P
-      let Qn = Qprev + b * (P - Pn)
-      const Qmid = Qn
-      Qprev = Q
-      Q = Qn
-      P = Pn
-      b = Math.floor((P0 + P) / Q)
-      Pn = b * Q - P
-      Qn = Qprev + b * (P - Pn)
-      s[o + R_P] = Pn
-      s[o + R_QPREV] = Q
-      s[o + R_Q] = Qn
-      const small = s[o + R_SMALL]!
-      if (Qmid < small || Qn < small) {
-        s[o + R_QMID] = Qmid
-        return j
-      }
-      const r = Math.round(Math.sqrt(Qn))
-      if (r * r === Qn) {
-        s[o + R_QMID] = Qmid
-        return j
-      }
-    }
-    from = 0
-  }
-  return -1
-}
+/** Bound on reverse-cycle steps: it ends within half a period, O((kN)^(1/4)); this only stops a logic error. */
+const REVERSE_STEP_LIMIT = 1 << 26
 
 function smallGcd(a: number, b: number): number {
   while (b !== 0) {
@@ -122,20 +101,11 @@ function smallGcd(a: number, b: number): number {
 /** Reverse cycle from the square form with root r; returns a nontrivial factor of n or 0. */
 function squfofReverse(n: bigint, kn: bigint, P0: number, Pprev: number, r: number): bigint {
   const b0 = Math.floor((P0 - Pprev) / r)
-  let P = b0 * r + Pprev
-  let Qp = r
-  let Qc = Number((kn - BigInt(P) * BigInt(P)) / BigInt(r))
-  // the ambiguous form comes within a period; the bound only guards against a logic error
-  for (let j = 0; j < 1 << 26; j++) {
-    const b = Math.floor((P0 + P) / Qc)
-    const Pnext = b * Qc - P
-    if (Pnext === P) break
-    const Qnext = Qp + b * (P - Pnext)
-    P = Pnext
-    Qp = Qc
-    Qc = Qnext
-  }
-  const f = bigGcd(n, BigInt(P))
+  const P = b0 * r + Pprev
+  const Q = Number((kn - BigInt(P) * BigInt(P)) / BigInt(r))
+  const ambiguous = squfofWasm().ex.reverse(P0, P, r, Q, REVERSE_STEP_LIMIT)
+  if (ambiguous < 0) return 0n
+  const f = bigGcd(n, BigInt(ambiguous))
   return f > 1n && f < n ? f : 0n
 }
 
@@ -146,7 +116,7 @@ function squfofReverse(n: bigint, kn: bigint, P0: number, Pprev: number, r: numb
  * r/gcd(r, 2k) is 1 or queued would only lead back to a trivial factor. Returns a factor or 0.
  */
 function squfofRace(n: bigint, ks: number[], bound: number): bigint {
-  const s = new Float64Array(ks.length * R_STRIDE)
+  const { ex, state: s } = squfofWasm()
   const used: number[] = []
   const kns: bigint[] = []
   const limits: number[] = []
@@ -161,7 +131,7 @@ function squfofRace(n: bigint, ks: number[], bound: number): bigint {
       if (f > 1n && f < n) return f
       continue
     }
-    const o = kns.length * R_STRIDE
+    const o = kns.length * RACER_F64S
     const P0 = Number(p0)
     const limit = 2 * Math.sqrt(2 * Math.sqrt(Number(kn)))
     // Step i = 1 here, so that every round ends on an even index. NB: this skips Q_2 as a square
@@ -186,32 +156,34 @@ function squfofRace(n: bigint, ks: number[], bound: number): bigint {
     queues.push(queue)
     used.push(k)
   }
-  const racers = used.length
-  let from = 0
+  if (used.length === 0) return 0n
+  // fewer usable multipliers than racers: the spare racers repeat racer 0 (harmless, rare)
+  for (let j = used.length; j < SQUFOF_RACERS; j++) {
+    s.copyWithin(j * RACER_F64S, 0, RACER_F64S)
+    kns.push(kns[0]!)
+    limits.push(limits[0]!)
+    queues.push([...queues[0]!])
+    used.push(used[0]!)
+  }
   for (let left = bound; left > 0; ) {
-    const j = raceForward(s, racers, from, left)
-    if (j < 0) return 0n
-    const o = j * R_STRIDE
-    const k2 = 2 * used[j]!
-    const queue = queues[j]!
-    for (const Q of [s[o + R_QMID]!, s[o + R_Q]!]) {
-      const g = Q / smallGcd(Q, k2)
-      if (g < limits[j]!) queue.push(g)
-    }
-    const Q = s[o + R_Q]!
-    const r = Math.round(Math.sqrt(Q))
-    if (r * r === Q) {
-      const rr = r / smallGcd(r, k2)
-      if (rr !== 1 && !queue.includes(rr)) {
-        const f = squfofReverse(n, kns[j]!, s[o + R_P0]!, s[o + R_P]!, r)
-        if (f !== 0n) return f
+    const events = ex.race(left)
+    left -= s[ROUNDS_DONE_F64]!
+    for (let j = 0; j < SQUFOF_RACERS; j++) {
+      if ((events & (1 << j)) === 0) continue
+      const o = j * RACER_F64S
+      const k2 = 2 * used[j]!
+      const queue = queues[j]!
+      for (const Q of [s[o + R_QMID]!, s[o + R_Q]!]) {
+        const g = Q / smallGcd(Q, k2)
+        if (g < limits[j]!) queue.push(g)
       }
-    }
-    // NB: resume with the next racer of the same round; racer j has finished its round.
-    from = j + 1
-    if (from === racers) {
-      from = 0
-      left--
+      const Q = s[o + R_Q]!
+      const r = Math.round(Math.sqrt(Q))
+      if (r * r !== Q) continue
+      const rr = r / smallGcd(r, k2)
+      if (rr === 1 || queue.includes(rr)) continue
+      const f = squfofReverse(n, kns[j]!, s[o + R_P0]!, s[o + R_P]!, r)
+      if (f !== 0n) return f
     }
   }
   return 0n
@@ -269,7 +241,7 @@ export function factorizePq(pq: bigint | Uint8Array): { ok: true; value: PqFacto
   const n = typeof pq === 'bigint' ? pq : bigIntFromBytes(pq)
   if (n <= 3n) return { ok: false, error: { kind: 'pq-too-small', expected: 'pq > 3', actual: n } }
   let f = trialDivision(n)
-  // NB: the Number arithmetic of raceForward is exact only for k·N < 2^70 (N < 2^59.8 with k = 1155).
+  // NB: pq.wat's f64 arithmetic is exact only for k·N < 2^70 (N < 2^59.8 with k = 1155).
   if (f === 0n && n < 1n << 64n) {
     const bound = roundBound(n)
     for (let g = 0; g < MULTIPLIERS.length && f === 0n; g += SQUFOF_RACERS) {

@@ -1,0 +1,76 @@
+// The racing-SQUFOF pq path (pq.ts + pq.wat) on many inputs, and the BigInt fallback beyond it.
+import { test, describe } from 'node:test'
+import assert from 'node:assert/strict'
+import { factorizePq } from './pq.js'
+
+function isPrime(n: bigint): boolean {
+  if (n < 2n) return false
+  if (n % 2n === 0n) return n === 2n
+  for (let d = 3n; d * d <= n; d += 2n) if (n % d === 0n) return false
+  return true
+}
+
+/** Deterministic primes with `bits` bits (xorshift32, then the next prime up). */
+function primeStream(seed: number, bits: number): () => bigint {
+  let x = seed >>> 0 || 1
+  const next32 = (): number => {
+    x ^= x << 13
+    x >>>= 0
+    x ^= x >>> 17
+    x ^= x << 5
+    x >>>= 0
+    return x
+  }
+  return () => {
+    const hi = BigInt(next32())
+    const lo = BigInt(next32())
+    let c = (((hi << 32n) | lo) & ((1n << BigInt(bits)) - 1n)) | (1n << BigInt(bits - 1)) | 1n
+    while (!isPrime(c)) c += 2n
+    return c
+  }
+}
+
+describe('pq factorization: racing SQUFOF', () => {
+  test('300 products of two 31/32-bit primes (Telegram-sized pq): p·q = pq, p ≤ q, both prime', () => {
+    for (const [seed, bits] of [
+      [0x1234567, 31],
+      [0x89abcdef, 32],
+      [0x2468ace, 30],
+    ] as const) {
+      const prime = primeStream(seed, bits)
+      for (let i = 0; i < 100; i++) {
+        const a = prime()
+        const b = prime()
+        const r = factorizePq(a * b)
+        assert.ok(r.ok, `${a} * ${b}`)
+        assert.deepEqual(r.value, a < b ? { p: a, q: b } : { p: b, q: a }, `${a} * ${b}`)
+      }
+    }
+  })
+
+  test('unbalanced factors: a 20-bit prime times a 40-bit prime', () => {
+    const small = primeStream(77, 20)
+    const big = primeStream(78, 40)
+    for (let i = 0; i < 10; i++) {
+      const a = small()
+      const b = big()
+      assert.deepEqual(factorizePq(a * b), { ok: true, value: { p: a, q: b } })
+    }
+  })
+
+  test('pq ≥ 2^64 skips SQUFOF (its f64 arithmetic would be inexact) and falls back to Pollard–Brent', () => {
+    // 2^20-ish times 2^46-ish: past trial division, past SQUFOF's range, quick for Pollard–Brent.
+    const a = primeStream(5, 20)()
+    const b = primeStream(6, 46)()
+    assert.ok(a * b >= 1n << 64n)
+    assert.deepEqual(factorizePq(a * b), { ok: true, value: { p: a, q: b } })
+  })
+
+  test('the same input twice gives the same answer (the shared wasm state is reset per call)', () => {
+    const prime = primeStream(99, 31)
+    const inputs = Array.from({ length: 20 }, () => prime() * prime())
+    const first = inputs.map((n) => factorizePq(n))
+    const second = inputs.map((n) => factorizePq(n))
+    assert.deepEqual(second, first)
+  })
+})
