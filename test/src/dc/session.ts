@@ -199,7 +199,7 @@ export class Session {
       return this.scheduleFlush()
     }
     const content = !container && isContentBody(body)
-    const order = this.checkSeqNo(msgId, seqNo, content)
+    const order = this.checkSeqNo(msgId, seqNo, content, body)
     if (order !== undefined) return this.badMsg(msgId, seqNo, order)
     this.remember(msgId, seqNo, content)
     if (!container) {
@@ -231,7 +231,7 @@ export class Session {
         continue
       }
       const c = isContentBody(item.body)
-      const o = this.checkSeqNo(item.msgId, item.seqNo, c)
+      const o = this.checkSeqNo(item.msgId, item.seqNo, c, item.body)
       if (o !== undefined) {
         this.badMsg(item.msgId, item.seqNo, o)
         continue
@@ -278,9 +278,11 @@ export class Session {
    * with a smaller msg_id allows), 33 (higher than a message with a larger msg_id allows).
    * https://core.telegram.org/mtproto/description#message-sequence-number-msg-seqno
    */
-  private checkSeqNo(msgId: bigint, seqNo: number, content: boolean): number | undefined {
+  private checkSeqNo(msgId: bigint, seqNo: number, content: boolean, body?: Uint8Array): number | undefined {
     if (content && !isContentRelated(seqNo)) return 35
-    if (!content && isContentRelated(seqNo)) return 34
+    // NB: mtcute 0.30 numbers msgs_ack as content-related (odd seqno) and Telegram accepts it, so
+    // an ack's parity is not checked; its neighbours are still checked against the seqno it has.
+    if (!content && isContentRelated(seqNo) && (body === undefined || leadingId(body) !== ID.msgsAck)) return 34
     const i = this.indexOf(msgId)
     const lower = this.received[i - 1]
     const higher = this.received[i]
@@ -342,8 +344,8 @@ export class Session {
   private process(msgId: bigint, seqNo: number, body: Uint8Array): void {
     const stats = this.ctx.stats
     stats.messagesIn++
-    if (isContentRelated(seqNo)) this.acks.add(msgId)
     const id = leadingId(body)
+    if (isContentRelated(seqNo) && id !== ID.msgsAck) this.acks.add(msgId) // acks are never acked
     if (id === ID.msgsAck) {
       stats.bump(stats.serviceCalls, 'mt_msgs_ack')
       return
