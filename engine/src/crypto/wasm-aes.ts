@@ -103,5 +103,13 @@ export function wasmIgeEncryptViaCbc(
   // NB: cbc may allocate, but it cannot grow wasm memory, so s.u8 is still the live view.
   s.u8.set(c, p)
   s.ex.xorBack16(x, p, n)
-  return s.u8.slice(p, p + n)
+  const y = s.u8.subarray(p, p + n)
+  // Node's cipher output owns a fresh ArrayBuffer of exactly n bytes: reuse it rather than
+  // allocating another (≈ 10 % at 1 KiB). Anything else (a pooled slice) gets a copy.
+  if (c.byteOffset === 0 && c.buffer.byteLength === n) {
+    const out = new Uint8Array(c.buffer, 0, n)
+    out.set(y)
+    return out
+  }
+  return y.slice()
 }
