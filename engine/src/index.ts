@@ -1,3 +1,38 @@
 // @mtswarm/engine: re-exports only (tl, crypto, protocol and transport have their own subpaths).
 export * from './bus/index.js'
 export * from './runtime/index.js'
+export {
+  createEngine,
+  Engine,
+  Account,
+  TELEGRAM_PRODUCTION_DCS,
+  DEFAULT_FLOOD_SLEEP_THRESHOLD_SEC,
+  type EngineCounters,
+  type EngineState,
+  type AccountSnapshot,
+  type InvokeOptions,
+  type SignInResult,
+  type EngineEvent,
+  type EngineEventType,
+  type DcAddress,
+  type EngineOptions,
+} from './client/index.js'
+export {
+  MtSwarmError,
+  isMtSwarmError,
+  RpcError,
+  FloodWaitError,
+  MigrateError,
+  parseRpcErrorMessage,
+  TransportError,
+  TRANSPORT_ERROR_DESCRIPTIONS,
+  ProtocolError,
+  TimeoutError,
+  CancelledError,
+  UsageError,
+  type MtSwarmErrorKind,
+  type MigrateScope,
+  type ParsedRpcErrorMessage,
+  type ProtocolErrorDetail,
+  type UsageErrorReason,
+} from './errors/index.js'

@@ -1,0 +1,686 @@
+// One account of the public API: the account machine (its snapshots are `state$`), its runtime
+// notices (updates$, migrations, revocations), typed `invoke`, and the login helpers as promises
+// over the machine's flow. Knows nothing of sockets or sessions: the runtime port does the I/O.
+import { BehaviorSubject, Subject, type Observable, type Subscription } from 'rxjs'
+import { createActor, type Actor, type AnyStateMachine } from 'xstate'
+import type { AccountRecord } from '@mtswarm/storage'
+import type { SignInOutput } from '@mtswarm/machines'
+import { srpClientProof } from '../crypto/index.js'
+import { MigrateError, MtSwarmError, RpcError, UsageError } from '../errors/index.js'
+import { ids, serializeObject, TlError, type ResultOf, type tl } from '../tl/index.js'
+import type { EngineEvent } from './engine-events.js'
+import type { ResolvedEngineOptions } from './options.js'
+import type { AccountNotice, PortCallOptions, RuntimePort } from './runtime-adapter.js'
+
+/** Per-call options of {@link Account.invoke}. */
+export interface InvokeOptions {
+  /** Aborting cancels the call (it rejects with CancelledError). */
+  readonly signal?: AbortSignal
+  /** Deadline in ms across resends and flood waits (rejects with TimeoutError). */
+  readonly timeout?: number
+  /**
+   * Send on this DC instead of the account's home DC. An authorized account gets its authorization
+   * carried there first (auth.exportAuthorization / auth.importAuthorization), once.
+   */
+  readonly dcId?: number
+}
+
+/** What {@link Account.state$} emits: the account machine's state and the parts of its context that matter. */
+export interface AccountSnapshot {
+  /**
+   * The machine's state, dotted: 'loading' (reading the store), 'empty', 'keying', 'anonymous',
+   * 'loggingIn.sendingCode', 'loggingIn.codeSent', 'loggingIn.checkingCode', 'loggingIn.passwordNeeded',
+   * 'loggingIn.checkingPassword', 'loggingIn.signUpNeeded', 'loggingIn.signingUp', 'authorized',
+   * 'migrating.connecting', 'migrating.importingAuthorization', 'revoked', 'stopped'.
+   */
+  readonly state: string
+  readonly homeDcId: number
+  /** Telegram user id once authorized. */
+  readonly userId: bigint | null
+  /** The last error message the machine noted (e.g. 'PHONE_CODE_INVALID'), or null. */
+  readonly lastError: string | null
+}
+
+/** How {@link Account.signIn} ended. */
+export type SignInResult =
+  | { readonly status: 'authorized'; readonly user: tl.TypeUser }
+  /** 2FA is on: call {@link Account.checkPassword}. */
+  | { readonly status: 'passwordNeeded'; readonly hint: string | undefined }
+  /** No account for this phone: call {@link Account.signUp}. */
+  | { readonly status: 'signUpRequired' }
+
+/** What an account needs from its engine. */
+export interface AccountHost {
+  readonly options: ResolvedEngineOptions
+  readonly port: RuntimePort
+  /** The account machine with the engine's effects provided. */
+  readonly logic: AnyStateMachine
+  emit(event: EngineEvent): void
+  /** Keeps a background write until stop() flushes. */
+  track(write: Promise<unknown>): void
+  /** Rejects with UsageError when the engine is stopped. */
+  checkRunning(what: string): void
+  countRpc(ok: boolean): void
+}
+
+type Snapshot = {
+  value: unknown
+  status: string
+  context: { homeDcId: number; userId: bigint | null; lastError: string | null; dcIds: number[] }
+}
+
+const SETTLED_STATES = new Set(['anonymous', 'authorized', 'revoked', 'stopped'])
+const LOGIN_START_STATES = new Set(['anonymous', 'revoked', 'loggingIn.codeSent', 'loggingIn.passwordNeeded', 'loggingIn.signUpNeeded'])
+
+/** The machine's state value as one dotted string. */
+export function stateString(value: unknown): string {
+  if (typeof value === 'string') return value
+  if (typeof value === 'object' && value !== null) {
+    const [k, v] = Object.entries(value)[0] ?? ['?', undefined]
+    return `${k}.${stateString(v)}`
+  }
+  return String(value)
+}
+
+/**
+ * A Telegram account (one user session) run by the engine. Get one with `engine.account(id)`;
+ * it loads from the store (or is created there) in the background: every method waits for that.
+ */
+export class Account {
+  /** The account machine's snapshots (BehaviorSubject semantics: the current one on subscribe). */
+  readonly state$: Observable<AccountSnapshot>
+  /** Everything the server pushed to this account (updates, updateShort, updatesCombined …). */
+  readonly updates$: Observable<tl.TypeUpdates>
+
+  private readonly stateSubject: BehaviorSubject<AccountSnapshot>
+  private readonly updatesSubject = new Subject<tl.TypeUpdates>()
+  private actor: Actor<AnyStateMachine> | null = null
+  private readonly loaded: Promise<void>
+  private noticeSub: Subscription | null = null
+  private readonly knownDcs = new Set<number>()
+  /** DCs (other than home) this authorization was imported to. */
+  private readonly importedDcs = new Map<number, Promise<void>>()
+  private record: AccountRecord | null = null
+  private writes: Promise<void> = Promise.resolve()
+  private stopped = false
+  /** Bumped when the home DC moves: calls that failed across a move are retried once. */
+  private epoch = 0
+
+  // Login step bookkeeping (one login flow at a time per account).
+  private stepError: MtSwarmError | null = null
+  private sentCode: tl.auth.RawSentCode | null = null
+  private loginUser: tl.TypeUser | null = null
+  private passwordHint: string | undefined
+  /** auth.sendCode answered after a PHONE_MIGRATE move: reused when the machine asks again there. */
+  private movedSentCode: { dcId: number; phone: string; sent: tl.auth.RawSentCode } | null = null
+  private sendCodeMovedTo: number | null = null
+
+  /** @internal Created by the engine. */
+  constructor(
+    /** The application's id for this account (e.g. the website's user id). */
+    readonly id: string,
+    private readonly host: AccountHost,
+  ) {
+    this.stateSubject = new BehaviorSubject<AccountSnapshot>({ state: 'loading', homeDcId: host.options.defaultDcId, userId: null, lastError: null })
+    this.state$ = this.stateSubject.asObservable()
+    this.updates$ = this.updatesSubject.asObservable()
+    this.loaded = this.load()
+    // NB: a failed load surfaces on the next call; never as an unhandled rejection.
+    this.loaded.catch(() => {})
+  }
+
+  /** The current snapshot. */
+  get state(): AccountSnapshot {
+    return this.stateSubject.value
+  }
+
+  /** The DC that holds this account's authorization. */
+  get homeDcId(): number {
+    return this.stateSubject.value.homeDcId
+  }
+
+  /** Telegram user id once authorized, else null. */
+  get userId(): bigint | null {
+    return this.stateSubject.value.userId
+  }
+
+  /** True once logged in (and not migrating). */
+  get authorized(): boolean {
+    return this.stateSubject.value.state === 'authorized'
+  }
+
+  /**
+   * Resolves when the account has loaded and its home DC is connected (keyed): state is
+   * 'anonymous', 'authorized' or 'revoked'. Rejects with UsageError if it is stopped first.
+   */
+  async ready(): Promise<AccountSnapshot> {
+    await this.loaded
+    return this.until((s) => SETTLED_STATES.has(s.state) || s.state.startsWith('loggingIn.'), 'ready')
+  }
+
+  // ---- calls ------------------------------------------------------------------------------
+
+  /**
+   * Calls a Telegram API method on this account and resolves with its typed result.
+   * Rejects only with typed errors: RpcError (FloodWaitError past the threshold), TimeoutError,
+   * CancelledError, TransportError, ProtocolError, UsageError (stopped, bad request).
+   * 303 migrations are followed and FLOOD_WAIT up to the engine's threshold is slept through.
+   *
+   * @example
+   * const me = await account.invoke({ _: 'users.getFullUser', id: { _: 'inputUserSelf' } })
+   */
+  invoke<M extends tl.RpcMethod>(request: M, options: InvokeOptions = {}): Promise<ResultOf<M>> {
+    // NB: typed through `any`: ResultOf over a generic M is too deep for tsc inside an async body.
+    return this.invokeUntyped(request, options) as Promise<any>
+  }
+
+  private async invokeUntyped(request: tl.RpcMethod, options: InvokeOptions): Promise<unknown> {
+    this.checkUsable('invoke')
+    checkRequest(request)
+    await this.loaded
+    return this.call(request, options, true)
+  }
+
+  private async call(request: tl.RpcMethod, options: InvokeOptions, retryAcrossMove: boolean): Promise<unknown> {
+    this.checkUsable(request._)
+    if (options.dcId !== undefined && !this.host.options.dcs.some((d) => d.id === options.dcId)) {
+      throw new UsageError('bad-config', `${request._}: no endpoint is configured for DC ${options.dcId}`)
+    }
+    const dcId = options.dcId ?? this.homeDcId
+    if (dcId !== this.homeDcId && this.authorized) await this.importTo(dcId)
+    const epoch = this.epoch
+    const started = this.host.options.nowMs()
+    // NB: an authorized account handles 303 itself (USER_MIGRATE needs the authorization carried
+    // over); an anonymous one lets the runtime follow it.
+    const surface = this.authorized
+    const opts: PortCallOptions = surface ? { migrate: 'surface' } : {}
+    if (options.signal !== undefined) opts.signal = options.signal
+    if (options.timeout !== undefined) opts.timeoutMs = options.timeout
+    try {
+      const result = await this.host.port.invoke(this.id, dcId, request, opts)
+      this.settled(request._, dcId, started, undefined)
+      return result
+    } catch (e) {
+      const err = e as MtSwarmError
+      this.settled(request._, dcId, started, err)
+      if (!retryAcrossMove) throw err
+      if (err instanceof MigrateError && surface) {
+        this.host.emit({ type: 'rpc.migrated', atMs: this.host.options.nowMs(), accountId: this.id, method: request._, fromDcId: dcId, toDcId: err.dcId, errorMessage: err.message })
+        if (err.scope === 'FILE' || err.scope === 'STATS') return this.call(request, { ...options, dcId: err.dcId }, false)
+        if (dcId === this.homeDcId && this.epoch === epoch) this.actor?.send({ type: 'auth.error', errorMessage: err.message })
+        const s = await this.until((x) => SETTLED_STATES.has(x.state) && !x.state.startsWith('migrating'), 'migration')
+        if (s.state === 'authorized') return this.call(request, withoutDc(options), false)
+      } else if (err instanceof RpcError && err.code === 401 && (this.epoch !== epoch || this.state.state.startsWith('migrating'))) {
+        // The call raced a home-DC move: retry once where the authorization now is.
+        const s = await this.until((x) => SETTLED_STATES.has(x.state), 'migration')
+        if (s.state === 'authorized') return this.call(request, withoutDc(options), false)
+      }
+      throw err
+    }
+  }
+
+  private settled(method: string, dcId: number, started: number, error: MtSwarmError | undefined): void {
+    const now = this.host.options.nowMs()
+    this.host.countRpc(error === undefined)
+    this.host.emit({
+      type: 'rpc.settled',
+      atMs: now,
+      accountId: this.id,
+      dcId,
+      method,
+      durationMs: now - started,
+      ok: error === undefined,
+      ...(error === undefined ? {} : { error: error.message }),
+    })
+  }
+
+  /** Carries the authorization to `dcId` (once): export on the home DC, import there. */
+  private importTo(dcId: number): Promise<void> {
+    let p = this.importedDcs.get(dcId)
+    if (p === undefined) {
+      p = this.transferAuthorization(this.homeDcId, dcId).then(() => {})
+      p.catch(() => this.importedDcs.delete(dcId))
+      this.importedDcs.set(dcId, p)
+    }
+    return p
+  }
+
+  private async transferAuthorization(fromDcId: number, toDcId: number): Promise<tl.TypeUser> {
+    const exported = (await this.call({ _: 'auth.exportAuthorization', dcId: toDcId }, { dcId: fromDcId }, false)) as tl.auth.RawExportedAuthorization
+    const auth = (await this.call({ _: 'auth.importAuthorization', id: exported.id, bytes: exported.bytes }, { dcId: toDcId }, false)) as tl.auth.TypeAuthorization
+    if (auth._ !== 'auth.authorization') throw RpcError.from(401, 'AUTH_IMPORT_SIGN_UP_REQUIRED', 'auth.importAuthorization')
+    return auth.user
+  }
+
+  // ---- login helpers ------------------------------------------------------------------------
+
+  /**
+   * Step 1 of a phone login (https://core.telegram.org/api/auth): auth.sendCode. A PHONE_MIGRATE
+   * moves the account's home DC and the code is requested there. Resolves with auth.sentCode.
+   */
+  async sendCode(phone: string): Promise<tl.auth.RawSentCode> {
+    this.checkUsable('sendCode')
+    if (typeof phone !== 'string' || !/^\+?[\d ()-]{5,20}$/.test(phone)) {
+      throw new UsageError('bad-argument', `sendCode: not a phone number: ${JSON.stringify(phone)}`)
+    }
+    const s = await this.ready()
+    if (!LOGIN_START_STATES.has(s.state)) {
+      throw new UsageError('wrong-state', `sendCode: the account is ${s.state}; log out first`, s.state)
+    }
+    if (s.state.startsWith('loggingIn.')) this.send({ type: 'login.cancel' })
+    this.resetStep()
+    this.send({ type: 'login.start', phone: phone.replace(/[^\d]/g, '') })
+    const end = await this.until((x) => x.state === 'loggingIn.codeSent' || SETTLED_STATES.has(x.state), 'sendCode')
+    if (end.state === 'loggingIn.codeSent' && this.sentCode !== null) return this.sentCode
+    throw this.failure('auth.sendCode', end)
+  }
+
+  /** Step 2: auth.signIn with the code. 2FA and unknown phones are results, not errors. */
+  async signIn(code: string): Promise<SignInResult> {
+    this.checkUsable('signIn')
+    if (typeof code !== 'string' || code === '') throw new UsageError('bad-argument', 'signIn: the code must be a non-empty string')
+    await this.loaded
+    this.expectState('signIn', 'loggingIn.codeSent')
+    this.stepError = null
+    this.send({ type: 'login.code', code })
+    const end = await this.until(
+      (x) => ['authorized', 'loggingIn.passwordNeeded', 'loggingIn.signUpNeeded', 'loggingIn.codeSent'].includes(x.state) || SETTLED_STATES.has(x.state),
+      'signIn',
+    )
+    if (end.state === 'authorized' && this.loginUser !== null) return { status: 'authorized', user: this.loginUser }
+    if (end.state === 'loggingIn.passwordNeeded') return { status: 'passwordNeeded', hint: this.passwordHint }
+    if (end.state === 'loggingIn.signUpNeeded') return { status: 'signUpRequired' }
+    throw this.failure('auth.signIn', end)
+  }
+
+  /**
+   * Step 3 when 2FA is on: SRP (https://core.telegram.org/api/srp) — account.getPassword, the
+   * proof computed locally, auth.checkPassword. The password never leaves the process.
+   */
+  async checkPassword(password: string): Promise<tl.TypeUser> {
+    this.checkUsable('checkPassword')
+    if (typeof password !== 'string') throw new UsageError('bad-argument', 'checkPassword: the password must be a string')
+    await this.loaded
+    this.expectState('checkPassword', 'loggingIn.passwordNeeded')
+    this.stepError = null
+    this.send({ type: 'login.password', password })
+    const end = await this.until((x) => x.state === 'authorized' || x.state === 'loggingIn.passwordNeeded' || SETTLED_STATES.has(x.state), 'checkPassword')
+    if (end.state === 'authorized' && this.loginUser !== null) return this.loginUser
+    throw this.failure('auth.checkPassword', end)
+  }
+
+  /** Step 3 for a phone with no account: auth.signUp. */
+  async signUp(firstName: string, lastName = ''): Promise<tl.TypeUser> {
+    this.checkUsable('signUp')
+    if (typeof firstName !== 'string' || firstName.trim() === '') throw new UsageError('bad-argument', 'signUp: firstName must be a non-empty string')
+    await this.loaded
+    this.expectState('signUp', 'loggingIn.signUpNeeded')
+    this.stepError = null
+    this.send({ type: 'login.signUp', firstName, lastName })
+    const end = await this.until((x) => x.state === 'authorized' || SETTLED_STATES.has(x.state), 'signUp')
+    if (end.state === 'authorized' && this.loginUser !== null) return this.loginUser
+    throw this.failure('auth.signUp', end)
+  }
+
+  /** Logs in as a bot (auth.importBotAuthorization); a USER_MIGRATE moves the home DC. */
+  async signInBot(token: string): Promise<tl.TypeUser> {
+    this.checkUsable('signInBot')
+    if (typeof token !== 'string' || !/^\d+:[\w-]+$/.test(token)) throw new UsageError('bad-argument', 'signInBot: not a bot token (id:secret)')
+    const s = await this.ready()
+    if (s.state !== 'anonymous' && s.state !== 'revoked') throw new UsageError('wrong-state', `signInBot: the account is ${s.state}`, s.state)
+    const migrations: number[] = []
+    const sub = this.host.port.notices(this.id).subscribe((n) => {
+      if (n.type === 'rpc.migrated' && n.method === 'auth.importBotAuthorization') migrations.push(n.toDcId)
+    })
+    let auth: tl.auth.TypeAuthorization
+    try {
+      auth = (await this.call(
+        { _: 'auth.importBotAuthorization', flags: 0, apiId: this.host.options.apiId, apiHash: this.host.options.apiHash, botAuthToken: token },
+        {},
+        false,
+      )) as tl.auth.TypeAuthorization
+    } finally {
+      sub.unsubscribe()
+    }
+    if (auth._ !== 'auth.authorization') throw RpcError.from(400, 'BOT_SIGN_UP_REQUIRED', 'auth.importBotAuthorization')
+    const homeDcId = migrations[migrations.length - 1] ?? s.homeDcId
+    await this.restartAs(homeDcId, auth.user.id)
+    this.host.emit({ type: 'login', atMs: this.host.options.nowMs(), accountId: this.id, userId: auth.user.id, homeDcId, via: 'bot' })
+    return auth.user
+  }
+
+  /** auth.logOut, then the account is anonymous again (its keys stay; log in again with sendCode). */
+  async logOut(): Promise<void> {
+    this.checkUsable('logOut')
+    await this.loaded
+    this.expectState('logOut', 'authorized')
+    await this.call({ _: 'auth.logOut' }, {}, false)
+    this.importedDcs.clear()
+    await this.restartAs(this.homeDcId, null)
+  }
+
+  /** Stops this account's machine and closes its connections (pending calls reject with UsageError). */
+  async stop(): Promise<void> {
+    if (this.stopped) return
+    this.stopped = true
+    await this.loaded.catch(() => {})
+    this.actor?.send({ type: 'account.stop' })
+    this.noticeSub?.unsubscribe()
+    this.host.port.closeAccount(this.id, [...this.knownDcs])
+    await this.writes
+    this.stateSubject.complete()
+    this.updatesSubject.complete()
+  }
+
+  /** @internal The engine stops every account on engine.stop(). */
+  async stopQuietly(): Promise<void> {
+    if (this.stopped) return
+    this.stopped = true
+    await this.loaded.catch(() => {})
+    this.actor?.send({ type: 'account.stop' })
+    this.noticeSub?.unsubscribe()
+    await this.writes
+    this.stateSubject.complete()
+    this.updatesSubject.complete()
+  }
+
+  // ---- login steps (called by the engine-provided machine actors) ----------------------------
+
+  /** @internal auth.sendCode on `dcId`; a PHONE_MIGRATE the runtime followed is reported to the machine. */
+  async stepSendCode(dcId: number, phone: string): Promise<{ phoneCodeHash: string }> {
+    const moved = this.movedSentCode
+    if (moved !== null && moved.dcId === dcId && moved.phone === phone) {
+      this.movedSentCode = null
+      this.sentCode = moved.sent
+      return { phoneCodeHash: moved.sent.phoneCodeHash }
+    }
+    this.sendCodeMovedTo = null
+    const sent = (await this.step(() =>
+      this.call(
+        { _: 'auth.sendCode', phoneNumber: phone, apiId: this.host.options.apiId, apiHash: this.host.options.apiHash, settings: { _: 'codeSettings' } },
+        { dcId },
+        false,
+      ),
+    )) as tl.auth.TypeSentCode
+    if (sent._ !== 'auth.sentCode') return this.stepFail(RpcError.from(400, `UNSUPPORTED_SENT_CODE_${sent._.toUpperCase().replace(/\W/g, '_')}`, 'auth.sendCode'))
+    const movedTo = this.sendCodeMovedTo as number | null
+    if (movedTo !== null && movedTo !== dcId) {
+      // The runtime followed PHONE_MIGRATE_X and the code was sent on DC X: tell the machine the
+      // home DC moved; when it asks again on X, the answer is this one.
+      this.movedSentCode = { dcId: movedTo, phone, sent }
+      return this.stepFail(RpcError.from(303, `PHONE_MIGRATE_${movedTo}`, 'auth.sendCode'))
+    }
+    this.sentCode = sent
+    return { phoneCodeHash: sent.phoneCodeHash }
+  }
+
+  /** @internal */
+  async stepSignIn(dcId: number, phone: string, phoneCodeHash: string, code: string): Promise<SignInOutput> {
+    const auth = (await this.step(() =>
+      this.call({ _: 'auth.signIn', phoneNumber: phone, phoneCodeHash, phoneCode: code }, { dcId }, false),
+    )) as tl.auth.TypeAuthorization
+    if (auth._ === 'auth.authorizationSignUpRequired') return { kind: 'signUpRequired' }
+    this.loggedIn(auth.user, dcId, 'code')
+    return { kind: 'authorized', userId: auth.user.id }
+  }
+
+  /** @internal SRP: account.getPassword → srpClientProof → auth.checkPassword. */
+  async stepCheckPassword(dcId: number, password: string): Promise<{ userId: bigint }> {
+    const pw = (await this.step(() => this.call({ _: 'account.getPassword' }, { dcId }, false))) as tl.account.RawPassword
+    this.passwordHint = pw.hint
+    const algo = pw.currentAlgo
+    if (algo?._ !== 'passwordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow' || pw.srpB === undefined || pw.srpId === undefined) {
+      return this.stepFail(RpcError.from(400, 'PASSWORD_ALGO_UNSUPPORTED', 'account.getPassword'))
+    }
+    const proof = srpClientProof(
+      { algo: { salt1: algo.salt1, salt2: algo.salt2, g: algo.g, p: algo.p }, srpB: pw.srpB, srpId: pw.srpId, password },
+      randomSource,
+    )
+    if (!proof.ok) return this.stepFail(RpcError.from(400, `SRP_${proof.error.kind.toUpperCase().replace(/-/g, '_')}`, 'auth.checkPassword'))
+    const auth = (await this.step(() =>
+      this.call(
+        { _: 'auth.checkPassword', password: { _: 'inputCheckPasswordSRP', srpId: proof.value.srpId, A: proof.value.A, M1: proof.value.M1 } },
+        { dcId },
+        false,
+      ),
+    )) as tl.auth.TypeAuthorization
+    if (auth._ !== 'auth.authorization') return this.stepFail(RpcError.from(400, 'SIGN_UP_REQUIRED', 'auth.checkPassword'))
+    this.loggedIn(auth.user, dcId, 'password')
+    return { userId: auth.user.id }
+  }
+
+  /** @internal */
+  async stepSignUp(dcId: number, phone: string, phoneCodeHash: string, firstName: string, lastName: string): Promise<{ userId: bigint }> {
+    const auth = (await this.step(() =>
+      this.call({ _: 'auth.signUp', phoneNumber: phone, phoneCodeHash, firstName, lastName }, { dcId }, false),
+    )) as tl.auth.TypeAuthorization
+    if (auth._ !== 'auth.authorization') return this.stepFail(RpcError.from(400, 'SIGN_UP_FAILED', 'auth.signUp'))
+    this.loggedIn(auth.user, dcId, 'signUp')
+    return { userId: auth.user.id }
+  }
+
+  /** @internal USER_MIGRATE of an authorized account: carry the authorization to the new home DC. */
+  async stepImportAuthorization(fromDcId: number, toDcId: number): Promise<{ userId: bigint }> {
+    const user = await this.step(() => this.transferAuthorization(fromDcId, toDcId))
+    this.loggedIn(user, toDcId, 'import')
+    return { userId: user.id }
+  }
+
+  /** @internal The machine entered `authorized`: persist it (only when it changed). */
+  onAuthorized(userId: bigint, homeDcId: number): void {
+    const r = this.record
+    if (r !== null && r.loginState === 'authorized' && r.userId === userId && r.homeDcId === homeDcId) return
+    this.persist({ loginState: 'authorized', userId, homeDcId })
+  }
+
+  /** @internal The machine entered `revoked`. */
+  onRevoked(): void {
+    this.importedDcs.clear()
+    this.persist({ loginState: 'revoked', userId: undefined })
+  }
+
+  // ---- internals --------------------------------------------------------------------------------
+
+  private async load(): Promise<void> {
+    const store = this.host.options.store
+    let record = await store.getAccount(this.id)
+    if (record === undefined) {
+      const now = this.host.options.nowMs()
+      record = { id: this.id, homeDcId: this.host.options.defaultDcId, loginState: 'anonymous', createdAtMs: now, updatedAtMs: now }
+      await store.putAccount(record)
+    }
+    this.record = record
+    if (this.stopped) return
+    this.noticeSub = this.host.port.notices(this.id).subscribe({ next: (n) => this.onNotice(n) })
+    this.startActor(record.homeDcId, record.loginState === 'authorized' ? (record.userId ?? null) : null)
+  }
+
+  private startActor(homeDcId: number, userId: bigint | null): void {
+    const actor = createActor(this.host.logic, {
+      id: `account:${this.id}`,
+      input: { accountId: this.id, homeDcId, userId },
+      ...(this.host.options.inspect === undefined ? {} : { inspect: this.host.options.inspect }),
+    })
+    this.actor = actor
+    actor.subscribe({
+      next: (s) => this.onSnapshot(actor, s as unknown as Snapshot),
+      error: (e) => this.host.emit({ type: 'warning', atMs: this.host.options.nowMs(), accountId: this.id, message: `account machine crashed: ${String(e)}` }),
+    })
+    actor.start()
+    actor.send({ type: 'account.start' })
+  }
+
+  /** Replaces the machine (bot login, logout): same connections, new durable starting point. */
+  private async restartAs(homeDcId: number, userId: bigint | null): Promise<void> {
+    const old = this.actor
+    this.actor = null
+    old?.send({ type: 'account.stop' })
+    this.knownDcs.clear()
+    this.persist(userId === null ? { loginState: 'anonymous', userId: undefined, homeDcId } : { loginState: 'authorized', userId, homeDcId })
+    if (homeDcId !== this.homeDcId) this.epoch++
+    this.startActor(homeDcId, userId)
+    await this.until((s) => SETTLED_STATES.has(s.state), 'restart')
+  }
+
+  private onSnapshot(actor: Actor<AnyStateMachine>, s: Snapshot): void {
+    if (this.actor !== actor) return
+    const state = s.status === 'done' ? 'stopped' : stateString(s.value)
+    const prev = this.stateSubject.value
+    const next: AccountSnapshot = { state, homeDcId: s.context.homeDcId, userId: s.context.userId, lastError: s.context.lastError }
+    if (next.homeDcId !== prev.homeDcId && prev.state !== 'loading') {
+      this.epoch++
+      this.host.emit({ type: 'account.migrated', atMs: this.host.options.nowMs(), accountId: this.id, fromDcId: prev.homeDcId, toDcId: next.homeDcId })
+      this.persist({ homeDcId: next.homeDcId })
+    }
+    if (state !== prev.state) this.host.emit({ type: 'account.state', atMs: this.host.options.nowMs(), accountId: this.id, state })
+    if (state !== prev.state || next.homeDcId !== prev.homeDcId || next.userId !== prev.userId || next.lastError !== prev.lastError) {
+      this.stateSubject.next(next)
+    }
+    for (const dcId of s.context.dcIds) {
+      if (this.knownDcs.has(dcId)) continue
+      this.knownDcs.add(dcId)
+      if (this.host.port.ensureConnection(this.id, dcId)) actor.send({ type: 'dc.ready', dcId })
+    }
+  }
+
+  private onNotice(n: AccountNotice): void {
+    const atMs = this.host.options.nowMs()
+    switch (n.type) {
+      case 'dc.ready':
+        this.actor?.send({ type: 'dc.ready', dcId: n.dcId })
+        this.host.emit({ type: 'dc.ready', atMs, accountId: this.id, dcId: n.dcId })
+        return
+      case 'dc.down':
+        this.actor?.send({ type: 'dc.down', dcId: n.dcId, reason: n.reason })
+        this.host.emit({ type: 'dc.down', atMs, accountId: this.id, dcId: n.dcId, reason: n.reason })
+        return
+      case 'connection.failed':
+        this.knownDcs.delete(n.dcId)
+        this.host.emit({ type: 'dc.failed', atMs, accountId: this.id, dcId: n.dcId, reason: n.reason })
+        return
+      case 'key.created':
+        this.host.emit({ type: 'handshake', atMs, accountId: this.id, dcId: n.dcId })
+        return
+      case 'rpc.migrated': {
+        this.host.emit({ type: 'rpc.migrated', atMs, accountId: this.id, method: n.method, fromDcId: n.fromDcId, toDcId: n.toDcId, errorMessage: n.errorMessage })
+        if (n.method === 'auth.sendCode') this.sendCodeMovedTo = n.toDcId
+        return
+      }
+      case 'auth.error':
+        if (n.dcId !== this.homeDcId) return
+        if (this.authorized) this.host.emit({ type: 'auth.revoked', atMs, accountId: this.id, dcId: n.dcId, errorMessage: n.errorMessage })
+        this.actor?.send({ type: 'auth.error', errorMessage: n.errorMessage })
+        return
+      case 'updates':
+        this.updatesSubject.next(n.update as tl.TypeUpdates)
+        return
+    }
+  }
+
+  private loggedIn(user: tl.TypeUser, homeDcId: number, via: 'code' | 'password' | 'signUp' | 'import'): void {
+    this.loginUser = user
+    this.host.emit({ type: 'login', atMs: this.host.options.nowMs(), accountId: this.id, userId: user.id, homeDcId, via })
+  }
+
+  /** Runs one RPC of a login step; its typed error is kept for the helper that waits on the machine. */
+  private async step<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn()
+    } catch (e) {
+      return this.stepFail(e as MtSwarmError)
+    }
+  }
+
+  private stepFail(e: MtSwarmError): never {
+    this.stepError = e
+    throw e
+  }
+
+  private resetStep(): void {
+    this.stepError = null
+    this.sentCode = null
+    this.loginUser = null
+    this.passwordHint = undefined
+    this.movedSentCode = null
+  }
+
+  /** The error a login helper rejects with when the machine did not reach the wanted state. */
+  private failure(method: string, end: AccountSnapshot): MtSwarmError {
+    if (this.stepError !== null) return this.stepError
+    if (end.state === 'stopped') return new UsageError('stopped', `${method}: the account was stopped`, end.state)
+    return RpcError.from(400, end.lastError ?? 'LOGIN_FAILED', method)
+  }
+
+  private expectState(what: string, state: string): void {
+    const s = this.state.state
+    if (s !== state) throw new UsageError('wrong-state', `${what}: the account is ${s}, not ${state}`, s)
+  }
+
+  private send(event: { type: string; [k: string]: unknown }): void {
+    if (this.actor === null) throw new UsageError('not-started', 'the account has not loaded')
+    this.actor.send(event as never)
+  }
+
+  private checkUsable(what: string): void {
+    this.host.checkRunning(what)
+    if (this.stopped) throw new UsageError('stopped', `${what}: account ${this.id} was stopped`)
+  }
+
+  /** The first snapshot (current or next) that matches; rejects if the account stops first. */
+  private until(pred: (s: AccountSnapshot) => boolean, what: string): Promise<AccountSnapshot> {
+    const now = this.stateSubject.value
+    if (pred(now)) return Promise.resolve(now)
+    return new Promise((resolve, reject) => {
+      const sub = this.stateSubject.subscribe({
+        next: (s) => {
+          if (!pred(s)) return
+          queueMicrotask(() => sub.unsubscribe())
+          resolve(s)
+        },
+        complete: () => reject(new UsageError('stopped', `${what}: account ${this.id} was stopped`)),
+      })
+    })
+  }
+
+  private persist(patch: Partial<Pick<AccountRecord, 'loginState' | 'userId' | 'homeDcId'>>): void {
+    const base = this.record
+    if (base === null) return
+    const next: AccountRecord = { ...base, ...patch, updatedAtMs: this.host.options.nowMs() }
+    if ('userId' in patch && patch.userId === undefined) delete (next as { userId?: bigint }).userId
+    this.record = next
+    const store = this.host.options.store
+    const write = this.writes.then(() => store.putAccount(next))
+    this.writes = write.catch((e: unknown) => {
+      this.host.emit({ type: 'warning', atMs: this.host.options.nowMs(), accountId: this.id, message: `store write failed: ${String(e)}` })
+    })
+    this.host.track(this.writes)
+  }
+}
+
+function withoutDc(options: InvokeOptions): InvokeOptions {
+  const { dcId: _dcId, ...rest } = options
+  return rest
+}
+
+function randomSource(n: number): Uint8Array {
+  return new Uint8Array(globalThis.crypto.getRandomValues(new Uint8Array(n)))
+}
+
+/** Refuses what cannot be a request before it reaches a connection (UsageError 'bad-argument'). */
+function checkRequest(request: unknown): void {
+  if (typeof request !== 'object' || request === null || typeof (request as { _?: unknown })._ !== 'string') {
+    throw new UsageError('bad-argument', 'invoke: the request must be a TL method object tagged with `_`')
+  }
+  const name = (request as { _: string })._
+  if (!(name in ids) || name.startsWith('mt_')) throw new UsageError('bad-argument', `invoke: unknown API method ${JSON.stringify(name)}`)
+  try {
+    // NB: the runtime serializes again when it sends; this catches a malformed request here, where
+    // it is the caller's error, instead of inside a connection's flush.
+    serializeObject(request as never)
+  } catch (e) {
+    if (e instanceof TlError || e instanceof TypeError || e instanceof RangeError) {
+      throw new UsageError('bad-argument', `invoke ${name}: ${e.message}`)
+    }
+    throw e
+  }
+}

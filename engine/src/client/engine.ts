@@ -1,0 +1,215 @@
+// createEngine: the public entry point. Owns the runtime port, the accounts (by id), the account
+// machine provided with the engine's login steps, events$ and stop(). Knows nothing of sockets
+// or TL framing: the runtime does the I/O, accounts do the flows.
+import { Subject, type Observable } from 'rxjs'
+import { fromCallback, fromPromise, type AnyStateMachine } from 'xstate'
+import {
+  accountMachine,
+  type CheckPasswordInput,
+  type ImportAuthorizationInput,
+  type SendCodeInput,
+  type SignInInput,
+  type SignUpInput,
+} from '@mtswarm/machines'
+import { UsageError } from '../errors/index.js'
+import { Account, type AccountHost } from './account.js'
+import type { EngineEvent } from './engine-events.js'
+import { resolveEngineOptions, type EngineOptions, type ResolvedEngineOptions } from './options.js'
+import { runtimePort, type RuntimePort, type RuntimeStats } from './runtime-adapter.js'
+
+/** Counters of one engine (plain numbers, read any time). */
+export interface EngineCounters {
+  /** Auth keys created (full handshakes). */
+  readonly handshakes: number
+  /** Logins completed through a login step (not accounts restored as authorized from the store). */
+  readonly logins: number
+  readonly rpcOk: number
+  readonly rpcFailed: number
+  /** Migrations followed (303). */
+  readonly migrations: number
+  /** Connections that went down and came back or gave up. */
+  readonly dcDowns: number
+  readonly accounts: number
+}
+
+/** Where the engine is in its life. */
+export type EngineState = 'running' | 'stopping' | 'stopped'
+
+/**
+ * Creates an engine: the runtime (connections, calls), the accounts it runs, and their events.
+ * Nothing connects until an account is asked for. Throws {@link UsageError} for bad options.
+ *
+ * @example
+ * const engine = createEngine({ apiId, apiHash, store: createMemoryStore(), publicKeys: [pem] })
+ * const alice = engine.account('alice')
+ * await alice.sendCode('+99966 1 0001'); await alice.signIn('11111')
+ */
+export function createEngine(options: EngineOptions): Engine {
+  return new Engine(resolveEngineOptions(options))
+}
+
+/** See {@link createEngine}. */
+export class Engine {
+  /** Logs and metrics: handshakes, logins, settled RPCs with durations, migrations, connection faults. */
+  readonly events$: Observable<EngineEvent>
+  private readonly events = new Subject<EngineEvent>()
+  private readonly port: RuntimePort
+  private readonly accounts = new Map<string, Account>()
+  private readonly logic: AnyStateMachine
+  private readonly pendingWrites = new Set<Promise<unknown>>()
+  private lifecycle: EngineState = 'running'
+  private stopping: Promise<void> | null = null
+  private readonly counts = { handshakes: 0, logins: 0, rpcOk: 0, rpcFailed: 0, migrations: 0, dcDowns: 0 }
+  private readonly host: AccountHost
+
+  /** @internal Use {@link createEngine}. */
+  constructor(readonly options: ResolvedEngineOptions) {
+    this.events$ = this.events.asObservable()
+    this.port = runtimePort({
+      store: options.store,
+      dcs: options.dcs,
+      publicKeys: options.publicKeys,
+      client: {
+        apiId: options.apiId,
+        deviceModel: options.deviceModel,
+        systemVersion: options.systemVersion,
+        appVersion: options.appVersion,
+        systemLangCode: options.langCode,
+        langCode: options.langCode,
+      },
+      dcIdOffset: options.dcIdOffset,
+      nowMs: options.nowMs,
+      floodSleepThresholdSec: options.floodSleepThreshold,
+      ...(options.rpcTimeoutMs === undefined ? {} : { rpcTimeoutMs: options.rpcTimeoutMs }),
+      ...(options.inspect === undefined ? {} : { inspect: options.inspect }),
+    })
+    this.logic = this.provideAccountMachine()
+    this.host = {
+      options,
+      port: this.port,
+      logic: this.logic,
+      emit: (e) => this.emit(e),
+      track: (w) => this.track(w),
+      checkRunning: (what) => this.checkRunning(what),
+      countRpc: (ok) => {
+        if (ok) this.counts.rpcOk++
+        else this.counts.rpcFailed++
+      },
+    }
+  }
+
+  /** 'running' until stop() is called. */
+  get state(): EngineState {
+    return this.lifecycle
+  }
+
+  /**
+   * The account with this application-chosen id (e.g. your website's user id), created in the
+   * store if new, loaded from it otherwise (an authorized account comes back authorized, with its
+   * keys: no handshake, no login). Same id, same object. Throws UsageError after stop().
+   */
+  account(id: string): Account {
+    this.checkRunning('account')
+    if (typeof id !== 'string' || id.length === 0 || id.length > 200 || /[\u0000-\u001f]/.test(id)) {
+      throw new UsageError('bad-argument', `account id must be 1..200 printable characters, got ${JSON.stringify(id)}`)
+    }
+    let acc = this.accounts.get(id)
+    if (acc === undefined) {
+      acc = new Account(id, this.host)
+      this.accounts.set(id, acc)
+    }
+    return acc
+  }
+
+  /** Ids of every account in the store (not only the ones loaded). */
+  async storedAccountIds(): Promise<string[]> {
+    this.checkRunning('storedAccountIds')
+    return (await this.options.store.listAccounts()).map((a) => a.id)
+  }
+
+  /** Counters since creation. */
+  get counters(): EngineCounters {
+    return { ...this.counts, accounts: this.accounts.size }
+  }
+
+  /** The runtime's own counters (resends, bad salts, sockets, flushes …). */
+  get runtimeStats(): RuntimeStats {
+    return this.port.stats
+  }
+
+  /**
+   * Stops every account and connection (pending calls reject with UsageError 'stopped'), waits for
+   * pending store writes, closes the store (unless `closeStoreOnStop: false`), completes events$.
+   * Idempotent.
+   */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      this.lifecycle = 'stopping'
+      await Promise.all([...this.accounts.values()].map((a) => a.stopQuietly()))
+      await this.port.stop()
+      await Promise.allSettled([...this.pendingWrites])
+      if (this.options.closeStoreOnStop) await this.options.store.close()
+      this.lifecycle = 'stopped'
+      this.events.complete()
+    })()
+    return this.stopping
+  }
+
+  private checkRunning(what: string): void {
+    if (this.lifecycle !== 'running') throw new UsageError('stopped', `${what}: the engine is ${this.lifecycle}`)
+  }
+
+  private emit(e: EngineEvent): void {
+    switch (e.type) {
+      case 'handshake':
+        this.counts.handshakes++
+        break
+      case 'login':
+        this.counts.logins++
+        break
+      case 'rpc.migrated':
+        this.counts.migrations++
+        break
+      case 'dc.down':
+      case 'dc.failed':
+        this.counts.dcDowns++
+        break
+    }
+    if (this.events.observed) this.events.next(e)
+  }
+
+  private track(write: Promise<unknown>): void {
+    this.pendingWrites.add(write)
+    void write.finally(() => this.pendingWrites.delete(write))
+  }
+
+  /** The account machine with this engine's effects: login steps as RPCs, connections through the runtime. */
+  private provideAccountMachine(): AnyStateMachine {
+    const acc = (id: string): Account => {
+      const a = this.accounts.get(id)
+      if (a === undefined) throw new UsageError('wrong-state', `account ${id} is not loaded`)
+      return a
+    }
+    return accountMachine.provide({
+      actors: {
+        // NB: connections belong to the runtime; the account learns of them through notices.
+        dcConnection: fromCallback(() => undefined) as never,
+        sendCode: fromPromise(({ input }: { input: SendCodeInput }) => acc(input.accountId).stepSendCode(input.dcId, input.phone)),
+        signIn: fromPromise(({ input }: { input: SignInInput }) =>
+          acc(input.accountId).stepSignIn(input.dcId, input.phone, input.phoneCodeHash, input.code),
+        ),
+        checkPassword: fromPromise(({ input }: { input: CheckPasswordInput }) => acc(input.accountId).stepCheckPassword(input.dcId, input.password)),
+        signUp: fromPromise(({ input }: { input: SignUpInput }) =>
+          acc(input.accountId).stepSignUp(input.dcId, input.phone, input.phoneCodeHash, input.firstName, input.lastName),
+        ),
+        importAuthorization: fromPromise(({ input }: { input: ImportAuthorizationInput }) =>
+          acc(input.accountId).stepImportAuthorization(input.fromDcId, input.toDcId),
+        ),
+      },
+      actions: {
+        saveAuthorization: (_, p) => this.accounts.get(p.accountId)?.onAuthorized(p.userId, p.homeDcId),
+        dropAuthorization: (_, p) => this.accounts.get(p.accountId)?.onRevoked(),
+      },
+    }) as unknown as AnyStateMachine
+  }
+}
