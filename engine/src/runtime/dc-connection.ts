@@ -29,6 +29,7 @@ import {
 } from '../protocol/index.js'
 import { LAYER, TlReader, deserializeObject, readMethodResult, serializeObject, type TlObject } from '../tl/index.js'
 import { handshakeLogic, type PlainChannel } from './handshake-actors.js'
+import type { HandshakeGate } from './handshake-gate.js'
 import type { ResolvedRuntimeOptions } from './options.js'
 import type { RpcCall } from './rpc-call.js'
 import { openSocket, type SocketLink } from './socket.js'
@@ -47,6 +48,8 @@ export interface ConnectionHost {
   /** Routes an event to a call's RPC actor (through the rpc bus). */
   toCall(call: RpcCall, event: RpcEvent): void
   notify(accountId: string, notice: AccountNotice): void
+  /** The handshake slots of one DC (see MAX_CONCURRENT_HANDSHAKES). */
+  handshakeGate(dcId: number): HandshakeGate
   /** The connection gave up (restart budget spent): fail what it still holds. */
   connectionFailed(conn: DcConnection, reason: string): void
 }
@@ -92,6 +95,8 @@ export class DcConnection {
   private restarts = 0
   private closed = false
   private readyWaiters: { resolve: () => void; reject: (e: Error) => void }[] = []
+  /** Held from start until first ready when the connection has to create a key. */
+  private releaseHandshakeSlot: (() => void) | null = null
 
   constructor(
     readonly accountId: string,
@@ -114,7 +119,17 @@ export class DcConnection {
     this.authKey = key === undefined ? null : { authKey: key.key, authKeyId: key.keyId }
     this.salt = salts?.current ?? 0n
     this.timeOffsetMs = session?.serverTimeOffsetMs ?? 0
+    if (this.authKey === null && this.releaseHandshakeSlot === null) {
+      const release = await this.host.handshakeGate(this.dcId).acquire()
+      if (this.closed) return release()
+      this.releaseHandshakeSlot = release
+    }
     this.spawn()
+  }
+
+  private releaseSlot(): void {
+    this.releaseHandshakeSlot?.()
+    this.releaseHandshakeSlot = null
   }
 
   /** The machine's state value (for tests, the inspector and the client layer). */
@@ -189,6 +204,7 @@ export class DcConnection {
     this.links.clear()
     this.host.plainBus.close(this.key)
     this.rejectWaiters()
+    this.releaseSlot()
   }
 
   private rejectWaiters(): void {
@@ -242,6 +258,7 @@ export class DcConnection {
       this.closed = true
       this.host.plainBus.close(this.key)
       this.rejectWaiters()
+      this.releaseSlot()
       this.host.connectionFailed(this, reason)
       return
     }
@@ -345,6 +362,7 @@ export class DcConnection {
         this.persist(this.host.options.store.deleteAuthKey(this.accountId, this.dcId, 'perm'))
       },
       reportReady: () => {
+        this.releaseSlot()
         this.sessionReady()
         this.host.reportBus.send(this.key, { type: 'dc.ready', dcId: this.dcId })
         this.host.notify(this.accountId, { type: 'dc.ready', dcId: this.dcId })

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto'
 import type { InspectionEvent } from 'xstate'
 import type { RandomSource, RsaPublicKey } from '../crypto/index.js'
 import type { SessionStore } from '@mtswarm/storage'
+import { MAX_CONCURRENT_HANDSHAKES } from './handshake-gate.js'
 
 /** The timer source of every actor (XState's clock shape; SimulatedClock fits). */
 export interface Clock {
@@ -54,6 +55,8 @@ export interface RuntimeOptions {
   readonly floodSleepThresholdSec?: number
   /** Per-call deadline (rpc machine default otherwise). */
   readonly rpcTimeoutMs?: number
+  /** Handshakes in flight per DC (default MAX_CONCURRENT_HANDSHAKES); the rest wait for a slot. */
+  readonly maxConcurrentHandshakes?: number
   /** Stately inspection hook, passed to every actor this runtime creates. */
   readonly inspect?: (event: InspectionEvent) => void
 }
@@ -81,5 +84,6 @@ export function resolveOptions(o: RuntimeOptions): ResolvedRuntimeOptions {
     floodSleepThresholdSec: o.floodSleepThresholdSec,
     rpcTimeoutMs: o.rpcTimeoutMs,
     inspect: o.inspect,
+    maxConcurrentHandshakes: o.maxConcurrentHandshakes ?? MAX_CONCURRENT_HANDSHAKES,
   }
 }

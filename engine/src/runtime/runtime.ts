@@ -9,6 +9,7 @@ import { KeyedBus, pipeUntilStopped, stoppedOf } from '../bus/index.js'
 import type { ResultOf, TlObject, mtp, tl } from '../tl/index.js'
 import { DcConnection, connectionKey, type ConnectionHost } from './dc-connection.js'
 import { resolveOptions, type ResolvedRuntimeOptions, type RuntimeOptions } from './options.js'
+import { HandshakeGate } from './handshake-gate.js'
 import { RpcCall } from './rpc-call.js'
 import { RpcError, type RuntimeFailure } from './rpc-error.js'
 import { RuntimeStats, type AccountNotice } from './runtime-types.js'
@@ -55,6 +56,7 @@ export class Runtime implements ConnectionHost {
   /** dc.ready / dc.down per connection, keyed by connection. */
   readonly reportBus = new KeyedBus<string, DcConnectionReport>('connection-report')
   private readonly connections = new Map<string, DcConnection>()
+  private readonly gates = new Map<number, HandshakeGate>()
   private readonly calls = new Map<number, RpcCall>()
   private readonly settlers = new Map<number, (s: RpcSettlement | { ok: false; error: RpcFailure | RuntimeFailure }) => void>()
   private readonly rpcLogic: ReturnType<Runtime['provideRpc']>
@@ -171,6 +173,15 @@ export class Runtime implements ConnectionHost {
   }
 
   // ---- ConnectionHost -----------------------------------------------------------------
+
+  handshakeGate(dcId: number): HandshakeGate {
+    let g = this.gates.get(dcId)
+    if (g === undefined) {
+      g = new HandshakeGate(this.options.maxConcurrentHandshakes)
+      this.gates.set(dcId, g)
+    }
+    return g
+  }
 
   toCall(call: RpcCall, event: RpcEvent): void {
     if (event.type === 'rpc.resend') this.stats.resends++

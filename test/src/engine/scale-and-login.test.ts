@@ -11,13 +11,24 @@ import { runtimeFor, startDc } from './harness.js'
 const codeSettings: tl.RawCodeSettings = { _: 'codeSettings' }
 
 describe('runtime at scale', () => {
-  test('50 connections handshake in parallel and each calls help.getConfig', async () => {
+  test('50 connections handshake in parallel (at most maxConcurrentHandshakes at once) and each calls help.getConfig', async () => {
     const dc = await startDc()
     const store = createMemoryStore()
-    const rt = runtimeFor(dc, { store })
+    const limit = 10
+    const rt = runtimeFor(dc, { store, maxConcurrentHandshakes: limit })
+    let maxInFlight = 0
+    const sampler = setInterval(() => {
+      maxInFlight = Math.max(maxInFlight, dc.stats.handshakesStarted - dc.stats.handshakesCompleted - dc.stats.handshakesFailed)
+    }, 1)
     try {
       const n = 50
       const results = await Promise.all(Array.from({ length: n }, (_, i) => rt.invoke(`acc-${i}`, 1, { _: 'help.getConfig' })))
+      clearInterval(sampler)
+      assert.ok(maxInFlight <= limit, `${maxInFlight} handshakes in flight at once`)
+      assert.ok(maxInFlight >= 2, 'handshakes did run in parallel')
+      assert.equal(rt.handshakeGate(1).active, 0)
+      // Every call's bus key was completed and deleted with its actor.
+      assert.equal(rt.rpcBus.size, 0)
       assert.equal(results.length, n)
       for (const r of results) assert.equal((r as tl.RawConfig)._, 'config')
       assert.equal(dc.stats.handshakesCompleted, n)
@@ -26,6 +37,7 @@ describe('runtime at scale', () => {
       const keys = await Promise.all(Array.from({ length: n }, (_, i) => store.getAuthKey(`acc-${i}`, 1, 'perm')))
       assert.equal(new Set(keys.map((k) => k?.keyId)).size, n)
     } finally {
+      clearInterval(sampler)
       await rt.stop()
       await dc.close()
     }
