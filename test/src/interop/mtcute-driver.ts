@@ -8,6 +8,7 @@ import {
   PaddedIntermediatePacketCodec,
   TcpTransport,
   TelegramClient,
+  type BaseTelegramClient,
   type IPacketCodec,
   type ITelegramConnection,
   type Message,
@@ -56,6 +57,7 @@ export interface MtcuteDriverOptions {
 }
 
 const DEFAULT_STEP_TIMEOUT_MS = 15_000
+const UPDATES_LOOP_POLL_MS = 5
 
 type TlPublicKey = NonNullable<ReturnType<typeof findKeyByFingerprints>>
 
@@ -203,6 +205,14 @@ export class MtcuteDriver implements InteropDriver {
     ).catch((err: unknown) => {
       throw new InteropStepError('mtcute login', this.describe(err), { cause: err })
     })
+    // NB: start() resolves before mtcute's updates loop listens (notifyLoggedIn starts it without
+    // awaiting: updates.getState + getDifference first), and an update pushed in that window is
+    // dropped. waitForMessage promises updates from login on, so wait until the loop is active.
+    await this.steps
+      .run(this.updatesLoopActive(), this.stepTimeoutMs, 'mtcute updates loop')
+      .catch((err: unknown) => {
+        throw new InteropStepError('mtcute login', this.describe(err), { cause: err })
+      })
     this.self = { id: user.id, firstName: user.firstName, username: user.username }
     return this.self
   }
@@ -228,6 +238,13 @@ export class MtcuteDriver implements InteropDriver {
     this.inbox.close()
     this.steps.close()
     await this.client.destroy()
+  }
+
+  /** Resolves once mtcute's updates manager has loaded its state and listens for server updates. */
+  private async updatesLoopActive(): Promise<void> {
+    const updates = (this.client._client as Partial<BaseTelegramClient>).updates
+    if (updates === undefined) throw new InteropStepError('mtcute updates loop', 'the client has no updates manager')
+    while (!updates.updatesLoopActive) await new Promise((resolve) => setTimeout(resolve, UPDATES_LOOP_POLL_MS))
   }
 
   private normalize(message: Message): InteropMessage {
