@@ -44,6 +44,30 @@ describe('runtime recovery', () => {
     }
   })
 
+  test('server clock jumps 10 minutes ahead: bad_msg_notification 16, time re-synced, calls resent once and settled', async () => {
+    const dc = await startDc()
+    const rt = runtimeFor(dc)
+    try {
+      await rt.invoke('acc', 1, { _: 'help.getConfig' })
+      dc.faults.set({ clockSkewMs: 600_000 })
+      const n = 10
+      const results = await Promise.all(Array.from({ length: n }, () => rt.invoke('acc', 1, { _: 'help.getNearestDc' })))
+      assert.equal(results.length, n)
+      assert.ok((dc.stats.badMsgs[16] ?? 0) >= 1, 'the server refused msg_ids as too old')
+      assert.equal(dc.stats.rpcCalls['help.getNearestDc'], n)
+      assert.ok(rt.stats.resends >= 1)
+      assert.equal(rt.stats.callsSettled, n + 1)
+      assert.equal(rt.stats.doubleSettles, 0)
+      // Later calls go out with the corrected clock: no new refusals.
+      const refused = dc.stats.badMsgs[16] ?? 0
+      await rt.invoke('acc', 1, { _: 'help.getNearestDc' })
+      assert.equal(dc.stats.badMsgs[16] ?? 0, refused)
+    } finally {
+      await rt.stop()
+      await dc.close()
+    }
+  })
+
   test('-404 for a stored key: the key is dropped and replaced, the call settles once', async () => {
     const store = createMemoryStore()
     const first = await startDc()
