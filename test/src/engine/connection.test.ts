@@ -3,7 +3,10 @@
 // needs no handshake.
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { createMemoryStore } from '@mtswarm/storage'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createMemoryStore, openLmdbStore } from '@mtswarm/storage'
 import type { tl } from '@mtswarm/engine/tl'
 import { startDc, runtimeFor, CLIENT } from './harness.js'
 
@@ -65,6 +68,29 @@ describe('runtime: one connection', () => {
       await second.stop()
     } finally {
       await dc.close()
+    }
+  })
+
+  test('LMDB store: the key survives closing and reopening the store; the next runtime does not handshake', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mtswarm-rt-'))
+    const path = join(dir, 'sessions.mdb')
+    const dc = await startDc()
+    try {
+      const store1 = await openLmdbStore({ path, verify: 'none' })
+      const first = runtimeFor(dc, { store: store1 })
+      await first.invoke('acc-1', 2, { _: 'help.getConfig' })
+      await first.stop()
+      await store1.close()
+      const store2 = await openLmdbStore({ path, verify: 'none' })
+      const second = runtimeFor(dc, { store: store2 })
+      await second.invoke('acc-1', 2, { _: 'help.getNearestDc' })
+      assert.equal(dc.stats.handshakesStarted, 1)
+      assert.equal(second.stats.keysCreated, 0)
+      await second.stop()
+      await store2.close()
+    } finally {
+      await dc.close()
+      await rm(dir, { recursive: true, force: true })
     }
   })
 })
