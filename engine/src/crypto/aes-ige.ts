@@ -9,7 +9,8 @@
 // Encryption as CBC. Let c_i = y_i ⊕ x_(i−1) = E(x_i ⊕ y_(i−1)). Since y_(i−1) = c_(i−1) ⊕ x_(i−2)
 // (with c_0 = y_0 and x_(−1) = 0), c_i = E((x_i ⊕ x_(i−2)) ⊕ c_(i−1)): plain CBC over the blocks
 // p_i = x_i ⊕ x_(i−2) with IV y_0. Both XOR passes depend only on the plaintext, so OpenSSL runs
-// the whole chain natively (AES-NI); afterwards y_i = c_i ⊕ x_(i−1).
+// the whole chain natively (AES-NI); afterwards y_i = c_i ⊕ x_(i−1). (We fold y_0 into p_1 and
+// give the cipher a zero IV: one copy of the 32-byte iv then serves both XOR passes.)
 // Decryption has no such identity (D's input needs the previous *output*) and Node offers no IGE,
 // so it runs on the T-table AES in WebAssembly (aes-ige.wat via wasm-aes.ts), ~1.2x mtcute's SIMD
 // wasm build on this path; the TypeScript T-table versions below stay as cross-checks.
@@ -35,7 +36,7 @@ import {
   expandDecryptionKey,
   expandEncryptionKey,
 } from './aes-block.js'
-import { wasmIgeDecrypt, wasmIgeEncrypt, wasmIgeEncryptViaCbc } from './wasm-aes.js'
+import { wasmCbcInput, wasmCbcToIge, wasmIgeDecrypt, wasmIgeEncrypt } from './wasm-aes.js'
 
 /** AES-IGE with a fixed key and IV, as MTProto uses it (a fresh key/iv per message). */
 export interface AesIge {
@@ -81,15 +82,17 @@ export function aesIgeEncryptWasm(plaintext: Uint8Array, key: Uint8Array, iv: Ui
   return wasmIgeEncrypt(plaintext, key, iv)
 }
 
+/** CBC's IV: y_0 is folded into the first CBC input block instead (wasmCbcInput). */
+const ZERO_IV = new Uint8Array(16)
+
 function nativeEncrypt(plaintext: Uint8Array, key: Uint8Array, iv: Uint8Array): Uint8Array {
-  return wasmIgeEncryptViaCbc(plaintext, iv, (input) => {
-    const cipher = createCipheriv(cbcName(key.length), key, iv.subarray(0, 16))
-    cipher.setAutoPadding(false)
-    const c = cipher.update(input)
-    // NB: with padding off and whole blocks, final() emits nothing; calling it releases the context.
-    cipher.final()
-    return c
-  })
+  const input = wasmCbcInput(plaintext, iv)
+  const cipher = createCipheriv(cbcName(key.length), key, ZERO_IV)
+  cipher.setAutoPadding(false)
+  const c = cipher.update(input)
+  // NB: with padding off and whole blocks, final() emits nothing; calling it releases the context.
+  cipher.final()
+  return wasmCbcToIge(c)
 }
 
 /** AES-IGE encryption on the TypeScript T-table AES (a cross-check for the wasm and native paths). */

@@ -13,6 +13,7 @@
 ;;   0x2000 SBOX (256 bytes)  0x2100 INV_SBOX (256 bytes)
 ;;   0x2200 key (≤ 32 bytes)  0x2220 iv (32 bytes: y_0 ‖ x_0)
 ;;   0x2300 encryption round keys (≤ 240 bytes)  0x2400 decryption round keys (≤ 240 bytes)
+;;   0x3fe0 y_0 ‖ x_0 for the CBC XOR passes (the 32 bytes right before the data)
 ;;   0x4000 data: grows with the message (the host grows memory)
 (module
   (memory (export "memory") 1)
@@ -310,8 +311,9 @@
         (local.set $ptr (i32.add (local.get $ptr) (i32.const 16)))
         (br $blocks))))
 
-  ;; dst_i = src_i ⊕ src_(i−32 bytes) over n bytes (n a multiple of 16). With x_(−1) = 0 and x_0 in
-  ;; the 32 bytes before src, this is the CBC input p_i = x_i ⊕ x_(i−2) of aes-ige.ts's identity.
+  ;; dst_i = src_i ⊕ src_(i−32 bytes) over n bytes (n a multiple of 16). With y_0 ‖ x_0 in the 32
+  ;; bytes before src, this is the CBC input of aes-ige.ts's identity: p_1 = x_1 ⊕ y_0 (the CBC IV
+  ;; folded in), p_i = x_i ⊕ x_(i−2).
   (func (export "xorBack32") (param $src i32) (param $dst i32) (param $n i32)
     (local $i i32)
     (block $done

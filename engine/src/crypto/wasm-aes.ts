@@ -81,26 +81,32 @@ export function wasmIgeEncrypt(plaintext: Uint8Array, key: Uint8Array, iv: Uint8
 }
 
 /**
- * IGE encryption through a CBC encryptor (see aes-ige.ts): wasm computes the CBC input
- * p_i = x_i ⊕ x_(i−2), `cbc` encrypts it with IV y_0, wasm XORs x_(i−1) back in.
- * NB: `cbc` gets a view into wasm memory; it must not keep it (the next call overwrites it).
+ * First half of IGE encryption through CBC (see aes-ige.ts): writes iv and plaintext into wasm
+ * memory and returns a view of the CBC input, to be encrypted with a ZERO IV:
+ * p_1 = x_1 ⊕ y_0 (y_0 folded in here, so the cipher needs no IV of its own), p_i = x_i ⊕ x_(i−2).
+ * NB: the view is only valid until the next call into this module; finish with wasmCbcToIge.
  */
-export function wasmIgeEncryptViaCbc(
-  plaintext: Uint8Array,
-  iv: Uint8Array,
-  cbc: (input: Uint8Array) => Uint8Array,
-): Uint8Array {
+export function wasmCbcInput(plaintext: Uint8Array, iv: Uint8Array): Uint8Array {
   const n = plaintext.length
-  // [x_(−1) = 0 ‖ x_0][x_1 .. x_n][p_1 .. p_n, then y_1 .. y_n]
-  const s = wasmFor(32 + 2 * n)
-  const x = s.data + 32
+  // [y_0 ‖ x_0] in the 32 bytes before DATA, then [x_1 .. x_n][p_1 .. p_n, later y_1 .. y_n]
+  const s = wasmFor(2 * n)
+  const x = s.data
   const p = x + n
-  s.u8.fill(0, s.data, s.data + 16)
-  s.u8.set(iv.subarray(16, 32), s.data + 16)
+  s.u8.set(iv, x - 32)
   s.u8.set(plaintext, x)
   s.ex.xorBack32(x, p, n)
-  const c = cbc(s.u8.subarray(p, p + n))
-  // NB: cbc may allocate, but it cannot grow wasm memory, so s.u8 is still the live view.
+  return s.u8.subarray(p, p + n)
+}
+
+/**
+ * Second half: the CBC output c of wasmCbcInput's view (same length, nothing else run on this
+ * module in between) to the IGE ciphertext y_i = c_i ⊕ x_(i−1). Returns a fresh array.
+ */
+export function wasmCbcToIge(c: Uint8Array): Uint8Array {
+  const n = c.length
+  const s = wasmFor(2 * n)
+  const x = s.data
+  const p = x + n
   s.u8.set(c, p)
   s.ex.xorBack16(x, p, n)
   const y = s.u8.subarray(p, p + n)
