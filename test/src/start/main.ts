@@ -1,0 +1,424 @@
+// `npm start [-- --users N] [--store PATH] [--faults] [--seed N] [--events N] [--rerun]`: the seed
+// story end to end on the embedded test DC — N site users authorize their own Telegram accounts
+// through the engine, an admin makes one private chat per group, a seeded karma stream joins each
+// user who passes the threshold to their group's chat (by their own session, exactly once) and the
+// admin greets them; then the world is checked. Wiring and reporting only: the story is story.ts,
+// the engine is @mtswarm/engine, the server is the test DC.
+import { parseArgs } from 'node:util'
+import {
+  MtSwarmError,
+  RpcError,
+  TimeoutError,
+  TransportError,
+  createEngine,
+  type Account,
+  type Engine,
+} from '@mtswarm/engine'
+import type { tl } from '@mtswarm/engine/tl'
+import { createMemoryStore, openLmdbStore, type SessionStore } from '@mtswarm/storage'
+import { startTestDc } from '../dc/index.js'
+import { apiUpdatesHook, createApiHandler } from '../dc/api/index.js'
+import { sharedRsaKeyPem } from '../dc/testing/fixtures.js'
+import type { FaultConfig } from '../dc/faults.js'
+import type { TestDc } from '../dc/types.js'
+import { startProgress } from './progress.js'
+import { GROUPS, KARMA_THRESHOLD, adminPhone, makeKarmaEvents, makeUsers, type Group, type SiteUser } from './story.js'
+
+/** Faults turned on by --faults: transport and session trouble the engine must ride through. */
+export const START_FAULTS: FaultConfig = {
+  dropProbability: 0.002,
+  duplicateProbability: 0.01,
+  reorderProbability: 0.01,
+  badServerSaltNext: 20,
+  jitterMs: 3,
+}
+/** Calls in flight at once from the story (logins, joins). */
+const CONCURRENCY = 256
+/** Attempts per story step when the failure is transient (transport, timeout). */
+const STEP_ATTEMPTS = 3
+const DEFAULT_DC_ID = 1
+const DC_COUNT = 3
+
+interface Args {
+  users: number
+  store: string | undefined
+  faults: boolean
+  seed: number
+  events: number
+  rerun: boolean
+}
+
+function parse(argv: string[]): Args {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      users: { type: 'string' },
+      store: { type: 'string' },
+      faults: { type: 'boolean' },
+      seed: { type: 'string' },
+      events: { type: 'string' },
+      rerun: { type: 'boolean' },
+    },
+    strict: true,
+  })
+  const int = (name: string, v: string | undefined, dflt: number, min: number): number => {
+    if (v === undefined) return dflt
+    const n = Number(v)
+    if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer >= ${min}, got ${v}`)
+    return n
+  }
+  const users = int('users', values.users, 100, 1)
+  return {
+    users,
+    store: values.store,
+    faults: values.faults === true,
+    seed: int('seed', values.seed, 1, 0),
+    events: int('events', values.events, users * 20, 0),
+    rerun: values.rerun === true,
+  }
+}
+
+/** What the website keeps between passes: chats, invites, karma, who was joined and greeted. */
+interface Site {
+  readonly users: SiteUser[]
+  readonly chats: Map<Group, { chatId: bigint; hash: string }>
+  readonly karma: number[]
+  readonly joined: Set<number>
+  readonly greeted: Set<number>
+}
+
+interface PassFigures {
+  label: string
+  accounts: number
+  loginSeconds: number
+  handshakes: number
+  logins: number
+  reused: number
+  twoFa: number
+  migrated: number
+  joins: number
+  greetings: number
+  rpcOk: number
+  rpcFailed: number
+  seconds: number
+  p50: number
+  p99: number
+  heapPerAccount: number
+  resends: number
+  badSalts: number
+  dcDowns: number
+}
+
+async function limited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0
+  const worker = async (): Promise<void> => {
+    while (next < items.length) await fn(items[next++]!)
+  }
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
+}
+
+/** Retries a story step on transient failures (the engine already resent inside; this is the site's retry). */
+async function step<T>(fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn()
+    } catch (e) {
+      const transient = e instanceof TransportError || e instanceof TimeoutError || (e instanceof RpcError && e.code === 500)
+      if (!transient || attempt >= STEP_ATTEMPTS) throw e
+    }
+  }
+}
+
+function percentile(sorted: Float64Array, p: number): number {
+  if (sorted.length === 0) return 0
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!
+}
+
+function heapUsed(): number {
+  ;(globalThis as { gc?: () => void }).gc?.()
+  return process.memoryUsage().heapUsed
+}
+
+/** Logs `acc` in as `user` (code, 2FA), or reuses its stored authorization. */
+async function authorize(acc: Account, phone: string, password: string | undefined, f: PassFigures): Promise<void> {
+  const s = await acc.ready()
+  if (s.state === 'authorized') {
+    try {
+      await acc.invoke({ _: 'users.getUsers', id: [{ _: 'inputUserSelf' }] })
+      f.reused++
+      return
+    } catch (e) {
+      if (!(e instanceof RpcError && e.code === 401)) throw e
+      // The server no longer knows this authorization (a fresh test DC): log in again.
+      await waitState(acc, (x) => x !== 'authorized')
+    }
+  }
+  await step(() => acc.sendCode(phone))
+  const r = await acc.signIn(phone.charAt(5).repeat(5))
+  if (r.status === 'passwordNeeded') {
+    if (password === undefined) throw new Error(`${phone}: 2FA asked for a user without a password`)
+    await acc.checkPassword(password)
+    f.twoFa++
+  } else if (r.status === 'signUpRequired') {
+    await acc.signUp('Site', phone)
+  }
+}
+
+function waitState(acc: Account, pred: (state: string) => boolean): Promise<void> {
+  return new Promise((resolve) => {
+    const sub = acc.state$.subscribe((s) => {
+      if (!pred(s.state)) return
+      queueMicrotask(() => sub.unsubscribe())
+      resolve()
+    })
+  })
+}
+
+async function runPass(label: string, args: Args, dc: TestDc, site: Site, seedOffset: number): Promise<PassFigures> {
+  const store: SessionStore = args.store === undefined ? createMemoryStore() : await openLmdbStore({ path: args.store, verify: 'none' })
+  const heap0 = heapUsed()
+  const engine: Engine = createEngine({
+    apiId: 20_000,
+    apiHash: 'mtswarm-start',
+    store,
+    dcs: dc.dcs,
+    defaultDcId: DEFAULT_DC_ID,
+    publicKeys: [dc.publicKeyPem],
+    deviceModel: 'mtswarm npm start',
+  })
+  let durations = new Float64Array(4096)
+  let n = 0
+  const f: PassFigures = {
+    label,
+    accounts: site.users.length + 1,
+    loginSeconds: 0,
+    handshakes: 0,
+    logins: 0,
+    reused: 0,
+    twoFa: 0,
+    migrated: 0,
+    joins: 0,
+    greetings: 0,
+    rpcOk: 0,
+    rpcFailed: 0,
+    seconds: 0,
+    p50: 0,
+    p99: 0,
+    heapPerAccount: 0,
+    resends: 0,
+    badSalts: 0,
+    dcDowns: 0,
+  }
+  engine.events$.subscribe((e) => {
+    if (e.type === 'rpc.settled') {
+      if (n === durations.length) {
+        const bigger = new Float64Array(n * 2)
+        bigger.set(durations)
+        durations = bigger
+      }
+      durations[n++] = e.durationMs
+    } else if (e.type === 'account.migrated') f.migrated++
+  })
+  let phase = 'login'
+  let ready = 0
+  let karmaDone = 0
+  const stopProgress = startProgress(() => {
+    const c = engine.counters
+    const total = phase === 'login' ? f.accounts : site.users.length
+    const done = phase === 'login' ? ready : karmaDone
+    return {
+      phase: `${label}:${phase}`,
+      done,
+      total: phase === 'karma' ? Math.max(1, args.events) : total,
+      detail: `handshakes ${c.handshakes} logins ${c.logins} joins ${f.joins} rpc ${c.rpcOk + c.rpcFailed}`,
+    }
+  })
+  const t0 = performance.now()
+  try {
+    // 1. Every site user (and the admin) authorizes their own account.
+    const admin = engine.account('site-admin')
+    await step(() => authorize(admin, adminPhone(DEFAULT_DC_ID), undefined, f))
+    ready++
+    await limited(site.users, CONCURRENCY, async (u) => {
+      await authorize(engine.account(u.accountId), u.phone, u.password, f)
+      ready++
+    })
+    f.loginSeconds = (performance.now() - t0) / 1000
+
+    // 2. The admin makes one private chat per group and exports its invite link (once per site).
+    for (const g of GROUPS) {
+      if (site.chats.has(g)) continue
+      const created = await step(() => admin.invoke({ _: 'messages.createChat', users: [], title: `mtswarm ${g}` }))
+      const chat = (created.updates as tl.RawUpdates).chats[0]
+      if (chat === undefined) throw new Error('messages.createChat returned no chat')
+      const invite = await step(() => admin.invoke({ _: 'messages.exportChatInvite', peer: { _: 'inputPeerChat', chatId: chat.id } }))
+      if (invite._ !== 'chatInviteExported') throw new Error(`exportChatInvite returned ${invite._}`)
+      site.chats.set(g, { chatId: chat.id, hash: invite.link.slice(invite.link.lastIndexOf('+') + 1) })
+    }
+
+    // 3. The karma stream: a user who passes the threshold joins by their own session, once.
+    phase = 'karma'
+    const joins: Promise<void>[] = []
+    let inFlight = 0
+    const join = async (u: SiteUser): Promise<void> => {
+      const chat = site.chats.get(u.group)!
+      const acc = engine.account(u.accountId)
+      await step(async () => {
+        try {
+          await acc.invoke({ _: 'messages.importChatInvite', hash: chat.hash })
+        } catch (e) {
+          // A resent import the server had already applied: the user is in, which is the point.
+          if (!(e instanceof RpcError && e.is('USER_ALREADY_PARTICIPANT'))) throw e
+        }
+      })
+      site.joined.add(u.index)
+      f.joins++
+      await step(() =>
+        admin.invoke({
+          _: 'messages.sendMessage',
+          peer: { _: 'inputPeerChat', chatId: chat.chatId },
+          message: `Welcome, ${u.name}! Your karma passed ${KARMA_THRESHOLD}.`,
+          // NB: one random_id per greeting, so a resend can never greet twice.
+          randomId: (BigInt(args.seed) << 32n) | BigInt(u.index + 1),
+        }),
+      )
+      site.greeted.add(u.index)
+      f.greetings++
+    }
+    const events = makeKarmaEvents(args.events, site.users.length, args.seed + seedOffset)
+    const pending = new Set<number>()
+    for (const ev of events) {
+      site.karma[ev.userIndex] = (site.karma[ev.userIndex] ?? 0) + ev.delta
+      karmaDone++
+      if (site.karma[ev.userIndex]! < KARMA_THRESHOLD || site.joined.has(ev.userIndex) || pending.has(ev.userIndex)) continue
+      pending.add(ev.userIndex)
+      inFlight++
+      const p = join(site.users[ev.userIndex]!).finally(() => inFlight--)
+      joins.push(p)
+      // NB: bounded: RxJS-free backpressure on the stream, at most CONCURRENCY joins in flight.
+      while (inFlight >= CONCURRENCY) await Promise.race(joins)
+    }
+    await Promise.all(joins)
+
+    f.seconds = (performance.now() - t0) / 1000
+    const sorted = durations.slice(0, n).sort()
+    f.p50 = percentile(sorted, 50)
+    f.p99 = percentile(sorted, 99)
+    f.heapPerAccount = Math.max(0, heapUsed() - heap0) / f.accounts
+  } finally {
+    stopProgress()
+    const c = engine.counters
+    f.handshakes = c.handshakes
+    f.logins = c.logins
+    f.rpcOk = c.rpcOk
+    f.rpcFailed = c.rpcFailed
+    f.dcDowns = c.dcDowns
+    f.resends = engine.runtimeStats.resends
+    f.badSalts = engine.runtimeStats.badServerSalts
+    await engine.stop()
+  }
+  return f
+}
+
+function printPass(f: PassFigures, out: (s: string) => void): void {
+  const rpcs = f.rpcOk + f.rpcFailed
+  out(`${f.label}: ${f.accounts} accounts ready in ${f.loginSeconds.toFixed(2)} s (${(f.accounts / Math.max(f.loginSeconds, 1e-3)).toFixed(1)} accounts/s)`)
+  out(`  ${f.handshakes} handshakes, ${f.logins} logins (${f.twoFa} with 2FA, ${f.migrated} moved by PHONE_MIGRATE), ${f.reused} sessions reused from the store`)
+  out(`  ${f.joins} joins, ${f.greetings} greetings`)
+  out(
+    `  ${rpcs} RPCs (${f.rpcFailed} answered with an error, e.g. SESSION_PASSWORD_NEEDED), ${(rpcs / Math.max(f.seconds, 1e-3)).toFixed(0)} RPC/s, ` +
+      `latency p50 ${f.p50.toFixed(1)} ms p99 ${f.p99.toFixed(1)} ms`,
+  )
+  out(`  heap ${(f.heapPerAccount / 1024).toFixed(1)} KiB per account; recovered: ${f.resends} resends, ${f.badSalts} bad server salts, ${f.dcDowns} connection drops`)
+}
+
+/** The world after the story: each qualifying user in their group's chat exactly once, nobody else. */
+function checkWorld(dc: TestDc, site: Site): { ok: boolean; lines: string[] } {
+  const lines: string[] = []
+  const problems: string[] = []
+  const world = dc.world
+  const joinsBy = new Map<string, number>()
+  for (const m of world.membershipLog()) {
+    if (m.kind !== 'join' || m.peer.type !== 'chat') continue
+    const k = `${m.peer.id}/${m.userId}`
+    joinsBy.set(k, (joinsBy.get(k) ?? 0) + 1)
+  }
+  let qualifying = 0
+  let below = 0
+  for (const u of site.users) {
+    const id = world.userByPhone(u.phone)?.id
+    if (id === undefined) {
+      problems.push(`${u.accountId}: no such user in the world`)
+      continue
+    }
+    const qualifies = (site.karma[u.index] ?? 0) >= KARMA_THRESHOLD || site.joined.has(u.index)
+    if (qualifies) qualifying++
+    else below++
+    for (const g of GROUPS) {
+      const chat = site.chats.get(g)
+      if (chat === undefined) continue
+      const member = world.membersOf({ type: 'chat', id: chat.chatId }).includes(id)
+      const joins = joinsBy.get(`${chat.chatId}/${id}`) ?? 0
+      const should = qualifies && g === u.group
+      if (should && (!member || joins !== 1)) problems.push(`${u.accountId} (${g}): member=${member}, joins=${joins}; expected member once`)
+      if (!should && (member || joins !== 0)) problems.push(`${u.accountId}: in ${g} but ${qualifies ? `belongs to ${u.group}` : 'below the threshold'}`)
+    }
+    if (qualifies && !site.greeted.has(u.index)) problems.push(`${u.accountId}: joined but not greeted`)
+  }
+  if (problems.length === 0) {
+    lines.push(`check: OK — ${qualifying} qualifying users each in their group's chat exactly once (and greeted); ${below} below the threshold in none`)
+  } else {
+    lines.push(`check: FAILED — ${problems.length} problem(s):`)
+    for (const p of problems.slice(0, 20)) lines.push(`  ${p}`)
+  }
+  return { ok: problems.length === 0, lines }
+}
+
+async function main(): Promise<number> {
+  let args: Args
+  try {
+    args = parse(process.argv.slice(2))
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\nusage: npm start -- [--users N] [--store PATH] [--faults] [--seed N] [--events N] [--rerun]\n`)
+    return 2
+  }
+  const dc = await startTestDc({
+    dcCount: DC_COUNT,
+    seed: args.seed,
+    rsaPrivateKeyPem: sharedRsaKeyPem(),
+    api: createApiHandler(),
+    updates: apiUpdatesHook,
+    faults: args.faults ? START_FAULTS : {},
+  })
+  const out = (s: string): void => void process.stdout.write(`${s}\n`)
+  try {
+    const users = makeUsers(args.users, args.seed, dc.dcs.map((d) => d.id), DEFAULT_DC_ID)
+    dc.world.presetUser({ phone: adminPhone(DEFAULT_DC_ID), firstName: 'Site', lastName: 'Admin' })
+    for (const u of users) {
+      dc.world.presetUser({ phone: u.phone, firstName: u.name, ...(u.password === undefined ? {} : { password: u.password }) })
+    }
+    const site: Site = { users, chats: new Map(), karma: users.map(() => 0), joined: new Set(), greeted: new Set() }
+    out(
+      `mtswarm start — ${args.users} site users on ${DC_COUNT} test DCs (seed ${args.seed}, ${args.events} karma events, threshold ${KARMA_THRESHOLD}, ` +
+        `faults ${args.faults ? 'on' : 'off'}, store ${args.store ?? 'memory'})`,
+    )
+    const passes = [await runPass('run', args, dc, site, 0)]
+    if (args.rerun) passes.push(await runPass('rerun', args, dc, site, 1))
+    for (const p of passes) printPass(p, out)
+    const faults = Object.entries(dc.stats.faults)
+    out(`test DC faults fired: ${faults.length === 0 ? 'none' : faults.map(([k, v]) => `${k} ${v}`).join(', ')}`)
+    if (args.store !== undefined && !args.rerun && passes[0]!.reused === 0 && passes[0]!.handshakes > 0) {
+      out(`note: the embedded test DC starts empty each run, so keys stored by an earlier run are unknown to it; --rerun restarts the engine on the same store against the same DC`)
+    }
+    const check = checkWorld(dc, site)
+    for (const l of check.lines) out(l)
+    return check.ok ? 0 : 1
+  } catch (e) {
+    process.stderr.write(`\nstory failed: ${e instanceof MtSwarmError ? `${e.name} (${e.kind}): ${e.message}` : String((e as Error)?.stack ?? e)}\n`)
+    return 1
+  } finally {
+    await dc.close()
+  }
+}
+
+process.exitCode = await main()
