@@ -48,6 +48,8 @@ export interface ConnectionHost {
   /** Routes an event to a call's RPC actor (through the rpc bus). */
   toCall(call: RpcCall, event: RpcEvent): void
   notify(accountId: string, notice: AccountNotice): void
+  /** dcConnectionMachine provided once per runtime ({@link dcConnectionLogic}). */
+  readonly dcLogic: DcConnectionLogic
   /** The handshake slots of one DC (see MAX_CONCURRENT_HANDSHAKES). */
   handshakeGate(dcId: number): HandshakeGate
   /** The connection gave up (restart budget spent): fail what it still holds. */
@@ -55,7 +57,16 @@ export interface ConnectionHost {
 }
 
 /** The machine's snapshot matcher, loosely typed where xstate's generics get in the way. */
-type DcActor = Actor<ReturnType<typeof providedMachine>>
+type DcActor = Actor<DcConnectionLogic>
+
+/** Each connection's machine runs in its own actor system; its effects look the connection up here. */
+const bySystem = new WeakMap<object, DcConnection>()
+
+function connectionOf(system: unknown): DcConnection {
+  const conn = bySystem.get(system as object)
+  if (conn === undefined) throw new Error('dcConnection effect ran outside a runtime connection')
+  return conn
+}
 
 /** `${accountId}/${dcId}`: the key of a connection on the plain bus and in the runtime's map. */
 export function connectionKey(accountId: string, dcId: number): string {
@@ -228,13 +239,15 @@ export class DcConnection {
       serverSalt: this.salt,
       timeOffsetMs: this.timeOffsetMs,
     }
-    const actor = createActor(providedMachine(this), {
+    const actor = createActor(this.host.dcLogic, {
       input,
       ...(o.clock === undefined ? {} : { clock: o.clock }),
       ...(o.inspect === undefined ? {} : { inspect: o.inspect }),
       id: `dc:${this.key}`,
     })
     this.actor = actor
+    // NB: bound before start: the machine's effects find this connection through its system.
+    bySystem.set(actor.system, this)
     actor.subscribe({ error: (err) => this.crashed(actor, err) })
     actor.start()
     actor.send({ type: 'connection.open' })
@@ -279,8 +292,10 @@ export class DcConnection {
     }
   }
 
-  /** Effects of dcConnectionMachine, bound to this connection. */
-  effects() {
+  /** Effects of dcConnectionMachine, bound to this connection (built once). */
+  readonly fx = this.effects()
+
+  private effects() {
     return {
       storeSalt: (salt: bigint) => {
         this.salt = salt
@@ -374,9 +389,9 @@ export class DcConnection {
     }
   }
 
-  /** The socket actor: node:net on the DC's endpoint, transport codec, events sent back. */
-  socketActor() {
-    return fromCallback<DcConnectionEvent, SocketInput>(({ sendBack }) => {
+  /** Body of the socket actor: node:net on the DC's endpoint, transport codec, events sent back. */
+  runSocket(sendBack: (event: DcConnectionEvent) => void): () => void {
+    {
       const endpoint = this.host.options.dcs.find((d) => d.id === this.dcId)
       if (endpoint === undefined) {
         sendBack({ type: 'socket.closed', reason: `no endpoint for DC ${this.dcId}` })
@@ -414,7 +429,7 @@ export class DcConnection {
         if (this.link === null) this.pendingPlain = []
         link.close()
       }
-    })
+    }
   }
 
   /** Plain messages over the current socket, for the handshake steps. */
@@ -440,9 +455,9 @@ export class DcConnection {
     }
   }
 
-  /** saveAuthKey: the key is durable before the machine may use it. */
-  saveAuthKeyActor() {
-    return fromPromise<void, SaveAuthKeyInput>(async ({ input }) => {
+  /** Body of saveAuthKey: the key is durable before the machine may use it. */
+  async saveAuthKey(input: SaveAuthKeyInput): Promise<void> {
+    {
       const key = encryptionKeyOf(input.authKey)
       await this.host.options.store.putAuthKey({
         accountId: this.accountId,
@@ -457,7 +472,7 @@ export class DcConnection {
       this.session = null
       this.host.stats.keysCreated++
       this.host.notify(this.accountId, { type: 'key.created', dcId: this.dcId, authKeyId: key.authKeyId })
-    })
+    }
   }
 
   // ---- session ------------------------------------------------------------------------
@@ -695,37 +710,41 @@ function isPlain(payload: Uint8Array): boolean {
   return true
 }
 
-/** dcConnectionMachine with this connection's effects. */
-function providedMachine(conn: DcConnection) {
-  const fx = conn.effects()
-  const o = conn.host.options
+/** dcConnectionMachine with the runtime's effects, provided once per runtime (provide() costs ms). */
+export type DcConnectionLogic = ReturnType<typeof dcConnectionLogic>
+
+/**
+ * dcConnectionMachine provided with real effects. Provided once per runtime: every effect finds
+ * its connection through the actor system of the machine it runs in.
+ */
+export function dcConnectionLogic(o: ResolvedRuntimeOptions) {
   return dcConnectionMachine.provide({
     actors: {
-      socket: conn.socketActor(),
+      socket: fromCallback<DcConnectionEvent, SocketInput>(({ system, sendBack }) => connectionOf(system).runSocket(sendBack)),
       handshake: handshakeLogic({
-        channel: () => conn.plainChannel(),
+        channel: (system) => connectionOf(system).plainChannel(),
         publicKeys: o.publicKeys,
         wireDcId: (dcId) => dcId + o.dcIdOffset,
         random: o.random,
         nowMs: o.nowMs,
       }),
-      saveAuthKey: conn.saveAuthKeyActor(),
+      saveAuthKey: fromPromise<void, SaveAuthKeyInput>(({ system, input }) => connectionOf(system).saveAuthKey(input)),
     },
     actions: {
-      storeSalt: (_, p) => fx.storeSalt(p.salt),
-      storeFutureSalts: (_, p) => fx.storeFutureSalts(p.salts),
-      requestFutureSalts: (_, p) => fx.requestFutureSalts(p.count),
-      resendMessages: (_, p) => fx.resendMessages(p.msgIds, p.reason),
-      requeueInFlight: (_, p) => fx.requeueInFlight(p.scope, p.reason),
-      failMessages: (_, p) => fx.failMessages(p.msgIds, p.errorCode),
-      applyTimeOffset: (_, p) => fx.applyTimeOffset(p.timeOffsetMs),
-      resetSession: () => fx.resetSession(),
-      notifyNewSession: (_, p) => fx.notifyNewSession(p.firstMsgId),
-      sendPing: (_, p) => fx.sendPing(p.disconnectDelaySec),
-      flushAcks: () => fx.flushAcks(),
-      dropAuthKey: () => fx.dropAuthKey(),
-      reportReady: () => fx.reportReady(),
-      reportDown: (_, p) => fx.reportDown(p.reason),
+      storeSalt: ({ system }, p) => connectionOf(system).fx.storeSalt(p.salt),
+      storeFutureSalts: ({ system }, p) => connectionOf(system).fx.storeFutureSalts(p.salts),
+      requestFutureSalts: ({ system }, p) => connectionOf(system).fx.requestFutureSalts(p.count),
+      resendMessages: ({ system }, p) => connectionOf(system).fx.resendMessages(p.msgIds, p.reason),
+      requeueInFlight: ({ system }, p) => connectionOf(system).fx.requeueInFlight(p.scope, p.reason),
+      failMessages: ({ system }, p) => connectionOf(system).fx.failMessages(p.msgIds, p.errorCode),
+      applyTimeOffset: ({ system }, p) => connectionOf(system).fx.applyTimeOffset(p.timeOffsetMs),
+      resetSession: ({ system }) => connectionOf(system).fx.resetSession(),
+      notifyNewSession: ({ system }, p) => connectionOf(system).fx.notifyNewSession(p.firstMsgId),
+      sendPing: ({ system }, p) => connectionOf(system).fx.sendPing(p.disconnectDelaySec),
+      flushAcks: ({ system }) => connectionOf(system).fx.flushAcks(),
+      dropAuthKey: ({ system }) => connectionOf(system).fx.dropAuthKey(),
+      reportReady: ({ system }) => connectionOf(system).fx.reportReady(),
+      reportDown: ({ system }, p) => connectionOf(system).fx.reportDown(p.reason),
     },
   })
 }

@@ -44,7 +44,8 @@ type DhGenCarry =
   | { readonly kind: 'retry'; readonly request: mtp.RawMt_set_client_DH_paramsRequest; readonly state: ClientAwaitingDhGen }
 
 export interface HandshakeActorsOptions {
-  readonly channel: (dcId: number) => PlainChannel
+  /** The plain channel of the connection that owns `system` (the actor system of its machine). */
+  readonly channel: (system: unknown, dcId: number) => PlainChannel
   readonly publicKeys: readonly RsaPublicKey[]
   /** DC id as p_q_inner_data_dc wants it (the runtime adds its test offset). */
   readonly wireDcId: (dcId: number) => number
@@ -56,16 +57,16 @@ export interface HandshakeActorsOptions {
 export function handshakeLogic(o: HandshakeActorsOptions) {
   return handshakeMachine.provide({
     actors: {
-      reqPq: fromPromise<{ carry: unknown }, { dcId: number; attempt: number }>(async ({ input, signal }) => {
-        const ch = o.channel(input.dcId)
+      reqPq: fromPromise<{ carry: unknown }, { dcId: number; attempt: number }>(async ({ input, signal, system }) => {
+        const ch = o.channel(system, input.dcId)
         const { request, state } = clientHandshake.step1(o.random)
         const answer = ch.receive(signal)
         ch.send(request)
         const carry: AfterResPq = { state, resPq: (await answer) as mtp.TypeResPQ }
         return { carry }
       }),
-      reqDhParams: fromPromise<{ carry: unknown }, { dcId: number; carry: unknown }>(async ({ input, signal }) => {
-        const ch = o.channel(input.dcId)
+      reqDhParams: fromPromise<{ carry: unknown }, { dcId: number; carry: unknown }>(async ({ input, signal, system }) => {
+        const ch = o.channel(system, input.dcId)
         const prev = input.carry as AfterResPq
         const r = clientHandshake.step2(prev.state, prev.resPq, { publicKeys: o.publicKeys, dcId: o.wireDcId(input.dcId) }, o.random)
         if (!r.ok) throw new HandshakeStepError(r.error)
@@ -75,8 +76,8 @@ export function handshakeLogic(o: HandshakeActorsOptions) {
         return { carry }
       }),
       setClientDhParams: fromPromise<SetClientDhParamsOutput, { dcId: number; carry: unknown; retry: number }>(
-        async ({ input, signal }) => {
-          const ch = o.channel(input.dcId)
+        async ({ input, signal, system }) => {
+          const ch = o.channel(system, input.dcId)
           const carry = input.carry as DhGenCarry
           let request: mtp.RawMt_set_client_DH_paramsRequest
           let state: ClientAwaitingDhGen

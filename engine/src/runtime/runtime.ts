@@ -7,7 +7,7 @@ import { createActor } from 'xstate'
 import { rpcMachine, type DcConnectionReport, type RpcEvent, type RpcFailure, type RpcSettlement } from '@mtswarm/machines'
 import { KeyedBus, pipeUntilStopped, stoppedOf } from '../bus/index.js'
 import type { ResultOf, TlObject, mtp, tl } from '../tl/index.js'
-import { DcConnection, connectionKey, type ConnectionHost } from './dc-connection.js'
+import { DcConnection, connectionKey, dcConnectionLogic, type ConnectionHost, type DcConnectionLogic } from './dc-connection.js'
 import { resolveOptions, type ResolvedRuntimeOptions, type RuntimeOptions } from './options.js'
 import { HandshakeGate } from './handshake-gate.js'
 import { RpcCall } from './rpc-call.js'
@@ -60,11 +60,13 @@ export class Runtime implements ConnectionHost {
   private readonly calls = new Map<number, RpcCall>()
   private readonly settlers = new Map<number, (s: RpcSettlement | { ok: false; error: RpcFailure | RuntimeFailure }) => void>()
   private readonly rpcLogic: ReturnType<Runtime['provideRpc']>
+  readonly dcLogic: DcConnectionLogic
   private nextRequestId = 1
   private stopped = false
 
   constructor(readonly options: ResolvedRuntimeOptions) {
     this.rpcLogic = this.provideRpc()
+    this.dcLogic = dcConnectionLogic(options)
   }
 
   /** Calls not settled yet. */
