@@ -1,5 +1,10 @@
-// `npm run bench -w @mtswarm/bench -- <scenario>`: a tiny dispatcher; each scenario lives in its own file.
-const scenarios: Record<string, () => Promise<void>> = {
+// `npm run bench -w @mtswarm/bench -- <scenario> [flags]`: a tiny dispatcher. Micro-benchmarks
+// (tl, crypto, machines, storage) live in their own files and print to stdout; the swarm
+// scenarios (handshake-storm, rpc-throughput, … and `all`) run against a test DC process and
+// write a report under bench/results/<timestamp>/ (see bench/README.md).
+import { SWARM_SCENARIOS } from './scenarios/index.js'
+
+const micro: Record<string, () => Promise<void>> = {
   tl: async () => {
     const { runTlBench, formatTlBench } = await import('./tl-bench.js')
     console.log(formatTlBench(await runTlBench()))
@@ -19,9 +24,26 @@ const scenarios: Record<string, () => Promise<void>> = {
 }
 
 const name = process.argv[2]
-const run = name === undefined ? undefined : scenarios[name]
-if (run === undefined) {
-  console.error(`usage: npm run bench -w @mtswarm/bench -- <${Object.keys(scenarios).join('|')}>`)
+const rest = process.argv.slice(3)
+const swarmNames = SWARM_SCENARIOS.map((s) => s.name)
+const microRun = name === undefined ? undefined : micro[name]
+if (microRun !== undefined) {
+  await microRun()
+} else if (name === 'all' || (name !== undefined && swarmNames.includes(name))) {
+  const { runSwarmBench, BenchUsageError } = await import('./swarm/run.js')
+  const chosen = name === 'all' ? SWARM_SCENARIOS : SWARM_SCENARIOS.filter((s) => s.name === name)
+  try {
+    await runSwarmBench(`npm run bench -- ${[name, ...rest].join(' ')}`, chosen, rest)
+  } catch (e) {
+    if (e instanceof BenchUsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      console.error((e as Error).message)
+      process.exit(2)
+    }
+    throw e
+  }
+  // Peers' and sockets' timers may linger in this process; the report is written.
+  process.exit(0)
+} else {
+  console.error(`usage: npm run bench -w @mtswarm/bench -- <${[...Object.keys(micro), ...swarmNames, 'all'].join('|')}> [--quick] [--accounts N] [--peers N] [--no-peers] [--out DIR]`)
   process.exit(2)
 }
-await run()

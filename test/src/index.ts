@@ -4,3 +4,4 @@ export { TestClient, TestRpcError, TestClientTimeoutError, innermostMethod } fro
 export type { TestClientOptions, TestTransport, ReceivedMessage } from './dc/testing/test-client.js'
 export { createApiHandler, apiHandlers, apiUpdatesHook, updatesFor } from './dc/api/index.js'
 export type { ApiHandlerOptions, HandlerTable } from './dc/api/index.js'
+export { dcLayersHook } from './dc/layers/index.js'
