@@ -34,23 +34,31 @@ export interface AccountLogicOptions {
 export function accountConnectionLogic(rt: Runtime, accountId: string) {
   return fromCallback<AnyEventObject, { dcId: number }>(({ input, sendBack, receive }) => {
     const stopped$ = new Subject<void>()
+    let stopping = false
     const conn = rt.connection(accountId, input.dcId)
-    const sub = rt.reportBus
+    // NB: the connection lives exactly as long as this subscription (finalize closes it).
+    rt.reportBus
       .open(connectionKey(accountId, input.dcId))
       .pipe(
-        finalize(() => {}),
+        finalize(() => rt.closeConnection(accountId, input.dcId)),
         takeUntil(stopped$),
       )
-      .subscribe((report) => sendBack(report))
+      .subscribe({
+        next: (report) => sendBack(report),
+        // The runtime closed the connection itself (stop, restart budget spent): tell the account.
+        complete: () => {
+          if (!stopping) sendBack({ type: 'dc.down', dcId: input.dcId, reason: 'connection closed by the runtime' })
+        },
+      })
     if (conn.ready) sendBack({ type: 'dc.ready', dcId: input.dcId })
-    receive((event) => {
-      if (event.type === 'connection.close') rt.closeConnection(accountId, input.dcId)
-    })
-    return () => {
+    const stop = (): void => {
+      stopping = true
       stopped$.next()
-      sub.unsubscribe()
-      rt.closeConnection(accountId, input.dcId)
     }
+    receive((event) => {
+      if (event.type === 'connection.close') stop()
+    })
+    return stop
   })
 }
 
