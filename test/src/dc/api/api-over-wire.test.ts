@@ -81,7 +81,7 @@ describe('API handlers over the wire', () => {
         [['hello over the wire', false]],
       )
       const state = (await bob.invoke({ _: 'updates.getState' })) as tl.updates.RawState
-      assert.equal(state.pts, 1)
+      assert.equal(state.pts, 2) // a new user starts at pts 1
     } finally {
       for (const c of clients) await c.close()
       await dc.close()

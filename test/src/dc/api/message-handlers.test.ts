@@ -41,7 +41,7 @@ describe('private messages', () => {
     const sent = as(await kit.call(alice.ctx, send(toBob, 'hi bob', 77n)), 'updates')
     assert.deepEqual(sent.updates[0], { _: 'updateMessageID', id: 1, randomId: 77n })
     const created = as(sent.updates[1]!, 'updateNewMessage')
-    assert.equal(created.pts, 1)
+    assert.equal(created.pts, 2) // a new user starts at pts 1
     assert.equal(created.ptsCount, 1)
     const mine = as(created.message, 'message')
     assert.equal(mine.out, true)
@@ -131,20 +131,20 @@ describe('private messages', () => {
     assert.equal(as(dialogs.messages[0]!, 'message').message, 'two')
     assert.ok(dialogs.users.some((u) => u.id === alice.user.id))
     const read = await kit.call(bob.ctx, { _: 'messages.readHistory', peer: { _: 'inputPeerUser', userId: alice.user.id, accessHash: 0n }, maxId: 2 })
-    assert.deepEqual([read.pts, read.ptsCount], [2, 0])
+    assert.deepEqual([read.pts, read.ptsCount], [3, 0])
     const peerDialogs = await kit.call(bob.ctx, {
       _: 'messages.getPeerDialogs',
       peers: [{ _: 'inputDialogPeer', peer: { _: 'inputPeerUser', userId: alice.user.id, accessHash: 0n } }],
     })
     assert.equal(peerDialogs.dialogs.length, 1)
-    assert.equal(peerDialogs.state.pts, 2)
+    assert.equal(peerDialogs.state.pts, 3)
   })
 
   test('updateShortSentMessage when asked for short answers', async () => {
     const kit = apiKit('short', { sentMessage: 'short' })
     const { alice, bob } = people(kit)
     const res = as(await kit.call(alice.ctx, send({ _: 'inputPeerUser', userId: bob.user.id, accessHash: 0n }, 'x', 9n)), 'updateShortSentMessage')
-    assert.deepEqual([res.out, res.id, res.pts, res.ptsCount], [true, 1, 1, 1])
+    assert.deepEqual([res.out, res.id, res.pts, res.ptsCount], [true, 1, 2, 1])
   })
 })
 
@@ -192,7 +192,7 @@ describe('updatesFor (pushed updates)', () => {
     const pushed = updatesFor(toBob, kit.world)
     const decoded = as(decodePushed(pushed), 'updates')
     const upd = as(decoded.updates[0]!, 'updateNewMessage')
-    assert.equal(upd.pts, 1)
+    assert.equal(upd.pts, 2)
     const m = as(upd.message, 'message')
     assert.equal(m.out, false)
     assert.equal(m.message, 'ping')
@@ -201,6 +201,6 @@ describe('updatesFor (pushed updates)', () => {
     assert.equal(decoded.seq, 0)
 
     const short = as(updatesFor(toBob, kit.world, { short: true }), 'updateShortMessage')
-    assert.deepEqual([short.userId, short.out, short.message, short.pts], [alice.user.id, false, 'ping', 1])
+    assert.deepEqual([short.userId, short.out, short.message, short.pts], [alice.user.id, false, 'ping', 2])
   })
 })

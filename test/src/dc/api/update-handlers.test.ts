@@ -21,7 +21,7 @@ describe('updates.getState / getDifference', () => {
   test('after messages: difference with the messages and their users, then empty from the new state', async () => {
     const { kit, alice, bctx, actx, toBob } = setup()
     const start = await kit.call(bctx, { _: 'updates.getState' })
-    assert.deepEqual([start.pts, start.qts, start.seq, start.unreadCount], [0, 0, 0, 0])
+    assert.deepEqual([start.pts, start.qts, start.seq, start.unreadCount], [1, 0, 0, 0]) // a new user starts at pts 1
     for (let i = 1; i <= 3; i++) await kit.call(actx, { _: 'messages.sendMessage', peer: toBob, message: `m${i}`, randomId: BigInt(i) })
 
     const diff = as(await kit.call(bctx, getDifference(start.pts, start.date)), 'updates.difference')
@@ -35,22 +35,23 @@ describe('updates.getState / getDifference', () => {
     )
     assert.deepEqual(diff.otherUpdates, [])
     assert.ok(diff.users.some((u) => u.id === alice.id))
-    assert.equal(diff.state.pts, 3)
+    assert.equal(diff.state.pts, 4)
     const state = await kit.call(bctx, { _: 'updates.getState' })
-    assert.equal(state.pts, 3)
+    assert.equal(state.pts, 4)
     as(await kit.call(bctx, getDifference(diff.state.pts, diff.state.date)), 'updates.differenceEmpty')
   })
 
   test('pts_limit slices, pts_total_limit and a pts from the future answer differenceTooLong', async () => {
     const { kit, bctx, actx, toBob } = setup()
     for (let i = 1; i <= 5; i++) await kit.call(actx, { _: 'messages.sendMessage', peer: toBob, message: `m${i}`, randomId: BigInt(i) })
-    const slice = as(await kit.call(bctx, getDifference(0, 0, { ptsLimit: 2 })), 'updates.differenceSlice')
+    // a new user starts at pts 1, so the five messages carry pts 2..6
+    const slice = as(await kit.call(bctx, getDifference(1, 0, { ptsLimit: 2 })), 'updates.differenceSlice')
     assert.deepEqual(slice.newMessages.map((m) => m.id), [1, 2])
-    assert.equal(slice.intermediateState.pts, 2)
-    const rest = as(await kit.call(bctx, getDifference(2, 0)), 'updates.difference')
+    assert.equal(slice.intermediateState.pts, 3)
+    const rest = as(await kit.call(bctx, getDifference(3, 0)), 'updates.difference')
     assert.deepEqual(rest.newMessages.map((m) => m.id), [3, 4, 5])
-    assert.deepEqual(await kit.call(bctx, getDifference(0, 0, { ptsTotalLimit: 3 })), { _: 'updates.differenceTooLong', pts: 5 })
-    assert.deepEqual(await kit.call(bctx, getDifference(99, 0)), { _: 'updates.differenceTooLong', pts: 5 })
+    assert.deepEqual(await kit.call(bctx, getDifference(1, 0, { ptsTotalLimit: 3 })), { _: 'updates.differenceTooLong', pts: 6 })
+    assert.deepEqual(await kit.call(bctx, getDifference(99, 0)), { _: 'updates.differenceTooLong', pts: 6 })
   })
 
   test('group membership shows up as updateChatParticipants in otherUpdates, with the chat', async () => {

@@ -35,7 +35,7 @@ describe('private messages', () => {
     const first = world.sendMessage(alice.ctx, { type: 'user', id: bob.user.id, accessHash: bob.user.accessHash }, 'hi', 42n)
     assert.equal(first.duplicate, false)
     assert.equal(first.message.id, 1)
-    assert.equal(first.pts, 1)
+    assert.equal(first.pts, 2) // a new user starts at pts 1 (INITIAL_USER_PTS)
     assert.deepEqual(
       deliveries.map((d) => d.userId),
       [alice.user.id, bob.user.id],
@@ -55,8 +55,8 @@ describe('private messages', () => {
     rejects(() => world.sendMessage(alice.ctx, { type: 'user', id: alice.user.id }, 'hi', 42n), 500, 'RANDOM_ID_DUPLICATE')
 
     world.sendMessage(bob.ctx, { type: 'user', id: alice.user.id }, 'hello', 42n) // another sender may reuse it
-    assert.equal(world.getState(alice.ctx).pts, 2)
-    assert.equal(world.getState(bob.ctx).pts, 2)
+    assert.equal(world.getState(alice.ctx).pts, 3)
+    assert.equal(world.getState(bob.ctx).pts, 3)
     assert.deepEqual(
       world.getHistory(alice.ctx, { type: 'user', id: bob.user.id }).map((m) => [m.id, m.text]),
       [
@@ -84,7 +84,7 @@ describe('private messages', () => {
     world.sendMessage(alice.ctx, { type: 'user', id: alice.user.id }, 'note', 9n)
     assert.equal(deliveries.length, 1)
     assert.equal(world.boxOf(alice.user.id).length, 1)
-    assert.equal(world.getState(alice.ctx).pts, 1)
+    assert.equal(world.getState(alice.ctx).pts, 2)
   })
 })
 
@@ -170,8 +170,8 @@ describe('basic groups and invite links', () => {
     )
     const ids = deliveries.map((d) => (d.updates[0]?.kind === 'newMessage' ? [d.updates[0].message.id, d.updates[0].pts] : []))
     assert.deepEqual(ids, [
-      [2, 2],
-      [3, 3],
+      [2, 3],
+      [3, 4],
     ])
     assert.equal(sent.message.id, 2)
     assert.equal(deliveries.every((d) => d.seq === 0), true)
@@ -202,7 +202,7 @@ describe('channels and supergroups', () => {
       ],
     )
     // Channel messages do not move the members' own pts.
-    assert.equal(world.getState(bob.ctx).pts, 0)
+    assert.equal(world.getState(bob.ctx).pts, 1)
     const diff = world.getChannelDifference(bob.ctx, ref, 1)
     assert.ok(diff.kind === 'difference')
     assert.deepEqual(
@@ -278,7 +278,7 @@ describe('getDifference', () => {
       diff.otherUpdates.map((u) => u.kind),
       ['chatParticipants'],
     )
-    assert.equal(diff.state.pts, 3)
+    assert.equal(diff.state.pts, 4)
     assert.equal(diff.state.seq, 1)
     assert.equal(world.getDifference(bob.ctx, diff.state).kind, 'empty')
   })
@@ -291,10 +291,10 @@ describe('getDifference', () => {
     const actx = world.loginAs(a.id)
     const bctx = world.loginAs(b.id)
     for (let i = 1; i <= 8; i++) world.sendMessage(actx, { type: 'user', id: b.id }, `m${i}`, BigInt(i))
-    const slice = world.getDifference(bctx, { pts: 0, date: 0, qts: 0 }, 5)
+    const slice = world.getDifference(bctx, { pts: 1, date: 0, qts: 0 }, 5) // a new user's pts
     assert.ok(slice.kind === 'slice')
     assert.equal(slice.newMessages.length, 5)
-    assert.equal(slice.state.pts, 5)
+    assert.equal(slice.state.pts, 6)
     const rest = world.getDifference(bctx, slice.state, 5)
     assert.ok(rest.kind === 'difference')
     assert.deepEqual(
@@ -302,8 +302,8 @@ describe('getDifference', () => {
       ['m6', 'm7', 'm8'],
     )
     for (let i = 9; i <= 14; i++) world.sendMessage(actx, { type: 'user', id: b.id }, `m${i}`, BigInt(i))
-    assert.deepEqual(world.getDifference(bctx, { pts: 3, date: 0, qts: 0 }), { kind: 'tooLong', pts: 14 })
-    const recent = world.getDifference(bctx, { pts: 4, date: 0, qts: 0 })
+    assert.deepEqual(world.getDifference(bctx, { pts: 4, date: 0, qts: 0 }), { kind: 'tooLong', pts: 15 })
+    const recent = world.getDifference(bctx, { pts: 5, date: 0, qts: 0 })
     assert.ok(recent.kind === 'difference')
     assert.equal(recent.newMessages.length, 10)
     assert.deepEqual(world.checkInvariants(), [])

@@ -16,6 +16,11 @@ import type {
 export const MAX_UPDATE_LOG_ENTRIES = 1_000
 /** Default cap of messages per getDifference answer (beyond it: a slice). */
 export const DIFFERENCE_LIMIT = 100
+/**
+ * A new user's pts before any update. NB: not 0 — Telegram never reports pts 0, and mtcute treats
+ * pts 0 as "no state yet" and refetches it, dropping any update that arrives meanwhile.
+ */
+export const INITIAL_USER_PTS = 1
 
 interface UserLogEntry {
   readonly update: WorldUpdate
@@ -218,7 +223,7 @@ export class UpdateHub {
   private user(userId: bigint): UserSequence {
     let u = this.users.get(userId)
     if (u === undefined) {
-      u = { pts: 0, qts: 0, seq: 0, log: [], droppedUpToPts: 0 }
+      u = { pts: INITIAL_USER_PTS, qts: 0, seq: 0, log: [], droppedUpToPts: 0 }
       this.users.set(userId, u)
     }
     return u
