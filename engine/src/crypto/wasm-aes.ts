@@ -45,7 +45,11 @@ function instantiate(): AesWasm {
   return { ex, u8, key: ex.KEY.value, iv: ex.IV.value, data: ex.DATA.value }
 }
 
-/** The instance, created on first use, with memory for `bytes` bytes from DATA on. */
+/**
+ * The instance, created on first use, with memory for `bytes` bytes from DATA on.
+ * NB: wasm memory never shrinks: after one 8 MiB message the module keeps ~16 MiB for good. The
+ * last message's bytes (and key schedule) stay in that memory until overwritten.
+ */
 function wasmFor(bytes: number): AesWasm {
   const s = (state ??= instantiate())
   const needed = s.data + bytes
