@@ -3,7 +3,8 @@
 // through the engine, an admin makes one private chat per group, a seeded karma stream joins each
 // user who passes the threshold to their group's chat (by their own session, exactly once) and the
 // admin greets them; then the world is checked. Wiring and reporting only: the story is story.ts,
-// the engine is @mtswarm/engine, the server is the test DC.
+// the engine is @mtswarm/engine, the server is the test DC. MTSWARM_TRACE=<accountId> prints that
+// account's engine events on stderr.
 import { parseArgs } from 'node:util'
 import {
   MtSwarmError,
@@ -29,7 +30,8 @@ export const START_FAULTS: FaultConfig = {
   dropProbability: 0.002,
   duplicateProbability: 0.01,
   reorderProbability: 0.01,
-  badServerSaltNext: 20,
+  badServerSaltNext: 3,
+  saltPeriodMs: 2000,
   jitterMs: 3,
 }
 /** Calls in flight at once from the story (logins, joins). */
@@ -186,6 +188,7 @@ async function runPass(label: string, args: Args, dc: TestDc, site: Site, seedOf
     publicKeys: [dc.publicKeyPem],
     deviceModel: 'mtswarm npm start',
   })
+  const t0 = performance.now()
   let durations = new Float64Array(4096)
   let n = 0
   const f: PassFigures = {
@@ -210,6 +213,7 @@ async function runPass(label: string, args: Args, dc: TestDc, site: Site, seedOf
     dcDowns: 0,
   }
   engine.events$.subscribe((e) => {
+    if (process.env.MTSWARM_TRACE === (e as { accountId?: string }).accountId) process.stderr.write(`${(performance.now() - t0).toFixed(0).padStart(6)} ${JSON.stringify(e, (_k, v) => (typeof v === "bigint" ? String(v) : v))}\n`)
     if (e.type === 'rpc.settled') {
       if (n === durations.length) {
         const bigger = new Float64Array(n * 2)
@@ -233,7 +237,6 @@ async function runPass(label: string, args: Args, dc: TestDc, site: Site, seedOf
       detail: `handshakes ${c.handshakes} logins ${c.logins} joins ${f.joins} rpc ${c.rpcOk + c.rpcFailed}`,
     }
   })
-  const t0 = performance.now()
   try {
     // 1. Every site user (and the admin) authorizes their own account.
     const admin = engine.account('site-admin')
