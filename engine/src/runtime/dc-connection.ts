@@ -408,11 +408,20 @@ export class DcConnection {
           sendBack({ type: 'socket.connected' })
         },
         packet: (payload) => {
-          if (isPlain(payload)) {
-            this.host.plainBus.send(this.key, payload)
-            return
+          // NB: this runs in a socket callback, outside any actor: a throw here would take the
+          // process down, so it is treated as a crash of this connection instead.
+          try {
+            if (isPlain(payload)) {
+              this.host.plainBus.send(this.key, payload)
+              return
+            }
+            for (const e of this.receive(payload)) sendBack(e)
+          } catch (err) {
+            const actor = this.actor
+            if (actor === null) return
+            this.crashed(actor, err)
+            actor.stop()
           }
-          for (const e of this.receive(payload)) sendBack(e)
         },
         transportError: (code) => sendBack({ type: 'transport.error', code }),
         closed: (reason) => {
