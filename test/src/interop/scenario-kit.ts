@@ -120,6 +120,31 @@ export function makeDriver(client: InteropClientName, config: InteropDriverConfi
 /** The layer each client declares in invokeWithLayer. */
 export const CLIENT_LAYER: Record<InteropClientName, number> = { gramjs: 198, mtcute: 227 }
 
+/** How many of each kind of resource keep the event loop alive now (sockets, servers, timers). */
+export function activeResources(): Map<string, number> {
+  const counts = new Map<string, number>()
+  for (const kind of process.getActiveResourcesInfo()) counts.set(kind, (counts.get(kind) ?? 0) + 1)
+  return counts
+}
+
+/**
+ * Resources keeping the event loop alive beyond `baseline`, once they had up to `waitMs` to go
+ * (closed sockets need a few ticks): `[]` when everything the scenario opened has closed, i.e. a
+ * process holding only the scenario would exit by itself.
+ */
+export async function leftoverResources(baseline: ReadonlyMap<string, number>, waitMs: number): Promise<string[]> {
+  const deadline = Date.now() + waitMs
+  for (;;) {
+    const extra: string[] = []
+    for (const [kind, count] of activeResources()) {
+      const more = count - (baseline.get(kind) ?? 0)
+      if (more > 0) extra.push(`${kind} ×${more}`)
+    }
+    if (extra.length === 0 || Date.now() >= deadline) return extra
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+}
+
 function errorName(err: unknown): string {
   if (typeof err === 'object' && err !== null && 'message' in err && typeof err.message === 'string') return err.message
   return String(err)

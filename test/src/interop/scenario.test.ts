@@ -5,9 +5,19 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import type { InteropClientName, InteropDriver } from './driver.js'
-import { CLIENT_LAYER, makeDriver, presetAccount, startScenarioDc, type RecordedCall } from './scenario-kit.js'
+import {
+  activeResources,
+  CLIENT_LAYER,
+  leftoverResources,
+  makeDriver,
+  presetAccount,
+  startScenarioDc,
+  type RecordedCall,
+} from './scenario-kit.js'
 
 const UPDATE_WAIT_MS = 10_000
+/** How long closed sockets get to finish closing before leftovers count as leaks. */
+const CLOSE_WAIT_MS = 1_000
 const TEST_TIMEOUT_MS = 60_000
 
 /** Calls recorded from index `from` on, as `dc/layer method → outcome` lines (readable diffs). */
@@ -19,7 +29,13 @@ function assertCalled(lines: readonly string[], expected: string, why: string): 
   assert.ok(lines.includes(expected), `${why}: expected "${expected}" among\n${lines.join('\n')}`)
 }
 
+/** Clients and DC closed, nothing they opened (sockets, servers, timers) keeps the process alive. */
+async function assertNothingLeftRunning(baseline: ReadonlyMap<string, number>): Promise<void> {
+  assert.deepEqual(await leftoverResources(baseline, CLOSE_WAIT_MS), [], 'resources left after disconnect() and close()')
+}
+
 async function runSingleClientScenario(client: InteropClientName): Promise<void> {
+  const baseline = activeResources()
   const scenario = await startScenarioDc()
   const { dc, calls, config } = scenario
   const drivers: InteropDriver[] = []
@@ -76,6 +92,7 @@ async function runSingleClientScenario(client: InteropClientName): Promise<void>
     for (const driver of drivers) await driver.disconnect()
     await scenario.close()
   }
+  await assertNothingLeftRunning(baseline)
 }
 
 describe('interop scenario against the test DC', () => {
@@ -86,6 +103,7 @@ describe('interop scenario against the test DC', () => {
     runSingleClientScenario('mtcute'))
 
   test('cross-client: GramJS (198) and mtcute (227) users message each other in one world', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const baseline = activeResources()
     const scenario = await startScenarioDc()
     const { dc, calls, config } = scenario
     const drivers: InteropDriver[] = []
@@ -128,5 +146,6 @@ describe('interop scenario against the test DC', () => {
       for (const driver of drivers) await driver.disconnect()
       await scenario.close()
     }
+    await assertNothingLeftRunning(baseline)
   })
 })
