@@ -4,9 +4,10 @@
 // and its durable effects write the account record. Knows nothing of the public API's shape.
 // https://core.telegram.org/api/auth · https://core.telegram.org/api/srp
 import { finalize, Subject, takeUntil } from 'rxjs'
-import { fromCallback, fromPromise, type AnyEventObject } from 'xstate'
+import { createActor, fromCallback, fromPromise, type AnyEventObject } from 'xstate'
 import {
   accountMachine,
+  type AccountInput,
   type CheckPasswordInput,
   type ImportAuthorizationInput,
   type SendCodeInput,
@@ -31,8 +32,9 @@ export interface AccountLogicOptions {
  * connection to `input.dcId`, sends `dc.ready`/`dc.down` back to the account, closes the
  * connection when the child stops.
  */
-export function accountConnectionLogic(rt: Runtime, accountId: string) {
-  return fromCallback<AnyEventObject, { dcId: number }>(({ input, sendBack, receive }) => {
+export function accountConnectionLogic(rt: Runtime, fixedAccountId?: string) {
+  return fromCallback<AnyEventObject, { dcId: number }>(({ input, system, sendBack, receive }) => {
+    const accountId = fixedAccountId ?? accountOfSystem(system)
     const stopped$ = new Subject<void>()
     let stopping = false
     const conn = rt.connection(accountId, input.dcId)
@@ -62,8 +64,51 @@ export function accountConnectionLogic(rt: Runtime, accountId: string) {
   })
 }
 
-/** accountMachine provided with this runtime's connections and login steps. */
-export function accountLogic(rt: Runtime, accountId: string, options: AccountLogicOptions) {
+/** Account actors made by {@link createAccountActor}: their actor system → account id. */
+const accounts = new WeakMap<object, string>()
+
+function accountOfSystem(system: unknown): string {
+  const id = accounts.get(system as object)
+  if (id === undefined) throw new Error('account connection child outside an account actor of this runtime')
+  return id
+}
+
+/** accountLogic provided once per (runtime, apiHash): provide() costs milliseconds. */
+const shared = new WeakMap<Runtime, Map<string, ReturnType<typeof accountLogic>>>()
+
+/**
+ * A (not yet started) account actor on `rt`: the machine is provided once per runtime and the
+ * connection children find their account through the actor's system. Prefer this to
+ * {@link accountLogic} when running many accounts.
+ */
+export function createAccountActor(rt: Runtime, input: AccountInput, options: AccountLogicOptions) {
+  let byHash = shared.get(rt)
+  if (byHash === undefined) {
+    byHash = new Map()
+    shared.set(rt, byHash)
+  }
+  let logic = byHash.get(options.apiHash)
+  if (logic === undefined) {
+    logic = accountLogic(rt, undefined, options)
+    byHash.set(options.apiHash, logic)
+  }
+  const actor = createActor(logic, {
+    input,
+    id: `account:${input.accountId}`,
+    ...(rt.options.clock === undefined ? {} : { clock: rt.options.clock }),
+    ...(rt.options.inspect === undefined ? {} : { inspect: rt.options.inspect }),
+  })
+  // NB: bound before start: the connection children are spawned from inside this system.
+  accounts.set(actor.system, input.accountId)
+  return actor
+}
+
+/**
+ * accountMachine provided with this runtime's connections and login steps. With `accountId`
+ * the connection children are bound to it (one provide() per account); without, use
+ * {@link createAccountActor}.
+ */
+export function accountLogic(rt: Runtime, accountId: string | undefined, options: AccountLogicOptions) {
   const { store, nowMs, random, client } = rt.options
   const surface = { migrate: 'surface' as const }
   return accountMachine.provide({

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { createActor, waitFor } from 'xstate'
-import { accountLogic } from '@mtswarm/engine'
+import { accountLogic, createAccountActor } from '@mtswarm/engine'
 import { createMemoryStore } from '@mtswarm/storage'
 import { runtimeFor, startDc } from './harness.js'
 
@@ -40,26 +40,41 @@ describe('account machine on the runtime', () => {
     }
   })
 
-  test('2FA: SESSION_PASSWORD_NEEDED, then the SRP proof is accepted', async () => {
+  test('two accounts on one shared account logic; 2FA: SESSION_PASSWORD_NEEDED, then the SRP proof is accepted', async () => {
     const dc = await startDc()
     const rt = runtimeFor(dc)
     const carol = dc.world.presetUser({ phone: '9996610003', firstName: 'Carol', password: 'hunter2' })
-    const account = createActor(accountLogic(rt, 'carol', { apiHash: 'test' }), { input: { accountId: 'carol', homeDcId: 1 } })
+    const dave = dc.world.presetUser({ phone: '9996610004', firstName: 'Dave' })
+    const account = createAccountActor(rt, { accountId: 'carol', homeDcId: 1 }, { apiHash: 'test' })
+    const other = createAccountActor(rt, { accountId: 'dave', homeDcId: 1 }, { apiHash: 'test' })
     try {
       account.start()
+      other.start()
       account.send({ type: 'account.start' })
+      other.send({ type: 'account.start' })
       await waitFor(account, (s) => s.matches('anonymous'), WAIT)
+      await waitFor(other, (s) => s.matches('anonymous'), WAIT)
+      assert.deepEqual(rt.liveConnections().map((c) => c.key).sort(), ['carol/1', 'dave/1'])
       account.send({ type: 'login.start', phone: '9996610003' })
+      other.send({ type: 'login.start', phone: '9996610004' })
       await waitFor(account, (s) => s.matches({ loggingIn: 'codeSent' }), WAIT)
+      await waitFor(other, (s) => s.matches({ loggingIn: 'codeSent' }), WAIT)
       account.send({ type: 'login.code', code: '11111' })
+      other.send({ type: 'login.code', code: '11111' })
+      await waitFor(other, (s) => s.matches('authorized'), WAIT)
+      assert.equal(other.getSnapshot().context.userId, dave.id)
       await waitFor(account, (s) => s.matches({ loggingIn: 'passwordNeeded' }), WAIT)
       account.send({ type: 'login.password', password: 'wrong' })
       await waitFor(account, (s) => s.matches({ loggingIn: 'passwordNeeded' }) && s.context.lastError === 'PASSWORD_HASH_INVALID', WAIT)
       account.send({ type: 'login.password', password: 'hunter2' })
       await waitFor(account, (s) => s.matches('authorized'), WAIT)
       assert.equal(account.getSnapshot().context.userId, carol.id)
+      // Stopping an account closes its connections (the proxy children's finalize).
+      other.stop()
+      assert.deepEqual(rt.liveConnections().map((c) => c.key), ['carol/1'])
     } finally {
       account.stop()
+      other.stop()
       await rt.stop()
       await dc.close()
     }
