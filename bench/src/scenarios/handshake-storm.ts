@@ -3,7 +3,7 @@
 // their own process (handshake + initConnection(help.getConfig)), CPU per handshake on both sides.
 import type { Metric } from '../report/run-report.js'
 import type { BenchContext, Scenario } from '../swarm/context.js'
-import { HOME_DC, accountIds, oursRuntime, openStore } from '../swarm/ours.js'
+import { HOME_DC, oursRuntime } from '../swarm/ours.js'
 import { Sample } from '../swarm/stats.js'
 import { compareMetric, compareSeries, comparisonNotes, perSecond, ratioTarget } from './compare-metrics.js'
 
@@ -12,9 +12,11 @@ export const handshakeStorm: Scenario = {
   title: 'Handshake storm',
   async run(ctx: BenchContext) {
     const n = ctx.accounts(200, 1000)
-    const store = await openStore(ctx.freshStorePath('handshake'))
+    // Keyed in the pool store (durable LMDB writes), so later scenarios reuse these keys.
+    const store = await ctx.pool()
     const rt = oursRuntime(ctx.dc.hello, store)
-    const ids = accountIds('hs', n)
+    const ids = ctx.freshPoolIds(n)
+    const keyed: string[] = []
     const before = await ctx.dc.stats()
     const ready = new Sample(n)
     let failed = 0
@@ -27,7 +29,10 @@ export const handshakeStorm: Scenario = {
           .connection(id, HOME_DC)
           .whenReady()
           .then(
-            () => ready.push(performance.now() - t0),
+            () => {
+              ready.push(performance.now() - t0)
+              keyed.push(id)
+            },
             () => failed++,
           ),
       ),
@@ -35,7 +40,7 @@ export const handshakeStorm: Scenario = {
     const cpu = end()
     const after = await ctx.dc.stats()
     await rt.stop()
-    await store.close()
+    ctx.markKeyed(keyed)
     const handshakes = after.handshakesCompleted - before.handshakesCompleted
     const lat = ready.summary()
 
@@ -66,7 +71,7 @@ export const handshakeStorm: Scenario = {
       title: 'Handshake storm',
       summary:
         'N fresh accounts create auth keys at the same moment (req_pq_multi → req_DH_params → set_client_DH_params, key stored durably in LMDB before use) and reach the ready state. The comparison rows open the same number of clients of each library at once in a separate process (handshake plus initConnection(help.getConfig)) and divide that process\'s CPU by the clients opened.',
-      params: { accounts: n, store: 'LMDB (fresh)', comparisonClients: c.ours?.handshake.count ?? 0 },
+      params: { accounts: n, store: 'LMDB', comparisonClients: c.ours?.handshake.count ?? 0 },
       metrics,
       charts: [
         {

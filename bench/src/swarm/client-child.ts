@@ -51,6 +51,7 @@ async function rpcPhase(clients: readonly PeerClient[], inFlightEach: number, se
   const warmEnd = performance.now() + Math.min(1000, seconds * 200)
   await Promise.all(clients.map((c) => closedLoop(inFlightEach, () => c.call(), () => performance.now() > warmEnd, () => {}, () => {})))
   const end = startCpuSpan(args.dcPid)
+  const startUs = Number(process.hrtime.bigint() / 1000n)
   const stopAt = performance.now() + seconds * 1000
   const ticker = setInterval(() => progress(`${label}: ${latency.length} calls`), 500)
   await Promise.all(
@@ -69,7 +70,9 @@ async function rpcPhase(clients: readonly PeerClient[], inFlightEach: number, se
   )
   clearInterval(ticker)
   const span = end()
+  const endUs = Number(process.hrtime.bigint() / 1000n)
   return {
+    windowUs: [startUs, endUs],
     clients: clients.length,
     inFlightEach,
     calls: latency.length,

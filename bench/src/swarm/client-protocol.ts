@@ -31,6 +31,8 @@ export interface PhaseRpc {
   readonly dcCpuMs: number | undefined
   /** Per-call latency, ms. */
   readonly latency: Summary
+  /** The measured window on the monotonic clock V8's CPU profiles use (µs). */
+  readonly windowUs: readonly [number, number]
 }
 
 /** Every figure of one client-library run. */

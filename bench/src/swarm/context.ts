@@ -34,7 +34,9 @@ export type Comparison = Partial<Record<ClientKind, ClientRunResult>> & { readon
 
 export class BenchContext {
   private poolStore: SessionStore | undefined
-  private poolKeys = 0
+  /** Pool accounts holding keys, in the order they were keyed. */
+  private readonly keyed: string[] = []
+  private nextPoolIndex = 0
   private readonly poolDir = mkdtempSync(join(tmpdir(), 'mtswarm-bench-'))
   private comparison: Promise<Comparison> | undefined
   /** Set by the profile scenario; the report prints it in its own section. */
@@ -57,39 +59,51 @@ export class BenchContext {
     return this.poolStore
   }
 
-  /** A fresh LMDB store path under the bench's temp directory. */
-  freshStorePath(name: string): string {
-    return join(this.poolDir, `${name}-${Date.now()}.lmdb`)
+  /** Closes the pool store and opens it again from disk (a process restart, minus the process). */
+  async reopenPool(): Promise<{ store: SessionStore; openMs: number }> {
+    await this.poolStore?.close()
+    this.poolStore = undefined
+    const t0 = performance.now()
+    const store = await this.pool()
+    return { store, openMs: performance.now() - t0 }
+  }
+
+
+
+  /** Account ids never used before in this run (pool-<k>), for scenarios that key them in the pool store. */
+  freshPoolIds(n: number): string[] {
+    const ids = accountIds(POOL_PREFIX, n, this.nextPoolIndex)
+    this.nextPoolIndex += n
+    return ids
+  }
+
+  /** Records accounts of the pool store that now hold auth keys the DC knows. */
+  markKeyed(ids: readonly string[]): void {
+    this.keyed.push(...ids)
   }
 
   /**
-   * Makes sure accounts pool-0 … pool-(n-1) hold auth keys the DC knows (handshakes for the
-   * missing ones, through a throwaway runtime over the pool store). Returns their ids.
+   * Returns `n` accounts of the pool store that hold auth keys the DC knows, keying new ones
+   * (handshakes through a throwaway runtime over the pool store) when there are not enough yet.
    */
   async ensureKeys(n: number): Promise<string[]> {
-    const ids = accountIds(POOL_PREFIX, n)
-    if (n <= this.poolKeys) return ids
+    if (n <= this.keyed.length) return this.keyed.slice(0, n)
     const store = await this.pool()
     const rt = oursRuntime(this.dc.hello, store)
-    const missing = ids.slice(this.poolKeys)
-    let done = 0
+    const missing = this.freshPoolIds(n - this.keyed.length)
     try {
       // NB: in batches, so a 10k pool does not open 10k handshakes at once.
       const BATCH = 500
       for (let i = 0; i < missing.length; i += BATCH) {
-        await Promise.all(
-          missing.slice(i, i + BATCH).map(async (id) => {
-            await rt.connection(id, HOME_DC).whenReady()
-            done++
-          }),
-        )
-        this.progress.step(`key pool: ${this.poolKeys + done}/${n} accounts keyed`)
+        const batch = missing.slice(i, i + BATCH)
+        await Promise.all(batch.map((id) => rt.connection(id, HOME_DC).whenReady()))
+        this.markKeyed(batch)
+        this.progress.step(`key pool: ${this.keyed.length}/${n} accounts keyed`)
       }
     } finally {
       await rt.stop()
     }
-    this.poolKeys = n
-    return ids
+    return this.keyed.slice(0, n)
   }
 
   /** Runs ours, mtcute and GramJS once each (memoised) with the same parameters. */
@@ -103,7 +117,7 @@ export class BenchContext {
         try {
           out[kind] = await runClient(
             this.dc.hello,
-            { kind, clients, inFlight: 64, manyInFlight: 4, seconds: this.options.quick ? 3 : 8, dcPid: this.dc.pid },
+            { kind, clients, inFlight: 64, manyInFlight: 4, seconds: this.options.quick ? 2 : 8, dcPid: this.dc.pid },
             (t) => this.progress.step(`${kind}: ${t}`),
             this.options.quick ? 120_000 : 300_000,
           )
