@@ -111,10 +111,18 @@ export function presetAccount(
   }
 }
 
-/** A fresh driver of `client` against the scenario DC (starting on DC 1). */
-export function makeDriver(client: InteropClientName, config: InteropDriverConfig): InteropDriver {
-  // GramJS over full TCP (its Node default); mtcute over intermediate (its default).
-  return client === 'gramjs' ? new GramjsDriver(config, { transport: 'full' }) : new MtcuteDriver(config)
+/**
+ * A fresh driver of `client` against the scenario DC (starting on DC 1). Default transports are
+ * each client's own default (GramJS: full TCP, mtcute: intermediate); `obfuscated` picks
+ * obfuscated2 (over abridged for GramJS, over intermediate for mtcute).
+ */
+export function makeDriver(
+  client: InteropClientName,
+  config: InteropDriverConfig,
+  transport: 'default' | 'obfuscated' = 'default',
+): InteropDriver {
+  if (client === 'gramjs') return new GramjsDriver(config, { transport: transport === 'obfuscated' ? 'obfuscated' : 'full' })
+  return new MtcuteDriver(config, { transport: transport === 'obfuscated' ? 'obfuscated' : 'intermediate' })
 }
 
 /** The layer each client declares in invokeWithLayer. */

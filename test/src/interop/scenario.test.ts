@@ -88,6 +88,7 @@ async function runSingleClientScenario(client: InteropClientName): Promise<void>
       [[sent.id, text, true]],
     )
     assert.ok(calls.every((c) => c.layer === layer), `every call at layer ${layer}`)
+    assert.deepEqual(Object.keys(dc.stats.transports), [client === 'gramjs' ? 'full' : 'intermediate'])
   } finally {
     for (const driver of drivers) await driver.disconnect()
     await scenario.close()
@@ -102,7 +103,7 @@ describe('interop scenario against the test DC', () => {
   test('mtcute (layer 227): startup, code login, 2FA login via PHONE_MIGRATE_2, message in history and pushed', { timeout: TEST_TIMEOUT_MS }, () =>
     runSingleClientScenario('mtcute'))
 
-  test('cross-client: GramJS (198) and mtcute (227) users message each other in one world', { timeout: TEST_TIMEOUT_MS }, async () => {
+  test('cross-client: GramJS (198) and mtcute (227) users message each other in one world, over obfuscated2', { timeout: TEST_TIMEOUT_MS }, async () => {
     const baseline = activeResources()
     const scenario = await startScenarioDc()
     const { dc, calls, config } = scenario
@@ -110,8 +111,9 @@ describe('interop scenario against the test DC', () => {
     try {
       const g = presetAccount(dc, { homeDc: 1, suffix: '3003', firstName: 'Gus', username: 'gus_gramjs' })
       const m = presetAccount(dc, { homeDc: 2, suffix: '4004', firstName: 'Mia', username: 'mia_mtcute', password: 'pa55' })
-      const gus = makeDriver('gramjs', config)
-      const mia = makeDriver('mtcute', config)
+      // Both over obfuscated2 here (the per-client tests use each client's default transport).
+      const gus = makeDriver('gramjs', config, 'obfuscated')
+      const mia = makeDriver('mtcute', config, 'obfuscated')
       drivers.push(gus, mia)
       await Promise.all([gus.connect(), mia.connect()])
       const gUser = await gus.login({ phone: g.phone, code: g.code })
@@ -140,6 +142,7 @@ describe('interop scenario against the test DC', () => {
           [toMia, true],
         ],
       )
+      assert.deepEqual(Object.keys(dc.stats.transports).sort(), ['obfuscated2/abridged', 'obfuscated2/intermediate'])
       const layers = new Set(calls.map((c) => `${c.dcId}/${c.layer}`))
       assert.ok(layers.has('1/198') && layers.has('2/227'), `both layers served: ${[...layers].join(', ')}`)
     } finally {
