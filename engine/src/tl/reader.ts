@@ -71,6 +71,17 @@ function ascii8(b: Uint8Array, p: number, len: number): string | undefined {
 
 const readerTable = new IdTable(readers)
 
+/**
+ * Direct-mapped cache of recently read 53-bit `long`s (user/chat/channel ids, which repeat through a
+ * history: every message carries its peer and sender). A hit returns the same bigint instead of
+ * allocating one; bigints are immutable primitives, so sharing one is unobservable. Values outside
+ * ±2^52 (access hashes, random ids) are never cached. Every slot starts as (0, 0) → 0n, which is valid.
+ */
+const LONG_CACHE_BITS = 10
+const longLo = new Int32Array(1 << LONG_CACHE_BITS)
+const longHi = new Int32Array(1 << LONG_CACHE_BITS)
+const longVal: bigint[] = new Array<bigint>(1 << LONG_CACHE_BITS).fill(0n)
+
 /** Node's Buffer#utf8Slice (undocumented but long-standing; Buffer#toString('utf8') calls it). */
 interface NodeUtf8 {
   utf8Slice(start: number, end: number): string
@@ -128,7 +139,18 @@ export class TlReader {
     const p = this.pos
     if (p + 8 > this.end) throw this.truncated(8)
     this.pos = p + 8
-    return this.view().getBigInt64(p, true)
+    const b = this.buf
+    const hi = b[p + 4]! | (b[p + 5]! << 8) | (b[p + 6]! << 16) | (b[p + 7]! << 24)
+    // Random 64-bit values (access hashes, random ids) skip the cache.
+    if (hi >> 21 !== hi >> 31) return this.view().getBigInt64(p, true)
+    const lo = b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24)
+    const h = Math.imul(lo ^ Math.imul(hi, 0x85ebca6b), 0x9e3779b1) >>> (32 - LONG_CACHE_BITS)
+    if (longLo[h] === lo && longHi[h] === hi) return longVal[h]!
+    const v = this.view().getBigInt64(p, true)
+    longLo[h] = lo
+    longHi[h] = hi
+    longVal[h] = v
+    return v
   }
 
   double(): number {
@@ -258,12 +280,20 @@ export class TlReader {
 
   /** A boxed object: reads the constructor id and dispatches; gzip_packed is unpacked transparently. */
   object(): any {
-    const at = this.pos
     // NB: keyed by the *signed* id (an int32 compares and hashes without heap numbers).
-    const id = this.int32()
+    return this.objectWithId(this.int32())
+  }
+
+  /**
+   * A boxed object whose signed id the caller already read (it sits at `pos - 4`). Generated
+   * readers switch on the constructors of the expected type and fall back to this for the rest
+   * (gzip_packed, constructors of another type, unknown ids).
+   */
+  objectWithId(id: number): any {
     const read = id === 0 ? undefined : readerTable.get(id)
     if (read !== undefined) return read(this)
     if (id === GZIP_PACKED_ID) return this.gunzip().object()
+    const at = this.pos - 4
     throw new TlError('unknown-constructor', `unknown constructor ${hexId(id)} at offset ${at}`, at, id >>> 0)
   }
 

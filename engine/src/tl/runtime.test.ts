@@ -201,6 +201,34 @@ describe('objects', () => {
     assert.deepEqual(c.messages[0]!.body, inner)
   })
 
+  test('a typed field still accepts gzip_packed and constructors of another type (id-table fallback)', () => {
+    const packedPeer = { _: 'mt_gzip_packed', packedData: new Uint8Array(gzipSync(serializeObject({ _: 'inputPeerSelf' }))) }
+    const req = { _: 'messages.sendMessage', peer: packedPeer, message: 'x', randomId: 1n }
+    const back = deserializeObject(serializeObject(req as unknown as TlObject)) as unknown as Record<string, unknown>
+    assert.deepEqual(back.peer, { _: 'inputPeerSelf' })
+    // A Peer where an InputPeer is expected: decoded as what it is, not rejected.
+    const odd = { _: 'messages.sendMessage', peer: { _: 'peerUser', userId: 5n }, message: 'x', randomId: 1n }
+    const back2 = deserializeObject(serializeObject(odd as unknown as TlObject)) as unknown as Record<string, unknown>
+    assert.deepEqual(back2.peer, { _: 'peerUser', userId: 5n })
+  })
+
+  test('long: repeated, colliding and boundary values read back exactly (53-bit values are cached)', () => {
+    const rng = new Rng(7)
+    const values: bigint[] = [0n, 1n, -1n, 2n ** 52n - 1n, 2n ** 52n, -(2n ** 52n), -(2n ** 52n) - 1n, 2n ** 63n - 1n, -(2n ** 63n)]
+    for (let i = 0; i < 2000; i++) {
+      const lo = BigInt(rng.int(2 ** 32))
+      // Same low word with different high words, small and large magnitudes, both signs.
+      for (const hi of [0n, 1n, -1n, BigInt(rng.int(2 ** 21)), -BigInt(rng.int(2 ** 21)) - 1n, BigInt(rng.int(2 ** 31))]) {
+        values.push(BigInt.asIntN(64, (hi << 32n) | lo))
+      }
+    }
+    const w = new TlWriter()
+    for (const v of values) w.int64(v)
+    for (const v of values) w.int64(v)
+    const r = new TlReader(w.result())
+    for (let pass = 0; pass < 2; pass++) for (const v of values) assert.equal(r.int64(), v)
+  })
+
   test('constructorIdOf / constructorNameOf', () => {
     assert.equal(constructorIdOf('mt_resPQ'), 0x05162463)
     assert.equal(constructorNameOf(0x05162463), 'mt_resPQ')

@@ -69,11 +69,29 @@ describe('generated code for a small schema', () => {
   const a0 = r.int32()
   const a1 = (a0 & 0x00000002) !== 0
   const a2 = r.int32()
-  const a3 = r.object()
+  const a3 = o0(r)
   const a4 = a0 & 0x00000004 ? r.string() : undefined
   const a5 = v_int32(r)
   return { _: "message", out: a1, id: a2, peer: a3, text: a4, ids: a5 }
 }`,
+    )
+  })
+
+  test('reader: a boxed field switches on its type\'s constructors, then falls back to the id table', () => {
+    assert.equal(
+      fn('readers.ts', 'o0'),
+      `function o0(r: TlReader): tl.TypePeer {
+  const id = r.int32()
+  switch (id) {
+    case 1498486562: return b0(r) // peerUser
+  }
+  return r.objectWithId(id)
+}`,
+    )
+    assert.ok(
+      out.files['readers.ts']!.includes(
+        '\nfunction vo1(r: TlReader): tl.TypeMessage[] { const n = r.vectorLength(); const out: tl.TypeMessage[] = []; for (let i = 0; i < n; i++) out.push(o1(r)); return out }\n',
+      ),
     )
   })
 
@@ -114,7 +132,7 @@ describe('generated code for a small schema', () => {
   test('maps, result readers and metadata', () => {
     const r = out.files['readers.ts']!
     assert.ok(r.includes('readers.set(286331153, b1) // 0x11111111 message'))
-    assert.ok(r.includes('resultReaders.set("messages.get", (r: TlReader) => v_object(r))'))
+    assert.ok(r.includes('resultReaders.set("messages.get", (r: TlReader) => vo1(r))'))
     assert.ok(r.includes('resultReaders.set("invokeWithLayer", (r: TlReader) => r.object())'))
     assert.ok(!r.includes('0x997275b5'), 'boolTrue is handled by TlReader.bool, not the map')
     const w = out.files['writers.ts']!

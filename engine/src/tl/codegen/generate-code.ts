@@ -2,7 +2,7 @@
 // id → reader and name → writer maps, method result readers, and metadata (ids, layer, errors).
 // Pure: resolved model in, source text out. The emitted code calls TlReader/TlWriter primitives only.
 import { tsType } from './generate-types.js'
-import { type FieldType, type GenEntry, type GenSchema, rawTypeName } from './model.js'
+import { type FieldType, type GenEntry, type GenSchema, rawTypeName, unionTypeName } from './model.js'
 
 const hex = (id: number): string => '0x' + (id >>> 0).toString(16).padStart(8, '0')
 const q = (s: string): string => JSON.stringify(s)
@@ -21,7 +21,30 @@ const VECTOR_HELPERS: Partial<Record<FieldType['kind'], string>> = {
   any: 'object',
 }
 
-function readExpr(t: FieldType, lengthLocal?: string): string {
+/**
+ * Per-file state of the reader generator: the typed dispatchers (`o<n>`: switch on the constructors
+ * of one boxed type) and typed vector loops (`vo<n>`/`bvo<n>`) that the emitted readers call.
+ */
+interface ReadCtx {
+  /** `ns:Type` → dispatcher function name. */
+  readonly dispatchers: Map<string, { name: string; schema: GenSchema; type: string }>
+  /** Typed vector loops to emit: function name → [dispatcher name, bare, element TS type]. */
+  readonly vectors: Map<string, { item: string; bare: boolean; tsType: string }>
+}
+
+/** Name of the dispatcher for boxed `type` of `schema` (registered on first use). */
+function dispatcher(ctx: ReadCtx, schema: GenSchema, type: string): string {
+  const key = `${schema.ns}:${type}`
+  let d = ctx.dispatchers.get(key)
+  if (d === undefined) {
+    // Named after the type's first constructor: stable while the schema does not reorder.
+    d = { name: `o${schema.constructorsByType.get(type)![0]!.index}`, schema, type }
+    ctx.dispatchers.set(key, d)
+  }
+  return d.name
+}
+
+function readExpr(t: FieldType, ctx: ReadCtx, schema: GenSchema, lengthLocal?: string): string {
   switch (t.kind) {
     case 'int':
       return 'r.int32()'
@@ -44,6 +67,7 @@ function readExpr(t: FieldType, lengthLocal?: string): string {
     case 'true':
       throw new Error('true outside flags')
     case 'boxed':
+      return `${dispatcher(ctx, schema, t.type)}(r)`
     case 'any':
       return 'r.object()'
     case 'bare':
@@ -51,12 +75,44 @@ function readExpr(t: FieldType, lengthLocal?: string): string {
     case 'raw':
       return lengthLocal === undefined ? 'r.raw(r.remaining)' : `r.raw(${lengthLocal})`
     case 'vector': {
+      if (t.item.kind === 'boxed') {
+        const item = dispatcher(ctx, schema, t.item.type)
+        const name = `${t.bare ? 'bv' : 'v'}${item}`
+        ctx.vectors.set(name, { item, bare: t.bare, tsType: unionTypeName(schema.ns, t.item.type) })
+        return `${name}(r)`
+      }
       const helper = VECTOR_HELPERS[t.item.kind]
       if (helper !== undefined) return `${t.bare ? 'bv' : 'v'}_${helper}(r)`
-      const item = t.item.kind === 'bare' ? `b${t.item.entry.index}` : `(r: TlReader) => ${readExpr(t.item)}`
+      const item = t.item.kind === 'bare' ? `b${t.item.entry.index}` : `(r: TlReader) => ${readExpr(t.item, ctx, schema)}`
       return `r.${t.bare ? 'bareVector' : 'vector'}(${item})`
     }
   }
+}
+
+/** The dispatchers and typed vector loops registered in `ctx`. */
+function dispatcherFunctions(ctx: ReadCtx): string[] {
+  const out: string[] = []
+  for (const { name, schema, type } of ctx.dispatchers.values()) {
+    const cases: string[] = []
+    for (const e of schema.constructorsByType.get(type)!) {
+      cases.push(`    case ${e.src.id | 0}: return b${e.index}(r) // ${e.jsName}`)
+    }
+    out.push(
+      `function ${name}(r: TlReader): ${unionTypeName(schema.ns, type)} {`,
+      '  const id = r.int32()',
+      '  switch (id) {',
+      ...cases,
+      '  }',
+      '  return r.objectWithId(id)',
+      '}',
+    )
+  }
+  for (const [name, { item, bare, tsType }] of ctx.vectors) {
+    out.push(
+      `function ${name}(r: TlReader): ${tsType}[] { const n = r.${bare ? 'bareVectorLength' : 'vectorLength'}(); const out: ${tsType}[] = []; for (let i = 0; i < n; i++) out.push(${item}(r)); return out }`,
+    )
+  }
+  return out
 }
 
 function writeStmt(t: FieldType, value: string): string {
@@ -96,7 +152,7 @@ function writeStmt(t: FieldType, value: string): string {
 }
 
 /** Body of a reader (without the id, which the caller consumed). */
-function readerFunction(e: GenEntry, fnName: string): string {
+function readerFunction(e: GenEntry, fnName: string, ctx: ReadCtx): string {
   const lines = [`function ${fnName}(r: TlReader): ${rawTypeName(e)} {`]
   const props: string[] = [`_: ${q(e.jsName)}`]
   const locals = new Map<string, string>()
@@ -113,7 +169,7 @@ function readerFunction(e: GenEntry, fnName: string): string {
     if (f.type.kind === 'true') {
       lines.push(`  const ${local} = (${flagLocal} & ${mask}) !== 0`)
     } else {
-      const expr = readExpr(f.type, f.lengthFrom !== undefined ? locals.get(f.lengthFrom) : undefined)
+      const expr = readExpr(f.type, ctx, e.schema, f.lengthFrom !== undefined ? locals.get(f.lengthFrom) : undefined)
       lines.push(cond ? `  const ${local} = ${flagLocal} & ${mask} ? ${expr} : undefined` : `  const ${local} = ${expr}`)
     }
     props.push(`${f.prop}: ${local}`)
@@ -228,10 +284,11 @@ export function generateReaders(schemas: readonly GenSchema[]): string {
     `import type { ${schemas.map((s) => s.ns).join(', ')} } from './types.js'`,
     READ_HELPERS,
   ]
+  const ctx: ReadCtx = { dispatchers: new Map(), vectors: new Map() }
   const mapLines: string[] = []
   for (const s of schemas) {
     for (const e of s.entries) {
-      out.push(readerFunction(e, `b${e.index}`))
+      out.push(readerFunction(e, `b${e.index}`, ctx))
       // NB: `= Object` wrappers (gzip_packed) are unpacked by TlReader.object(), never returned.
       if (e.src.type === 'Object') continue
       mapLines.push(`readers.set(${e.src.id | 0}, b${e.index}) // ${hex(e.src.id)} ${e.jsName}`)
@@ -246,9 +303,10 @@ export function generateReaders(schemas: readonly GenSchema[]): string {
   for (const s of schemas) {
     for (const e of s.entries) {
       if (e.src.kind !== 'method') continue
-      results.push(`resultReaders.set(${q(e.jsName)}, (r: TlReader) => ${readExpr(e.result!)})`)
+      results.push(`resultReaders.set(${q(e.jsName)}, (r: TlReader) => ${readExpr(e.result!, ctx, s)})`)
     }
   }
+  out.push(...dispatcherFunctions(ctx))
   out.push(
     '/** Method name → reader of its result (after rpc_result/gzip_packed/rpc_error are handled). */',
     'export const resultReaders = new Map<string, (r: TlReader) => unknown>()',
