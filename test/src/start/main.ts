@@ -261,8 +261,8 @@ async function runPass(label: string, args: Args, dc: TestDc, site: Site, seedOf
 
     // 3. The karma stream: a user who passes the threshold joins by their own session, once.
     phase = 'karma'
-    const joins: Promise<void>[] = []
-    let inFlight = 0
+    const inFlight = new Set<Promise<void>>()
+    const failures: unknown[] = []
     const join = async (u: SiteUser): Promise<void> => {
       const chat = site.chats.get(u.group)!
       const acc = engine.account(u.accountId)
@@ -295,13 +295,21 @@ async function runPass(label: string, args: Args, dc: TestDc, site: Site, seedOf
       karmaDone++
       if (site.karma[ev.userIndex]! < KARMA_THRESHOLD || site.joined.has(ev.userIndex) || pending.has(ev.userIndex)) continue
       pending.add(ev.userIndex)
-      inFlight++
-      const p = join(site.users[ev.userIndex]!).finally(() => inFlight--)
-      joins.push(p)
-      // NB: bounded: RxJS-free backpressure on the stream, at most CONCURRENCY joins in flight.
-      while (inFlight >= CONCURRENCY) await Promise.race(joins)
+      const p: Promise<void> = join(site.users[ev.userIndex]!).then(
+        () => void inFlight.delete(p),
+        (e: unknown) => {
+          inFlight.delete(p)
+          failures.push(e)
+        },
+      )
+      inFlight.add(p)
+      // NB: backpressure on the stream: at most CONCURRENCY joins in flight. Race only the
+      // unsettled ones (racing settled promises would spin the microtask queue forever).
+      while (inFlight.size >= CONCURRENCY) await Promise.race(inFlight)
+      if (failures.length > 0) break
     }
-    await Promise.all(joins)
+    await Promise.all(inFlight)
+    if (failures.length > 0) throw failures[0]
 
     f.seconds = (performance.now() - t0) / 1000
     const sorted = durations.slice(0, n).sort()
