@@ -13,6 +13,10 @@ const micro: Record<string, () => Promise<void>> = {
     const { runCryptoBench } = await import('./crypto-bench.js')
     await runCryptoBench()
   },
+  'handshake-cpu': async () => {
+    const { runHandshakeCpuBench } = await import('./handshake-cpu-bench.js')
+    console.log(JSON.stringify(runHandshakeCpuBench()))
+  },
   machines: async () => {
     const { runMachinesBench } = await import('./machines-bench.js')
     await runMachinesBench()
