@@ -1,0 +1,26 @@
+// The local live inspector (a page on loopback fed by XState inspection events). Re-exports only.
+export {
+  startInspector,
+  PUSH_INTERVAL_MS,
+  MAX_BATCH_ACTORS,
+  MAX_VIEWERS,
+  type Inspector,
+  type InspectorOptions,
+  type InspectorStats,
+  type InspectorMessage,
+} from './inspector-server.js'
+export {
+  ActorTable,
+  DEFAULT_MAX_ACTORS,
+  DEFAULT_MAX_EVENTS_PER_ACTOR,
+  statePaths,
+  stateLabel,
+  summarizeEvent,
+  type ActorKind,
+  type ActorStatus,
+  type ActorRecord,
+  type ActorEventRecord,
+  type ActorTableOptions,
+  type ActorTableStats,
+} from './actor-table.js'
+export { MAX_ROWS_PER_KIND } from './inspector-page.js'
