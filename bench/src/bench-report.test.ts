@@ -2,7 +2,7 @@
 // chart generator, the Markdown/HTML report, the CPU-profile reader and the command-line parser.
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { areaOf, selfTimes, type CpuProfile } from './report/cpu-profile.js'
+import { areaOf, inclusiveTimes, selfTimes, type CpuProfile } from './report/cpu-profile.js'
 import { metricCells, renderHtml, renderMarkdown } from './report/render.js'
 import type { RunReport } from './report/run-report.js'
 import { barChartSvg, escapeXml, lineChartSvg, niceMax, shortNumber } from './report/svg-chart.js'
@@ -205,6 +205,32 @@ describe('cpu profile reader', () => {
     const r = selfTimes(profile, { startUs: 1025, endUs: 1055 })
     assert.equal(r.busyUs, 20) // flush at 1030, GC at 1050
     assert.equal(r.idleUs, 10)
+  })
+
+  test('inclusive time counts a function once per sample wherever it is on the stack', () => {
+    // root → run (engine) → flush (engine) → writeBuffer; root → run → microstep (xstate); root → idle
+    const p = {
+      startTime: 0,
+      endTime: 100,
+      nodes: [
+        { id: 1, callFrame: { functionName: '(root)', url: '', lineNumber: -1 }, children: [2, 5] },
+        { id: 2, callFrame: { functionName: 'run', url: 'file:///w/engine/src/runtime/runtime.ts', lineNumber: 0 }, children: [3, 6] },
+        { id: 3, callFrame: { functionName: 'flush', url: 'file:///w/engine/src/runtime/dc-connection.ts', lineNumber: 0 }, children: [4] },
+        { id: 4, callFrame: { functionName: 'writeBuffer', url: '', lineNumber: -1 } },
+        { id: 5, callFrame: { functionName: '(idle)', url: '', lineNumber: -1 } },
+        { id: 6, callFrame: { functionName: 'microstep', url: 'file:///w/node_modules/xstate/x.js', lineNumber: 0 } },
+      ],
+      samples: [4, 4, 6, 5, 2],
+      timeDeltas: [10, 10, 10, 10, 10],
+    }
+    const inc = inclusiveTimes(p, /\/engine\/src\//)
+    assert.deepEqual(
+      inc.map((e) => [e.name, e.selfMs * 1000, e.percent]),
+      [
+        ['run', 40, 100],
+        ['flush', 20, 50],
+      ],
+    )
   })
 
   test('areas', () => {

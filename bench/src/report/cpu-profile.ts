@@ -84,3 +84,51 @@ export function selfTimes(
     idleUs,
   }
 }
+
+/**
+ * Inclusive time (the function anywhere on the stack, counted once per sample) of the functions
+ * whose script URL matches `urlFilter`, inside `window`; idle samples excluded. Sorted, largest first.
+ */
+export function inclusiveTimes(
+  profile: CpuProfile & { readonly nodes: readonly { readonly id: number; readonly children?: readonly number[] }[] },
+  urlFilter: RegExp,
+  window?: { readonly startUs: number; readonly endUs: number },
+): ProfileEntry[] {
+  const parent = new Map<number, number>()
+  const byId = new Map<number, CpuProfile['nodes'][number]>()
+  for (const n of profile.nodes) {
+    byId.set(n.id, n)
+    for (const c of n.children ?? []) parent.set(c, n.id)
+  }
+  const perNode = new Map<number, number>()
+  let t = profile.startTime
+  let busy = 0
+  for (let i = 0; i < profile.samples.length; i++) {
+    const dt = profile.timeDeltas[i] ?? 0
+    t += dt
+    if (window !== undefined && (t < window.startUs || t > window.endUs)) continue
+    const id = profile.samples[i]!
+    if (byId.get(id)?.callFrame.functionName === '(idle)') continue
+    busy += dt
+    perNode.set(id, (perNode.get(id) ?? 0) + dt)
+  }
+  const total = new Map<string, { name: string; where: string; us: number }>()
+  for (const [leaf, us] of perNode) {
+    const seen = new Set<string>()
+    for (let id: number | undefined = leaf; id !== undefined; id = parent.get(id)) {
+      const f = byId.get(id)?.callFrame
+      if (f === undefined || !urlFilter.test(f.url)) continue
+      const where = f.url.replace(/^file:\/\/.*?\/(engine|machines|storage|test|bench|node_modules)\//, '$1/')
+      const name = f.functionName === '' ? '(anonymous)' : f.functionName
+      const key = `${name}@${where}`
+      if (seen.has(key)) continue
+      seen.add(key)
+      const e = total.get(key)
+      if (e === undefined) total.set(key, { name, where, us })
+      else e.us += us
+    }
+  }
+  return [...total.values()]
+    .sort((a, b) => b.us - a.us)
+    .map((e) => ({ name: e.name, where: e.where, selfMs: e.us / 1000, percent: busy === 0 ? 0 : (100 * e.us) / busy }))
+}

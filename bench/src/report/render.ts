@@ -101,6 +101,8 @@ export function renderMarkdown(run: RunReport): string {
     for (const a of pr.areas) out.push(`| ${mdEscape(a.name)} | ${formatNumber(a.selfMs)} | ${formatNumber(a.percent)} |`)
     out.push('', '| function | where | self ms | % of busy |', '|---|---|---:|---:|')
     for (const f of pr.topFunctions) out.push(`| ${mdEscape(f.name)} | ${mdEscape(f.where)} | ${formatNumber(f.selfMs)} | ${formatNumber(f.percent)} |`)
+    out.push('', 'Inclusive time of our own functions (everything they call, idle excluded):', '', '| function | where | inclusive ms | % of busy |', '|---|---|---:|---:|')
+    for (const f of pr.ourInclusive) out.push(`| ${mdEscape(f.name)} | ${mdEscape(f.where)} | ${formatNumber(f.selfMs)} | ${formatNumber(f.percent)} |`)
     out.push('')
   }
   return out.join('\n')
@@ -153,7 +155,10 @@ export function renderHtml(run: RunReport): string {
     const pr = run.profile
     parts.push(`<h2>CPU profile of the RPC path</h2><p class="meta"><code>${h(pr.file)}</code> — ${h(formatNumber(pr.busyMs))} ms busy for ${h(formatNumber(pr.calls))} calls</p><p>${h(pr.finding)}</p>`)
     parts.push(`<table><tr><th>area</th><th>self ms</th><th>% of busy</th></tr>${pr.areas.map((a) => `<tr><td>${h(a.name)}</td><td>${h(formatNumber(a.selfMs))}</td><td>${h(formatNumber(a.percent))}</td></tr>`).join('')}</table>`)
-    parts.push(`<table><tr><th>function</th><th>where</th><th>self ms</th><th>% of busy</th></tr>${pr.topFunctions.map((f) => `<tr><td>${h(f.name)}</td><td>${h(f.where)}</td><td>${h(formatNumber(f.selfMs))}</td><td>${h(formatNumber(f.percent))}</td></tr>`).join('')}</table>`)
+    const rows = (es: typeof pr.topFunctions): string =>
+      es.map((f) => `<tr><td>${h(f.name)}</td><td>${h(f.where)}</td><td>${h(formatNumber(f.selfMs))}</td><td>${h(formatNumber(f.percent))}</td></tr>`).join('')
+    parts.push(`<table><tr><th>function</th><th>where</th><th>self ms</th><th>% of busy</th></tr>${rows(pr.topFunctions)}</table>`)
+    parts.push(`<p>Inclusive time of our own functions:</p><table><tr><th>function</th><th>where</th><th>inclusive ms</th><th>% of busy</th></tr>${rows(pr.ourInclusive)}</table>`)
   }
   parts.push('</body></html>')
   return parts.join('\n')

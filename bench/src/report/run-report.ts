@@ -67,6 +67,8 @@ export interface ProfileSummary {
   readonly topFunctions: readonly ProfileEntry[]
   /** Self time grouped by area (xstate, engine/runtime, GC, socket writes …). */
   readonly areas: readonly ProfileEntry[]
+  /** Inclusive time of our own functions (engine, machines): where the busy time starts from. */
+  readonly ourInclusive: readonly ProfileEntry[]
   /** Plain-language conclusion. */
   readonly finding: string
 }

@@ -44,3 +44,10 @@ export function comparisonNotes(c: Comparison): string[] {
 export const perSecond = (calls: number, ms: number): number => (ms > 0 ? (calls * 1000) / ms : NaN)
 /** µs of CPU per unit. */
 export const usPer = (cpuMs: number | undefined, n: number): number | undefined => (cpuMs === undefined || n <= 0 ? undefined : (cpuMs * 1000) / n)
+
+/** DC-side traffic of a phase divided by the calls answered in it. */
+export function trafficPerCall(r: ClientRunResult, phase: 'one' | 'many', field: 'framesIn' | 'framesOut' | 'messagesIn' | 'messagesOut'): number | undefined {
+  const t = r.dcTraffic?.[phase]
+  const calls = r[phase].calls
+  return t === undefined || calls === 0 ? undefined : t[field] / calls
+}

@@ -16,6 +16,23 @@ const send = (m: ChildMessage): void => {
 }
 const progress = (text: string): void => send({ type: 'progress', text })
 
+/** Asks the parent to snapshot the DC's counters now; resolves once it has (or after 5 s). */
+function mark(name: string): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, 5_000)
+    function done(): void {
+      clearTimeout(timer)
+      process.off('message', onMessage)
+      resolve()
+    }
+    function onMessage(m: unknown): void {
+      if ((m as { type?: string }).type === 'marked') done()
+    }
+    process.on('message', onMessage)
+    send({ type: 'mark', name })
+  })
+}
+
 /** Our runtime behind the same open/call/close shape as the peers: one account per client. */
 function oursFactory(): PeerFactory {
   const rt = oursRuntime(hello)
@@ -50,10 +67,11 @@ async function rpcPhase(clients: readonly PeerClient[], inFlightEach: number, se
   // Warm-up: a short burst so JIT and buffers settle before the measured window.
   const warmEnd = performance.now() + Math.min(1000, seconds * 200)
   await Promise.all(clients.map((c) => closedLoop(inFlightEach, () => c.call(), () => performance.now() > warmEnd, () => {}, () => {})))
+  await mark(`${label}:start`)
   const end = startCpuSpan(args.dcPid)
   const startUs = Number(process.hrtime.bigint() / 1000n)
   const stopAt = performance.now() + seconds * 1000
-  const ticker = setInterval(() => progress(`${label}: ${latency.length} calls`), 500)
+  const ticker = setInterval(() => progress(`${label === 'one' ? 'one connection' : `${clients.length} connections`}: ${latency.length} calls`), 500)
   await Promise.all(
     clients.map((c) =>
       closedLoop(
@@ -71,6 +89,7 @@ async function rpcPhase(clients: readonly PeerClient[], inFlightEach: number, se
   clearInterval(ticker)
   const span = end()
   const endUs = Number(process.hrtime.bigint() / 1000n)
+  await mark(`${label}:end`)
   return {
     windowUs: [startUs, endUs],
     clients: clients.length,
@@ -93,6 +112,7 @@ async function main(): Promise<ClientRunResult> {
   await first.call()
   const mem0 = await settledMemory()
   progress(`handshake: ${args.clients} clients at once`)
+  await mark('handshake:start')
   const end = startCpuSpan(args.dcPid)
   let failures = 0
   let firstFailure: string | undefined
@@ -106,15 +126,16 @@ async function main(): Promise<ClientRunResult> {
     ),
   )
   const hs = end()
+  await mark('handshake:end')
   const clients = opened.filter((c): c is PeerClient => c !== undefined)
   // Idle for a moment so connection setup garbage is collectable, then measure.
   await new Promise((r) => setTimeout(r, 200))
   const mem1 = await settledMemory()
   const n = Math.max(1, clients.length)
   progress('rpc on one connection')
-  const one = await rpcPhase([first], args.inFlight, args.seconds, 'one connection')
+  const one = await rpcPhase([first], args.inFlight, args.seconds, 'one')
   progress('rpc on every connection')
-  const many = await rpcPhase([first, ...clients], args.manyInFlight, args.seconds, `${clients.length + 1} connections`)
+  const many = await rpcPhase([first, ...clients], args.manyInFlight, args.seconds, 'many')
   await Promise.allSettled([first, ...clients].map((c) => c.close()))
   return {
     kind: args.kind,

@@ -55,10 +55,21 @@ export interface ClientRunResult {
   }
   readonly one: PhaseRpc
   readonly many: PhaseRpc
+  /** DC traffic per phase ('handshake', 'one', 'many'), when the parent could read the DC's stats. */
+  readonly dcTraffic?: Readonly<Record<string, DcTraffic>>
 }
 
-/** Child → parent. */
+/** What the DC saw during one phase (its stats counters' deltas), filled in by the parent. */
+export interface DcTraffic {
+  readonly framesIn: number
+  readonly framesOut: number
+  readonly messagesIn: number
+  readonly messagesOut: number
+}
+
+/** Child → parent. `mark`: the child waits for `{ type: 'marked' }` before going on. */
 export type ChildMessage =
   | { readonly type: 'progress'; readonly text: string }
+  | { readonly type: 'mark'; readonly name: string }
   | { readonly type: 'result'; readonly result: ClientRunResult }
   | { readonly type: 'failed'; readonly error: string }

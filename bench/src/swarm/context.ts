@@ -120,6 +120,8 @@ export class BenchContext {
             { kind, clients, inFlight: 64, manyInFlight: 4, seconds: this.options.quick ? 2 : 8, dcPid: this.dc.pid },
             (t) => this.progress.step(`${kind}: ${t}`),
             this.options.quick ? 120_000 : 300_000,
+            [],
+            () => this.dc.stats(),
           )
         } catch (e) {
           errors[kind] = e instanceof Error ? e.message : String(e)

@@ -63,9 +63,11 @@ function handle(req: DcRequest): unknown {
     case 'stats':
       return dc.stats.snapshot()
     case 'dropAll': {
-      const n = sockets.size
+      const count = sockets.size
+      // NB: CLOCK_MONOTONIC is system-wide, so the parent can compare this with its own hrtime.
+      const atMs = Number(process.hrtime.bigint()) / 1e6
       for (const s of sockets) s.destroy()
-      return n
+      return { count, atMs }
     }
     case 'connections':
       return sockets.size

@@ -12,6 +12,11 @@ const CHILD = fileURLToPath(new URL('./dc-child.ts', import.meta.url))
 const START_TIMEOUT_MS = 60_000
 const REQUEST_TIMEOUT_MS = 30_000
 
+/** process.hrtime in ms: CLOCK_MONOTONIC, comparable across processes on one machine. */
+export function hrtimeMs(): number {
+  return Number(process.hrtime.bigint()) / 1e6
+}
+
 /** A DC failed to start or to answer. */
 export class DcProcessError extends Error {
   override readonly name = 'DcProcessError'
@@ -123,9 +128,12 @@ export class DcProcess {
     return this.request({ cmd: 'stats' }) as Promise<TestDcStatsSnapshot>
   }
 
-  /** Destroys every connection the DC accepted; resolves with how many there were. */
-  dropAll(): Promise<number> {
-    return this.request({ cmd: 'dropAll' }) as Promise<number>
+  /**
+   * Destroys every connection the DC accepted; resolves with how many there were and when, as
+   * hrtime ms (the monotonic clock is system-wide, so compare with {@link hrtimeMs} here).
+   */
+  dropAll(): Promise<{ count: number; atMs: number }> {
+    return this.request({ cmd: 'dropAll' }) as Promise<{ count: number; atMs: number }>
   }
 
   connections(): Promise<number> {

@@ -7,7 +7,7 @@ export type DcRequest = { readonly id: number } & (
   | { readonly cmd: 'faults'; readonly patch: FaultConfig }
   | { readonly cmd: 'clearFaults' }
   | { readonly cmd: 'stats' }
-  /** Destroys every accepted socket; answers how many. */
+  /** Destroys every accepted socket; answers `{ count, atMs }` (atMs: process.hrtime in ms, system-wide monotonic). */
   | { readonly cmd: 'dropAll' }
   /** Open accepted sockets. */
   | { readonly cmd: 'connections' }
