@@ -75,7 +75,7 @@ function frame(title: string, subtitle: string, body: string, legend: readonly s
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif">` +
     `<rect width="${W}" height="${H}" fill="#fff"/>` +
     `<text x="${M.left}" y="18" font-size="14" font-weight="bold">${escapeXml(title)}</text>` +
-    `<text x="${W - M.right}" y="18" font-size="11" text-anchor="end" fill="#555">${escapeXml(subtitle)}</text>` +
+    `<text x="${W - M.right}" y="39" font-size="11" text-anchor="end" fill="#555">${escapeXml(subtitle)}</text>` +
     items +
     body +
     `</svg>`
@@ -120,7 +120,13 @@ export function barChartSvg(c: BarChart): string {
       body += `<rect x="${x.toFixed(1)}" y="${y.toFixed(1)}" width="${(barW - 2).toFixed(1)}" height="${h.toFixed(1)}" fill="${PALETTE[si % PALETTE.length]}"><title>${escapeXml(`${s.name} ${cat}: ${v}`)}</title></rect>`
       body += `<text x="${(x + (barW - 2) / 2).toFixed(1)}" y="${(y - 3).toFixed(1)}" font-size="9" text-anchor="middle">${shortNumber(v)}</text>`
     })
-    body += `<text x="${(M.left + ci * groupW + groupW / 2).toFixed(1)}" y="${H - M.bottom + 16}" font-size="11" text-anchor="middle">${escapeXml(cat)}</text>`
+    const cx = M.left + ci * groupW + groupW / 2
+    // NB: ~6.5 px per character at 11 px; crowded labels are slanted instead of overlapping.
+    if (cat.length * 6.5 > groupW) {
+      body += `<text transform="translate(${cx.toFixed(1)} ${H - M.bottom + 12}) rotate(-20)" font-size="10" text-anchor="end">${escapeXml(cat)}</text>`
+    } else {
+      body += `<text x="${cx.toFixed(1)}" y="${H - M.bottom + 16}" font-size="11" text-anchor="middle">${escapeXml(cat)}</text>`
+    }
   })
   body += `<line x1="${M.left}" x2="${W - M.right}" y1="${H - M.bottom}" y2="${H - M.bottom}" stroke="#111"/>`
   return frame(c.title, c.lowerIsBetter ? 'lower is better' : 'higher is better', body, c.series.map((s) => s.name))
@@ -131,15 +137,18 @@ export function lineChartSvg(c: LineChart): string {
   const top = niceMax(maxOf(c.series))
   const plotW = W - M.left - M.right
   const plotH = H - M.top - M.bottom
-  const xMin = Math.min(...c.x)
-  const xMax = Math.max(...c.x)
-  const xPos = (x: number): number => M.left + (xMax === xMin ? plotW / 2 : ((x - xMin) / (xMax - xMin)) * plotW * 0.94 + plotW * 0.03)
+  // A log x axis when the values span more than 20× (accounts 1 … 1000).
+  const log = Math.min(...c.x) > 0 && Math.max(...c.x) / Math.min(...c.x) > 20
+  const tx = (x: number): number => (log ? Math.log10(x) : x)
+  const xMin = Math.min(...c.x.map(tx))
+  const xMax = Math.max(...c.x.map(tx))
+  const xPos = (x: number): number => M.left + (xMax === xMin ? plotW / 2 : ((tx(x) - xMin) / (xMax - xMin)) * plotW * 0.94 + plotW * 0.03)
   const yPos = (v: number): number => H - M.bottom - (Math.max(0, v) / top) * plotH
   let body = yAxis(top, c.unit)
   for (const x of c.x) {
     body += `<text x="${xPos(x).toFixed(1)}" y="${H - M.bottom + 16}" font-size="10" text-anchor="middle">${shortNumber(x)}</text>`
   }
-  body += `<text x="${M.left + plotW / 2}" y="${H - 12}" font-size="11" text-anchor="middle">${escapeXml(c.xLabel)}</text>`
+  body += `<text x="${M.left + plotW / 2}" y="${H - 12}" font-size="11" text-anchor="middle">${escapeXml(c.xLabel)}${log ? ' (log scale)' : ''}</text>`
   c.series.forEach((s, si) => {
     const colour = PALETTE[si % PALETTE.length]
     const pts = c.x.flatMap((x, i) => {
