@@ -65,7 +65,7 @@ export const DEFAULT_MAX_EVENTS_PER_ACTOR = 25
 /** Bounds on what one event summary or label may hold. */
 const MAX_DETAIL_CHARS = 160
 const MAX_STRING_FIELD_CHARS = 48
-const LABEL_KEYS = ['accountId', 'dcId', 'homeDcId', 'requestId', 'method', 'attempt'] as const
+const LABEL_KEYS = ['method', 'accountId', 'dcId', 'homeDcId', 'requestId', 'attempt'] as const
 /** Event fields never shown: secrets and codes a user types, key material. */
 const REDACTED_KEY = /phone|code|password|hash|key|secret|token|srp|nonce|bytes|body|payload/i
 

@@ -41,7 +41,7 @@ export const INSPECTOR_PAGE_HTML = `<!doctype html>
   tbody tr.sel { background:var(--sel); }
   td.state { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size:12px; }
   .st { display:inline-block; width:8px; height:8px; border-radius:50%; margin-right:6px; background:var(--accent); }
-  .st.done { background:var(--ok); } .st.error { background:var(--bad); } .st.stopped { background:#a0a7b1; }
+  .st.done { background:var(--ok); } .st.error, .st.bad { background:var(--bad); } .st.stopped { background:#a0a7b1; }
   .more { color:var(--muted); padding:6px 10px; }
   .empty { color:var(--muted); padding:24px; text-align:center; }
   aside { background:var(--panel); border:1px solid var(--line); border-radius:8px; padding:12px; align-self:start; position:sticky; top:58px; max-height:calc(100vh - 70px); overflow:auto; }
@@ -82,6 +82,8 @@ export const INSPECTOR_PAGE_HTML = `<!doctype html>
   // 'xstate.after.pingInterval.dcConnection.online…' → 'after pingInterval'
   const evName = (t) => t && t.startsWith('xstate.after.') ? 'after ' + t.slice(13).split('.')[0] : (t || '');
   const name = (a) => a.systemId || a.id;
+  // A call that ended in failed/cancelled is 'done' to XState; show it red.
+  const dot = (a) => '<span class="st ' + esc(a.status === 'done' && /fail|error|cancel/i.test(a.stateText) ? 'bad' : a.status) + '"></span>';
   const owner = (a) => a.parent && actors.has(a.parent) ? name(actors.get(a.parent)) + ' · ' : '';
   const ago = (ms) => { const s = Math.max(0, (Date.now() - ms) / 1000); return s < 60 ? s.toFixed(1) + ' s' : Math.round(s / 60) + ' min'; };
 
@@ -123,7 +125,7 @@ export const INSPECTOR_PAGE_HTML = `<!doctype html>
       list.sort(kind === 'rpc' ? (a, b) => b.createdMs - a.createdMs : (a, b) => a.createdMs - b.createdMs);
       const rows = list.slice(0, MAX_ROWS).map((a) =>
         '<tr data-id="' + esc(a.sessionId) + '"' + (a.sessionId === selected ? ' class="sel"' : '') + '>' +
-        '<td title="' + esc(a.sessionId) + '"><span class="st ' + esc(a.status) + '"></span>' + esc(name(a)) + '</td>' +
+        '<td title="' + esc(a.sessionId) + '">' + dot(a) + esc(name(a)) + '</td>' +
         '<td title="' + esc(label(a)) + '">' + esc(owner(a)) + esc(label(a)) + '</td>' +
         '<td class="state" title="' + esc(stateOf(a)) + '">' + esc(stateOf(a)) + '</td>' +
         '<td title="' + esc(a.lastEvent || '') + '">' + esc(evName(a.lastEvent)) + '</td>' +
@@ -161,7 +163,7 @@ export const INSPECTOR_PAGE_HTML = `<!doctype html>
       '<tr><td class="t">' + new Date(e.atMs).toISOString().slice(11, 23) + '</td><td title="' + esc(e.type) + '"><b>' + esc(evName(e.type)) + '</b>' +
       (e.detail ? ' <span class="dt">' + esc(e.detail) + '</span>' : '') + '<br><span class="to">→ ' + esc(e.state) + '</span></td></tr>').join('');
     $('detail').innerHTML = '<h3>' + esc(name(a)) + '</h3>' +
-      '<dl><dt>machine</dt><dd>' + esc(a.machine) + '</dd><dt>status</dt><dd><span class="st ' + esc(a.status) + '"></span>' + esc(a.status) + '</dd>' +
+      '<dl><dt>machine</dt><dd>' + esc(a.machine) + '</dd><dt>status</dt><dd>' + dot(a) + esc(a.status) + '</dd>' +
       '<dt>id</dt><dd>' + esc(a.id) + ' <span style="color:var(--muted)">(' + esc(a.sessionId) + ')</span></dd>' + (a.systemId ? '<dt>systemId</dt><dd>' + esc(a.systemId) + '</dd>' : '') +
       '<dt>label</dt><dd>' + (esc(label(a)) || '—') + '</dd><dt>parent</dt><dd>' + parent + '</dd><dt>children</dt><dd>' + kids + '</dd>' +
       '<dt>events</dt><dd>' + fmt(a.eventCount) + '</dd></dl>' +
