@@ -4,6 +4,7 @@ export {
   PUSH_INTERVAL_MS,
   MAX_BATCH_ACTORS,
   MAX_VIEWERS,
+  MAX_VIEWER_BACKLOG_BYTES,
   type Inspector,
   type InspectorOptions,
   type InspectorStats,

@@ -44,6 +44,8 @@ export const PUSH_INTERVAL_MS = 100
 export const MAX_BATCH_ACTORS = 500
 /** Viewers at once (each holds an open response). */
 export const MAX_VIEWERS = 16
+/** Unsent bytes a viewer may have queued before it misses batches (it gets a snapshot on drain). */
+export const MAX_VIEWER_BACKLOG_BYTES = 4 * 1024 * 1024
 const SSE_KEEPALIVE_MS = 15_000
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost'])
 
@@ -57,8 +59,8 @@ export interface InspectorMessage {
 
 interface Viewer {
   readonly res: ServerResponse
-  /** A write was refused (slow reader): skip batches, send a snapshot once it drains. */
-  blocked: boolean
+  /** Missed batches (slow reader): gets a full snapshot once its socket drains. */
+  stale: boolean
 }
 
 /**
@@ -86,7 +88,10 @@ export async function startInspector(options: InspectorOptions = {}): Promise<In
     JSON.stringify({ actors, removed, counts: table.counts(), stats: table.stats() } satisfies InspectorMessage)
 
   const write = (v: Viewer, event: string, data: string): void => {
-    if (!v.res.write(`event: ${event}\ndata: ${data}\n\n`)) v.blocked = true
+    // NB: `write()` returning false only means "above highWaterMark" (any big batch); the backlog
+    // size is what tells a slow reader apart.
+    if (v.res.writableLength > MAX_VIEWER_BACKLOG_BYTES) v.stale = true
+    else v.res.write(`event: ${event}\ndata: ${data}\n\n`)
   }
 
   const push = (): void => {
@@ -97,13 +102,13 @@ export async function startInspector(options: InspectorOptions = {}): Promise<In
     if (table.pending === 0) return
     const { changed, removed } = table.drain(MAX_BATCH_ACTORS)
     const data = message(changed, removed)
-    for (const v of viewers) if (!v.blocked) write(v, 'batch', data)
+    for (const v of viewers) if (!v.stale) write(v, 'batch', data)
     batchesSent++
   }
   const pushTimer = setInterval(push, pushIntervalMs)
   pushTimer.unref()
   const keepalive = setInterval(() => {
-    for (const v of viewers) if (!v.blocked) v.res.write(': keepalive\n\n')
+    for (const v of viewers) if (!v.stale) v.res.write(': keepalive\n\n')
   }, SSE_KEEPALIVE_MS)
   keepalive.unref()
 
@@ -114,12 +119,12 @@ export async function startInspector(options: InspectorOptions = {}): Promise<In
       'cache-control': 'no-store',
       connection: 'keep-alive',
     })
-    const v: Viewer = { res, blocked: false }
+    const v: Viewer = { res, stale: false }
     viewers.add(v)
     write(v, 'snapshot', message(table.all(), []))
     res.on('drain', () => {
-      if (!v.blocked) return
-      v.blocked = false
+      if (!v.stale) return
+      v.stale = false
       write(v, 'snapshot', message(table.all(), []))
     })
     req.on('close', () => viewers.delete(v))
