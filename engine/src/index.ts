@@ -36,3 +36,4 @@ export {
   type ProtocolErrorDetail,
   type UsageErrorReason,
 } from './errors/index.js'
+export * from './inspector/index.js'

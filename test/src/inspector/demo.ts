@@ -4,7 +4,7 @@
 import { createActor, fromCallback, fromPromise } from 'xstate'
 import { accountMachine, dcConnectionMachine, handshakeMachine, recordActions, rpcMachine } from '@mtswarm/machines'
 import type { SetClientDhParamsOutput } from '@mtswarm/machines'
-import { startInspector } from '../../../engine/src/inspector/index.js'
+import { startInspector } from '@mtswarm/engine'
 
 const port = Number(process.argv.find((a) => /^\d+$/.test(a)) ?? 0)
 const forSec = Number(/--for=(\d+)/.exec(process.argv.join(' '))?.[1] ?? 0)

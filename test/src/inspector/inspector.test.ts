@@ -5,8 +5,7 @@ import { createServer } from 'node:net'
 import { describe, test } from 'node:test'
 import { createActor, setup } from 'xstate'
 import { recordActions, rpcMachine } from '@mtswarm/machines'
-// NB: relative until engine/src/index.ts re-exports the inspector (then '@mtswarm/engine').
-import { startInspector, statePaths, summarizeEvent, type Inspector, type InspectorMessage } from '../../../engine/src/inspector/index.js'
+import { startInspector, statePaths, summarizeEvent, type Inspector, type InspectorMessage } from '@mtswarm/engine'
 
 const EFFECTS = ['enqueue', 'dequeue', 'dropAnswer', 'settle', 'notifyMigrated'] as const
 const fakeRpc = () => rpcMachine.provide({ actions: recordActions(EFFECTS).actions })
