@@ -56,6 +56,11 @@ export class DcServer implements ConnectionHost, SessionHost {
     this.sessions.delete(authKeyId)
   }
 
+  /** Every auth key this DC knows (for the state file; restore them with addKey). */
+  authKeys(): AuthKeyRecord[] {
+    return [...this.keys.values()]
+  }
+
   /** Number of auth keys this DC knows. */
   get keyCount(): number {
     return this.keys.size

@@ -6,9 +6,10 @@ import { TELEGRAM_DH_PRIME, parseRsaPrivateKey } from '@mtswarm/engine/crypto'
 import { DcServer } from './dc-server.js'
 import { Faults } from './faults.js'
 import { SaltSchedule } from './salts.js'
+import { STATE_FILE_VERSION, TestDcStateError, readStateFile, writeStateFile, type TestDcState } from './state-file.js'
 import type { ServerContext } from './server-context.js'
 import { TestDcStats } from './stats.js'
-import type { DcAddress, TestDc, TestDcOptions } from './types.js'
+import type { DcAddress, RestoredTestDcState, TestDc, TestDcOptions } from './types.js'
 import { defaultUpdates, pushDelivery } from './updates-push.js'
 import { World, seededRandom } from './world/index.js'
 
@@ -37,16 +38,35 @@ export async function startTestDc(options: TestDcOptions = {}): Promise<TestDc> 
   const basePort = options.basePort ?? 0
   if (!Number.isInteger(basePort) || basePort < 0 || basePort + dcCount - 1 > 65535) throw new TestDcOptionsError(`bad basePort ${basePort}`)
   const seed = options.seed ?? 1
-  const rsaKey = parseRsaPrivateKey(options.rsaPrivateKeyPem ?? generateRsaKeyPem())
+  const dcIds = Array.from({ length: dcCount }, (_, i) => i + 1)
+  const statePath = options.statePath
+  const saved = statePath === undefined ? undefined : await readStateFile(statePath)
+  if (saved !== undefined && statePath !== undefined) {
+    if (options.world instanceof World) throw new TestDcOptionsError('statePath restores its own world: pass world options, not a World')
+    if (saved.dcIds.join(',') !== dcIds.join(',')) throw new TestDcStateError(statePath, `saved with DCs ${saved.dcIds.join(', ')}, asked for ${dcIds.join(', ')}`)
+    if (options.rsaPrivateKeyPem !== undefined && options.rsaPrivateKeyPem !== saved.rsaPrivateKeyPem) {
+      throw new TestDcStateError(statePath, 'saved with another RSA key than rsaPrivateKeyPem')
+    }
+  }
+  const rsaPem = saved?.rsaPrivateKeyPem ?? options.rsaPrivateKeyPem ?? generateRsaKeyPem()
+  const rsaKey = parseRsaPrivateKey(rsaPem)
   const clock = options.clock ?? Date.now
   const stats = new TestDcStats()
   const faults = new Faults(options.faults ?? {}, seed, stats)
   const now = (): number => clock() + faults.clockSkewMs
-  const dcIds = Array.from({ length: dcCount }, (_, i) => i + 1)
+  // NB: a restored world draws from a new stream, else it would hand out the first run's ids again.
+  const worldSeed = saved === undefined ? `world:${seed}` : `world:${seed}/gen${saved.generation}`
   const world =
     options.world instanceof World
       ? options.world
-      : new World({ clock: now, random: seededRandom(`world:${seed}`), dcIds, ...(options.world ?? {}) })
+      : new World({ clock: now, random: seededRandom(worldSeed), dcIds, ...(options.world ?? {}) })
+  if (saved !== undefined && statePath !== undefined) {
+    try {
+      world.restore(saved.world)
+    } catch (e) {
+      throw new TestDcStateError(statePath, `its world does not fit (${(e as Error).message})`)
+    }
+  }
   const dcs: DcAddress[] = []
   const ctx: ServerContext = {
     dcs,
@@ -68,6 +88,7 @@ export async function startTestDc(options: TestDcOptions = {}): Promise<TestDc> 
     for (const id of dcIds) {
       const server = new DcServer(id, ctx)
       servers.set(id, server)
+      for (const record of saved?.keys.find((k) => k.dcId === id)?.records ?? []) server.addKey(record)
       const port = await server.listen(host, basePort === 0 ? 0 : basePort + id - 1)
       dcs.push({ id, host, port })
     }
@@ -82,6 +103,35 @@ export async function startTestDc(options: TestDcOptions = {}): Promise<TestDc> 
       stats.bump(stats.errors, `updates-push:${e instanceof Error ? e.message.slice(0, 80) : String(e)}`)
     }
   })
+  const restored: RestoredTestDcState | undefined =
+    saved === undefined || statePath === undefined
+      ? undefined
+      : {
+          path: statePath,
+          savedAtMs: saved.savedAtMs,
+          generation: saved.generation,
+          authKeys: saved.keys.reduce((n, k) => n + k.records.length, 0),
+          users: world.stats().users,
+          app: saved.app,
+        }
+  const saveState = async (path: string): Promise<void> => {
+    const at = now()
+    const state: TestDcState = {
+      version: STATE_FILE_VERSION,
+      savedAtMs: at,
+      rsaPrivateKeyPem: rsaPem,
+      seed: String(seed),
+      generation: (saved?.generation ?? 0) + 1,
+      dcIds,
+      keys: [...servers].map(([dcId, s]) => ({
+        dcId,
+        records: s.authKeys().filter((r) => r.expiresAtMs === undefined || r.expiresAtMs > at),
+      })),
+      world: world.snapshot(),
+      app: options.appState?.(),
+    }
+    await writeStateFile(path, state)
+  }
   const publicKey = rsaKey.publicKey.keyObject
   let closing: Promise<void> | undefined
   return {
@@ -92,10 +142,12 @@ export async function startTestDc(options: TestDcOptions = {}): Promise<TestDc> 
     world,
     faults,
     stats,
+    restored,
     close() {
       closing ??= (async () => {
         unsubscribe()
         await Promise.all([...servers.values()].map((s) => s.close()))
+        if (statePath !== undefined) await saveState(statePath)
       })()
       return closing
     },

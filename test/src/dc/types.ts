@@ -101,6 +101,25 @@ export interface TestDcOptions {
   readonly api?: ApiHook
   readonly layers?: LayersHook
   readonly updates?: UpdatesHook
+  /**
+   * Keeps the test DC's state across processes (state-file.ts): restored at start when the file
+   * exists (RSA key, auth keys, logins, the world), written atomically on close(). A corrupt or
+   * foreign file makes startTestDc reject with TestDcStateError and is never overwritten.
+   */
+  readonly statePath?: string
+  /** The caller's own data, saved with the state on close() (read back as `restored.app`). */
+  readonly appState?: () => unknown
+}
+
+/** What startTestDc restored from its state file. */
+export interface RestoredTestDcState {
+  readonly path: string
+  readonly savedAtMs: number
+  /** Saves before this one (1 after the first run). */
+  readonly generation: number
+  readonly authKeys: number
+  readonly users: number
+  readonly app: unknown
 }
 
 /** A running test DC. */
@@ -115,6 +134,8 @@ export interface TestDc {
   readonly world: World
   readonly faults: Faults
   readonly stats: TestDcStats
-  /** Closes every listener and connection; resolves when all are closed. Idempotent. */
+  /** Set when the state was restored from TestDcOptions.statePath. */
+  readonly restored: RestoredTestDcState | undefined
+  /** Closes every listener and connection (then saves the state, with statePath); resolves when done. Idempotent. */
   close(): Promise<void>
 }

@@ -17,7 +17,7 @@ import {
 } from '@mtswarm/engine'
 import type { tl } from '@mtswarm/engine/tl'
 import { createMemoryStore, openLmdbStore, type SessionStore } from '@mtswarm/storage'
-import { startTestDc } from '../dc/index.js'
+import { TestDcStateError, startTestDc } from '../dc/index.js'
 import { apiUpdatesHook, createApiHandler } from '../dc/api/index.js'
 import { sharedRsaKeyPem } from '../dc/testing/fixtures.js'
 import type { FaultConfig } from '../dc/faults.js'
@@ -87,6 +87,22 @@ interface Site {
   readonly karma: number[]
   readonly joined: Set<number>
   readonly greeted: Set<number>
+}
+
+/** The site as saved in the test DC's state file (`--store PATH` → PATH.testdc) between processes. */
+interface SavedSite {
+  readonly users: number
+  readonly seed: number
+  /** Passes run so far: the next pass draws its karma stream with this seed offset. */
+  readonly passes: number
+  readonly chats: ReadonlyArray<readonly [Group, { chatId: bigint; hash: string }]>
+  readonly karma: readonly number[]
+  readonly joined: readonly number[]
+  readonly greeted: readonly number[]
+}
+
+function saveSite(site: Site, args: Args, passes: number): SavedSite {
+  return { users: args.users, seed: args.seed, passes, chats: [...site.chats], karma: site.karma, joined: [...site.joined], greeted: [...site.greeted] }
 }
 
 interface PassFigures {
@@ -393,34 +409,76 @@ async function main(): Promise<number> {
     process.stderr.write(`${(e as Error).message}\nusage: npm start -- [--users N] [--store PATH] [--faults] [--seed N] [--events N] [--rerun]\n`)
     return 2
   }
-  const dc = await startTestDc({
-    dcCount: DC_COUNT,
-    seed: args.seed,
-    rsaPrivateKeyPem: sharedRsaKeyPem(),
-    api: createApiHandler(),
-    updates: apiUpdatesHook,
-    faults: args.faults ? START_FAULTS : {},
+  // With --store, the embedded test DC keeps its state (keys, logins, world, the site) next to the
+  // engine's store, so a second run reuses both; saved on exit, also on SIGINT.
+  const statePath = args.store === undefined ? undefined : `${args.store}.testdc`
+  let site: Site | undefined
+  let passesDone = 0
+  let dc: TestDc
+  try {
+    dc = await startTestDc({
+      dcCount: DC_COUNT,
+      seed: args.seed,
+      rsaPrivateKeyPem: sharedRsaKeyPem(),
+      api: createApiHandler(),
+      updates: apiUpdatesHook,
+      faults: args.faults ? START_FAULTS : {},
+      ...(statePath === undefined
+        ? {}
+        : { statePath, appState: () => (site === undefined ? dc.restored?.app : saveSite(site, args, passesDone)) }),
+    })
+  } catch (e) {
+    if (!(e instanceof TestDcStateError)) throw e
+    process.stderr.write(`${e.message}\n`)
+    return 2
+  }
+  process.once('SIGINT', () => {
+    process.stderr.write(`\ninterrupted${statePath === undefined ? '' : `: saving the test DC state to ${statePath}`}\n`)
+    void dc.close().finally(() => process.exit(130))
   })
   const out = (s: string): void => void process.stdout.write(`${s}\n`)
   try {
     const users = makeUsers(args.users, args.seed, dc.dcs.map((d) => d.id), DEFAULT_DC_ID)
-    dc.world.presetUser({ phone: adminPhone(DEFAULT_DC_ID), firstName: 'Site', lastName: 'Admin' })
-    for (const u of users) {
-      dc.world.presetUser({ phone: u.phone, firstName: u.name, ...(u.password === undefined ? {} : { password: u.password }) })
+    const saved = dc.restored?.app as SavedSite | undefined
+    if (saved !== undefined && (saved.users !== args.users || saved.seed !== args.seed)) {
+      process.stderr.write(
+        `test DC state file ${statePath}: written by a run with --users ${saved.users} --seed ${saved.seed}; run with those, or delete it to start fresh\n`,
+      )
+      return 2
     }
-    const site: Site = { users, chats: new Map(), karma: users.map(() => 0), joined: new Set(), greeted: new Set() }
+    for (const spec of [
+      { phone: adminPhone(DEFAULT_DC_ID), firstName: 'Site', lastName: 'Admin' },
+      ...users.map((u) => ({ phone: u.phone, firstName: u.name, ...(u.password === undefined ? {} : { password: u.password }) })),
+    ]) {
+      if (dc.world.userByPhone(spec.phone) === undefined) dc.world.presetUser(spec)
+    }
+    site = {
+      users,
+      chats: new Map(saved?.chats ?? []),
+      karma: saved === undefined ? users.map(() => 0) : [...saved.karma],
+      joined: new Set(saved?.joined ?? []),
+      greeted: new Set(saved?.greeted ?? []),
+    }
+    passesDone = saved?.passes ?? 0
     out(
       `mtswarm start — ${args.users} site users on ${DC_COUNT} test DCs (seed ${args.seed}, ${args.events} karma events, threshold ${KARMA_THRESHOLD}, ` +
         `faults ${args.faults ? 'on' : 'off'}, store ${args.store ?? 'memory'})`,
     )
-    const passes = [await runPass('run', args, dc, site, 0)]
-    if (args.rerun) passes.push(await runPass('rerun', args, dc, site, 1))
+    const r = dc.restored
+    if (r !== undefined) {
+      out(`test DC state: restored from ${r.path} (${r.authKeys} auth keys, ${r.users} users, ${site.joined.size} joined; saved ${r.generation} time(s) before)`)
+    } else if (statePath !== undefined) {
+      out(`test DC state: none at ${statePath}, starting empty (saved there on exit)`)
+    }
+    const passes = [await runPass('run', args, dc, site, passesDone)]
+    passesDone++
+    if (args.rerun) {
+      passes.push(await runPass('rerun', args, dc, site, passesDone))
+      passesDone++
+    }
     for (const p of passes) printPass(p, out)
     const faults = Object.entries(dc.stats.faults)
     out(`test DC faults fired: ${faults.length === 0 ? 'none' : faults.map(([k, v]) => `${k} ${v}`).join(', ')}`)
-    if (args.store !== undefined && !args.rerun && passes[0]!.reused === 0 && passes[0]!.handshakes > 0) {
-      out(`note: the embedded test DC starts empty each run, so keys stored by an earlier run are unknown to it; --rerun restarts the engine on the same store against the same DC`)
-    }
     const check = checkWorld(dc, site)
     for (const l of check.lines) out(l)
     return check.ok ? 0 : 1

@@ -8,6 +8,7 @@ export type {
   ExportedAuthorization,
   BindingVia,
   WorldStats,
+  WorldSnapshot,
 } from './world.js'
 export { WorldError, isWorldError, worldErrors } from './errors.js'
 export type { WorldErrorCode } from './errors.js'

@@ -138,6 +138,30 @@ export function testPhoneDcId(phone: string): number | undefined {
 
 const keyOf = (ctx: CallContext): string => `${ctx.dcId}:${ctx.authKeyId}`
 
+/** The world's data for the test DC's state file: each part's data fields by name (see World.snapshot). */
+export interface WorldSnapshot {
+  readonly dcIds: readonly number[]
+  readonly world: Record<string, unknown>
+  readonly dir: Record<string, unknown>
+  readonly hub: Record<string, unknown>
+  readonly conv: Record<string, unknown>
+}
+
+// Fields that are wiring, options or transient, not data: everything else is snapshotted, so a
+// data field added later is saved without touching this list (and an old file then fails restore).
+const WORLD_NON_DATA: ReadonlySet<string> = new Set([
+  'dcIds', 'defaultDcId', 'clock', 'random', 'srp', 'codeTtlMs', 'dir', 'hub', 'conv', 'sendCodeFlood', 'srpSessions',
+])
+const DIR_NON_DATA: ReadonlySet<string> = new Set(['random'])
+const HUB_NON_DATA: ReadonlySet<string> = new Set(['nowSeconds', 'logLimit', 'listeners', 'queue', 'flushing'])
+const CONV_NON_DATA: ReadonlySet<string> = new Set(['dir', 'hub', 'random', 'nowSeconds'])
+
+function dataFields(target: object, skip: ReadonlySet<string>): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(target)) if (!skip.has(k) && typeof v !== 'function') out[k] = v
+  return out
+}
+
 export class World {
   readonly dcIds: readonly number[]
   readonly defaultDcId: number
@@ -267,6 +291,46 @@ export class World {
   /** Fault: the server forgot this auth key's authorization (AUTH_KEY_UNREGISTERED afterwards). */
   revokeAuthKey(ctx: CallContext): void {
     this.unbind(ctx)
+  }
+
+  // ---------------------------------------------------------------- state file
+
+  /**
+   * Everything the world holds, for the test DC's state file (state-file.ts): every data field of
+   * the world and its parts by name, as live references (encode before the world changes again).
+   * Not kept: listeners, pending SRP rounds (a 2FA check spanning a restart gets SRP_ID_INVALID).
+   */
+  snapshot(): WorldSnapshot {
+    return {
+      dcIds: [...this.dcIds],
+      world: dataFields(this, WORLD_NON_DATA),
+      dir: dataFields(this.dir, DIR_NON_DATA),
+      hub: dataFields(this.hub, HUB_NON_DATA),
+      conv: dataFields(this.conv, CONV_NON_DATA),
+    }
+  }
+
+  /**
+   * Replaces this fresh world's data with `snapshot`'s (which it takes ownership of). RangeError
+   * when the world is not fresh, the DCs differ, or the snapshot's fields are not this world's.
+   */
+  restore(snapshot: WorldSnapshot): void {
+    if (this.dir.users.size > 0 || this.keys.size > 0) throw new RangeError('World.restore needs a fresh world')
+    if (snapshot.dcIds.join(',') !== this.dcIds.join(',')) {
+      throw new RangeError(`the snapshot's DCs are ${snapshot.dcIds.join(', ')}, this world's ${this.dcIds.join(', ')}`)
+    }
+    const parts: Array<[object, Record<string, unknown>, ReadonlySet<string>]> = [
+      [this, snapshot.world, WORLD_NON_DATA],
+      [this.dir, snapshot.dir, DIR_NON_DATA],
+      [this.hub, snapshot.hub, HUB_NON_DATA],
+      [this.conv, snapshot.conv, CONV_NON_DATA],
+    ]
+    for (const [target, data, skip] of parts) {
+      const want = Object.keys(dataFields(target, skip)).sort().join(',')
+      const got = Object.keys(data ?? {}).sort().join(',')
+      if (want !== got) throw new RangeError(`snapshot fields ${got} do not match ${want}`)
+    }
+    for (const [target, data] of parts) Object.assign(target, data)
   }
 
   // ---------------------------------------------------------------- login
