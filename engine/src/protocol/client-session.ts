@@ -61,7 +61,7 @@ export class ClientSession {
   readonly key: EncryptionKey
   private currentSessionId: bigint
   private currentSalt: bigint
-  private readonly ids: MessageIdGenerator
+  private ids: MessageIdGenerator
   private seqNo = new SeqNoCounter()
   private receiver: MessageReceiver
   private readonly replayWindowSize: number | undefined
@@ -235,6 +235,9 @@ export class ClientSession {
    */
   renewSession(sessionId: bigint): number[] {
     this.currentSessionId = sessionId
+    // NB: msg_ids only have to grow within a session. A fresh generator lets a session that was
+    // reset after the server's clock moved back (bad_msg 17) leave the old, too-new ids behind.
+    this.ids = new MessageIdGenerator({ role: 'client', timeOffsetMs: this.ids.timeOffsetMs })
     this.seqNo = new SeqNoCounter()
     this.receiver = this.newReceiver()
     return this.requeue(this.ledger.takeAll())

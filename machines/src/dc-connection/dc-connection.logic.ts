@@ -92,6 +92,21 @@ export function timeOffsetFromMsgId(serverMsgId: bigint, nowMs: number): number 
   return Math.round((Number(serverMsgId) / 2 ** 32) * 1000 - nowMs)
 }
 
+/**
+ * How far ahead of the server's clock a client msg_id may be (bad_msg 17 past it).
+ * https://core.telegram.org/mtproto/description#message-identifier-msg-id
+ */
+export const MSG_ID_FUTURE_WINDOW_MS = 30_000
+
+/**
+ * After a 16/17 resync: did the server's clock move back so far that the msg_ids this session
+ * already used lie beyond the future window? Ids must grow within a session, so every later id
+ * would be refused too; only a new session can go on.
+ */
+export function timeSyncNeedsNewSession(oldOffsetMs: number, newOffsetMs: number): boolean {
+  return oldOffsetMs - newOffsetMs > MSG_ID_FUTURE_WINDOW_MS
+}
+
 /** What a bad_msg_notification error_code asks of us. */
 export type BadMsgAction =
   | { kind: 'timeSync' }

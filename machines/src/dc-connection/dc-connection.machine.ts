@@ -25,6 +25,7 @@ import {
   reconnectBackoffMs,
   saltRefreshDelayMs,
   timeOffsetFromMsgId,
+  timeSyncNeedsNewSession,
 } from './dc-connection.logic.js'
 import type { DcConnectionContext, DcConnectionInput } from './dc-connection.logic.js'
 
@@ -268,6 +269,25 @@ export const dcConnectionMachine = setup({
               ],
             },
             'msg.bad': [
+              {
+                guard: ({ context, event }) =>
+                  classifyBadMsg(event.errorCode).kind === 'timeSync' &&
+                  timeSyncNeedsNewSession(context.timeOffsetMs, timeOffsetFromMsgId(event.serverMsgId, event.nowMs)),
+                description:
+                  '16/17 and the server clock moved back past the 30 s window: take the offset, new session (ids restart), resend everything in flight',
+                actions: [
+                  assign({ timeOffsetMs: ({ event }) => timeOffsetFromMsgId(event.serverMsgId, event.nowMs) }),
+                  {
+                    type: 'applyTimeOffset',
+                    params: ({ context }) => ({ dcId: context.dcId, timeOffsetMs: context.timeOffsetMs }),
+                  },
+                  { type: 'resetSession', params: dcOnly },
+                  {
+                    type: 'requeueInFlight',
+                    params: ({ context }) => ({ dcId: context.dcId, scope: 'all' as const, reason: 'sessionReset' as const }),
+                  },
+                ],
+              },
               {
                 guard: ({ event }) => classifyBadMsg(event.errorCode).kind === 'timeSync',
                 description: '16/17 msg_id too low/high: take the time offset from the server msg_id, resend',

@@ -18,6 +18,8 @@ import {
   currentSalt,
   reconnectBackoffMs,
   timeOffsetFromMsgId,
+  timeSyncNeedsNewSession,
+  MSG_ID_FUTURE_WINDOW_MS,
 } from './dc-connection.logic.js'
 import type { DcConnectionInput } from './dc-connection.logic.js'
 import { dcConnectionMachine } from './dc-connection.machine.js'
@@ -158,6 +160,24 @@ describe('dcConnectionMachine', () => {
         { type: 'resendMessages', params: { dcId: 2, msgIds: [100n], reason: 'badMsgTime' } },
       ])
     }
+  })
+
+  test('bad_msg 17 with the server clock moved back past the 30 s window: offset taken, new session, all in flight requeued', () => {
+    // The ids this session used are ~45 s ahead of the server now; ids must grow within a session,
+    // so only a new one can go on (a plain resend would be refused with 17 again, and again).
+    const { actor, rec } = ready()
+    const serverMsgId = BigInt(Math.floor((NOW - 45_000) / 1000)) << 32n
+    actor.send({ type: 'msg.bad', badMsgId: 100n, errorCode: 17, serverMsgId, nowMs: NOW })
+    const offset = timeOffsetFromMsgId(serverMsgId, NOW)
+    assert.ok(offset < -MSG_ID_FUTURE_WINDOW_MS)
+    assert.deepEqual(rec.calls, [
+      { type: 'applyTimeOffset', params: { dcId: 2, timeOffsetMs: offset } },
+      { type: 'resetSession', params: { dcId: 2 } },
+      { type: 'requeueInFlight', params: { dcId: 2, scope: 'all', reason: 'sessionReset' } },
+    ])
+    assert.equal(timeSyncNeedsNewSession(0, -29_000), false)
+    assert.equal(timeSyncNeedsNewSession(0, -31_000), true)
+    assert.equal(timeSyncNeedsNewSession(-31_000, 0), false)
   })
 
   test('bad_msg_notification 32/33 and destroy_session reset the session and requeue all in flight', () => {

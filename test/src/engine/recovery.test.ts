@@ -68,6 +68,31 @@ describe('runtime recovery', () => {
     }
   })
 
+  test('our clock jumps 45 s ahead mid-session: bad_msg 17, time re-synced in a new session, calls settle once', async () => {
+    // The ids this session already used are then beyond the server's 30 s future window; ids must
+    // grow within a session, so resending in it would be refused again and again.
+    const dc = await startDc()
+    let jumpMs = 0
+    const rt = runtimeFor(dc, { nowMs: () => Date.now() + jumpMs })
+    try {
+      await rt.invoke('acc', 1, { _: 'help.getConfig' })
+      jumpMs = 45_000
+      await rt.invoke('acc', 1, { _: 'help.getNearestDc' }) // refused as too new, re-synced, resent
+      const n = 10
+      const results = await Promise.all(Array.from({ length: n }, () => rt.invoke('acc', 1, { _: 'help.getNearestDc' })))
+      assert.equal(results.length, n)
+      assert.ok((dc.stats.badMsgs[17] ?? 0) >= 1, 'the server refused msg_ids as too new')
+      assert.ok(dc.stats.sessionsCreated >= 2, 'a new session was started')
+      assert.equal(dc.stats.rpcCalls['help.getNearestDc'], n + 1)
+      assert.equal(rt.stats.callsSettled, n + 2)
+      assert.equal(rt.stats.callsFailed, 0)
+      assert.equal(rt.stats.doubleSettles, 0)
+    } finally {
+      await rt.stop()
+      await dc.close()
+    }
+  })
+
   test('-404 for a stored key: the key is dropped and replaced, the call settles once', async () => {
     const store = createMemoryStore()
     const first = await startDc()
