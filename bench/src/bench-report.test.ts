@@ -58,9 +58,12 @@ describe('stats', () => {
     assert.equal(formatNumber(1.234), '1.23')
     assert.equal(formatNumber(0.01234), '0.0123')
     assert.equal(formatNumber(NaN), '—')
+    assert.equal(formatNumber(50), '50')
+    assert.equal(formatNumber(7), '7')
     assert.equal(formatBytes(512), '512 B')
-    assert.equal(formatBytes(20 * 1024), '20.0 KiB')
-    assert.equal(formatBytes(3 * 1024 * 1024), '3.00 MiB')
+    assert.equal(formatBytes(20 * 1024), '20 KiB')
+    assert.equal(formatBytes(19.5 * 1024), '19.5 KiB')
+    assert.equal(formatBytes(3 * 1024 * 1024), '3 MiB')
   })
 })
 
@@ -143,7 +146,7 @@ describe('report', () => {
   test('metric cells: ours, each peer with its ratio, target verdict', () => {
     const m = run.scenarios[0]!.metrics
     assert.deepEqual(metricCells(m[0]!, ['mtcute', 'gramjs']), ['one connection (req/s)', '3 000', '1 000', '3.0×', '500', '6.0×', 'met: ≥ 2× mtcute'])
-    assert.deepEqual(metricCells(m[1]!, ['mtcute', 'gramjs']), ['CPU per call', '50.0 µs', '100 µs', '2.0×', '—', '—', ''])
+    assert.deepEqual(metricCells(m[1]!, ['mtcute', 'gramjs']), ['CPU per call', '50 µs', '100 µs', '2.0×', '—', '—', ''])
   })
 
   test('markdown: header, table with peer columns, chart links, escaped pipes, CPU line', () => {

@@ -47,7 +47,7 @@ export const usPer = (cpuMs: number | undefined, n: number): number | undefined 
 
 /** DC-side traffic of a phase divided by the calls answered in it. */
 export function trafficPerCall(r: ClientRunResult, phase: 'one' | 'many', field: 'framesIn' | 'framesOut' | 'messagesIn' | 'messagesOut'): number | undefined {
-  const t = r.dcTraffic?.[phase]
+  const t = r.dcTraffic?.[r[phase].mark]
   const calls = r[phase].calls
   return t === undefined || calls === 0 ? undefined : t[field] / calls
 }

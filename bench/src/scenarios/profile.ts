@@ -46,7 +46,7 @@ export const profileRpc: Scenario = {
     ctx.progress.step('our client under node --cpu-prof')
     const r = await runClient(
       ctx.dc.hello,
-      { kind: 'ours', clients: 1, inFlight: 64, manyInFlight: 1, seconds, dcPid: ctx.dc.pid },
+      { kind: 'ours', clients: 1, inFlight: 64, manyInFlight: 1, seconds, rounds: 1, dcPid: ctx.dc.pid },
       (t) => ctx.progress.step(`profiling: ${t}`),
       120_000,
       ['--cpu-prof', `--cpu-prof-dir=${dir}`],

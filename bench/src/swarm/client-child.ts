@@ -60,18 +60,33 @@ async function factoryFor(kind: ChildArgs['kind']): Promise<PeerFactory> {
   }
 }
 
-async function rpcPhase(clients: readonly PeerClient[], inFlightEach: number, seconds: number, label: string): Promise<PhaseRpc> {
+/** Warm-up before the measured rounds: lets V8 tier up the hot path (slow on a busy box). */
+const WARMUP_MS = 1_000
+
+/**
+ * Runs `rounds` measured windows of `seconds` each after a warm-up and keeps the round that
+ * answered the most calls (best-of: on a shared machine the other rounds lost CPU to neighbours).
+ */
+async function rpcPhase(clients: readonly PeerClient[], inFlightEach: number, seconds: number, rounds: number, label: string): Promise<PhaseRpc> {
+  const warmEnd = performance.now() + WARMUP_MS
+  await Promise.all(clients.map((c) => closedLoop(inFlightEach, () => c.call(), () => performance.now() > warmEnd, () => {}, () => {})))
+  let best: PhaseRpc | undefined
+  for (let round = 0; round < rounds; round++) {
+    const r = await rpcRound(clients, inFlightEach, seconds, `${label}${rounds > 1 ? ` round ${round + 1}/${rounds}` : ''}`, `${label}#${round}`)
+    if (best === undefined || r.calls > best.calls) best = r
+  }
+  return best!
+}
+
+async function rpcRound(clients: readonly PeerClient[], inFlightEach: number, seconds: number, text: string, markName: string): Promise<PhaseRpc> {
   const latency = new Sample(1 << 14)
   let errors = 0
   let firstError: string | undefined
-  // Warm-up: a short burst so JIT and buffers settle before the measured window.
-  const warmEnd = performance.now() + Math.min(1000, seconds * 200)
-  await Promise.all(clients.map((c) => closedLoop(inFlightEach, () => c.call(), () => performance.now() > warmEnd, () => {}, () => {})))
-  await mark(`${label}:start`)
+  await mark(`${markName}:start`)
   const end = startCpuSpan(args.dcPid)
   const startUs = Number(process.hrtime.bigint() / 1000n)
   const stopAt = performance.now() + seconds * 1000
-  const ticker = setInterval(() => progress(`${label === 'one' ? 'one connection' : `${clients.length} connections`}: ${latency.length} calls`), 500)
+  const ticker = setInterval(() => progress(`${text}: ${latency.length} calls`), 500)
   await Promise.all(
     clients.map((c) =>
       closedLoop(
@@ -89,8 +104,9 @@ async function rpcPhase(clients: readonly PeerClient[], inFlightEach: number, se
   clearInterval(ticker)
   const span = end()
   const endUs = Number(process.hrtime.bigint() / 1000n)
-  await mark(`${label}:end`)
+  await mark(`${markName}:end`)
   return {
+    mark: markName,
     windowUs: [startUs, endUs],
     clients: clients.length,
     inFlightEach,
@@ -133,9 +149,9 @@ async function main(): Promise<ClientRunResult> {
   const mem1 = await settledMemory()
   const n = Math.max(1, clients.length)
   progress('rpc on one connection')
-  const one = await rpcPhase([first], args.inFlight, args.seconds, 'one')
+  const one = await rpcPhase([first], args.inFlight, args.seconds, args.rounds, 'one')
   progress('rpc on every connection')
-  const many = await rpcPhase([first, ...clients], args.manyInFlight, args.seconds, 'many')
+  const many = await rpcPhase([first, ...clients], args.manyInFlight, args.seconds, args.rounds, 'many')
   await Promise.allSettled([first, ...clients].map((c) => c.close()))
   return {
     kind: args.kind,

@@ -13,6 +13,8 @@ export interface ChildArgs {
   readonly manyInFlight: number
   /** Length of each measured RPC window. */
   readonly seconds: number
+  /** Measured windows per RPC phase; the one with the most calls is kept. */
+  readonly rounds: number
   /** The DC process, for its CPU. */
   readonly dcPid: number
 }
@@ -31,6 +33,8 @@ export interface PhaseRpc {
   readonly dcCpuMs: number | undefined
   /** Per-call latency, ms. */
   readonly latency: Summary
+  /** Name of the round's marks (its key in {@link ClientRunResult.dcTraffic}). */
+  readonly mark: string
   /** The measured window on the monotonic clock V8's CPU profiles use (µs). */
   readonly windowUs: readonly [number, number]
 }
@@ -55,7 +59,7 @@ export interface ClientRunResult {
   }
   readonly one: PhaseRpc
   readonly many: PhaseRpc
-  /** DC traffic per phase ('handshake', 'one', 'many'), when the parent could read the DC's stats. */
+  /** DC traffic per marked window ('handshake', and each RPC round's `mark`), when the parent could read the DC's stats. */
   readonly dcTraffic?: Readonly<Record<string, DcTraffic>>
 }
 

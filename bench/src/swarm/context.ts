@@ -117,7 +117,7 @@ export class BenchContext {
         try {
           out[kind] = await runClient(
             this.dc.hello,
-            { kind, clients, inFlight: 64, manyInFlight: 4, seconds: this.options.quick ? 2 : 8, dcPid: this.dc.pid },
+            { kind, clients, inFlight: 64, manyInFlight: 4, seconds: this.options.quick ? 1.5 : 4, rounds: this.options.quick ? 2 : 3, dcPid: this.dc.pid },
             (t) => this.progress.step(`${kind}: ${t}`),
             this.options.quick ? 120_000 : 300_000,
             [],

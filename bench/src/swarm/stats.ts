@@ -98,7 +98,7 @@ export function formatNumber(v: number | undefined): string {
   if (v === undefined || !Number.isFinite(v)) return '—'
   const a = Math.abs(v)
   if (a === 0) return '0'
-  if (a >= 1000) return Math.round(v).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ' ')
+  if (a >= 1000 || Number.isInteger(v)) return Math.round(v).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ' ')
   if (a >= 100) return v.toFixed(0)
   if (a >= 10) return v.toFixed(1)
   if (a >= 1) return v.toFixed(2)
