@@ -37,6 +37,9 @@ function int32Le(v: number): Uint8Array {
   return out
 }
 
+/** Longest a reorder fault holds a frame back when nothing else is sent (ms). */
+export const REORDER_HOLD_MAX_MS = 1_000
+
 export class Connection implements SessionLink {
   closed = false
   private codec: TransportCodec | undefined
@@ -51,6 +54,7 @@ export class Connection implements SessionLink {
   private readonly delayed: { due: number; payload: Uint8Array }[] = []
   private delayTimer: NodeJS.Timeout | undefined
   private held: Uint8Array | undefined
+  private heldTimer: NodeJS.Timeout | undefined
 
   constructor(
     private readonly host: ConnectionHost,
@@ -169,15 +173,33 @@ export class Connection implements SessionLink {
     const out: Uint8Array[] = []
     if (this.held === undefined && faults.reorderFrame()) {
       this.held = payload
+      // NB: the held frame waits for the next outgoing one to overtake it, but never longer than
+      // REORDER_HOLD_MAX_MS: on a quiet connection it would otherwise stall the calls it answers.
+      const t = setTimeout(() => {
+        this.timers.delete(t)
+        if (this.heldTimer === t) this.releaseHeld()
+      }, REORDER_HOLD_MAX_MS)
+      this.timers.add(t)
+      this.heldTimer = t
       return
     }
     out.push(payload)
     if (faults.duplicateFrame()) out.push(payload)
-    if (this.held !== undefined) {
-      out.push(this.held)
-      this.held = undefined
-    }
     for (const p of out) this.schedule(p)
+    this.releaseHeld()
+  }
+
+  /** Sends the frame a reorder fault held back (after the one that overtook it, or on timeout). */
+  private releaseHeld(): void {
+    const held = this.held
+    if (held === undefined) return
+    this.held = undefined
+    if (this.heldTimer !== undefined) {
+      clearTimeout(this.heldTimer)
+      this.timers.delete(this.heldTimer)
+      this.heldTimer = undefined
+    }
+    if (!this.closed) this.schedule(held)
   }
 
   private schedule(payload: Uint8Array): void {

@@ -115,6 +115,21 @@ describe('test DC faults', () => {
     }
   })
 
+  test('a reordered frame on a quiet connection is released after REORDER_HOLD_MAX_MS, not held forever', async () => {
+    const c = await keyedClient(dc)
+    try {
+      dc.faults.set({ reorderProbability: 1 })
+      const { msgId } = c.send({ _: 'mt_ping', pingId: 31n })
+      // Nothing else is sent, so nothing can overtake the held pong: it must still arrive.
+      const pong = await c.next((m) => m.obj._ === 'mt_pong' && m.obj.msgId === msgId, 10_000)
+      assert.equal((pong.obj as mtp.RawMt_pong).pingId, 31n)
+      assert.ok((dc.stats.faults.reorder ?? 0) >= 1)
+    } finally {
+      dc.faults.set({ reorderProbability: undefined })
+      await c.close()
+    }
+  })
+
   test('server clock skew shows in the handshake time offset', async () => {
     dc.faults.set({ clockSkewMs: 3_600_000 })
     const c = await TestClient.connect(clientOptions(dc))
