@@ -3,7 +3,7 @@
 // messages or machines (the socket actor in dc-connection.ts turns these calls into events).
 import { connect } from 'node:net'
 import type { DcEndpoint, ResolvedRuntimeOptions } from './options.js'
-import { createTransportCodec } from './transport-codec.js'
+import { createClientCodec } from '../transport/index.js'
 
 /** What the socket reports. Each runs at most once except `packet` and `transportError`. */
 export interface SocketHandlers {
@@ -23,7 +23,7 @@ export interface SocketLink {
 
 /** Connects to `endpoint` with the runtime's transport. */
 export function openSocket(endpoint: DcEndpoint, options: ResolvedRuntimeOptions, on: SocketHandlers): SocketLink {
-  const codec = createTransportCodec(options.transport, options.random)
+  const codec = createClientCodec(options.transport, { dcId: endpoint.id, random: options.random })
   const socket = connect({ host: endpoint.host, port: endpoint.port })
   socket.setNoDelay(true)
   let done = false

@@ -23,18 +23,10 @@ import {
   type EncryptionKey,
 } from '@mtswarm/engine/protocol'
 import { TlReader, deserializeObject, readMethodResult, serializeObject, type TlObject, type mtp } from '@mtswarm/engine/tl'
-import {
-  AbridgedCodec,
-  FullCodec,
-  IntermediateCodec,
-  Obfuscated2ClientCodec,
-  PaddedIntermediateCodec,
-  type Obfuscated2Inner,
-  type TransportCodec,
-} from '@mtswarm/engine/transport'
+import { createClientCodec, type ClientTransportName, type TransportCodec } from '@mtswarm/engine/transport'
 
 /** Transports the test client speaks. */
-export type TestTransport = 'abridged' | 'intermediate' | 'padded-intermediate' | 'full' | `obfuscated2/${Obfuscated2Inner}`
+export type TestTransport = ClientTransportName
 
 export interface TestClientOptions {
   readonly host: string
@@ -77,20 +69,6 @@ export class TestRpcError extends Error {
   }
 }
 
-function makeCodec(t: TestTransport, dcId: number, random: (n: number) => Uint8Array): TransportCodec {
-  switch (t) {
-    case 'abridged':
-      return new AbridgedCodec({ side: 'client' })
-    case 'intermediate':
-      return new IntermediateCodec({ side: 'client' })
-    case 'padded-intermediate':
-      return new PaddedIntermediateCodec({ side: 'client', random })
-    case 'full':
-      return new FullCodec({ side: 'client' })
-    default:
-      return new Obfuscated2ClientCodec({ inner: t.slice('obfuscated2/'.length) as Obfuscated2Inner, dcId, random })
-  }
-}
 
 interface Waiter {
   readonly pred: (m: ReceivedMessage) => boolean
@@ -129,7 +107,7 @@ export class TestClient {
   ) {
     this.random = options.random ?? ((n) => new Uint8Array(randomBytes(n)))
     this.timeoutMs = options.timeoutMs ?? 10_000
-    this.codec = makeCodec(options.transport ?? 'intermediate', options.dcId, this.random)
+    this.codec = createClientCodec(options.transport ?? 'intermediate', { dcId: options.dcId, random: this.random })
     this.sessionId = sessionIdFromRandom(this.random(8))
     socket.setNoDelay(true)
     this.closed = new Promise((resolve) => {
