@@ -21,14 +21,23 @@ function unknownMethod(method: string): never {
 
 /** help.getConfig for this test DC: test_mode, this_dc, every DC on 127.0.0.1. */
 export function testDcConfig(call: ApiCall): tl.RawConfig {
-  const now = call.world.now()
+  return buildTestDcConfig({ thisDc: call.dcId, dcs: call.dcs, now: call.world.now() })
+}
+
+/** The config object itself, from the DC list and the server's unix time (seconds). */
+export function buildTestDcConfig(opts: {
+  thisDc: number
+  dcs: readonly { id: number; host: string; port: number }[]
+  now: number
+}): tl.RawConfig {
+  const { thisDc, dcs, now } = opts
   return {
     _: 'config',
     testMode: true,
     date: now,
     expires: now + CONFIG_EXPIRES_S,
-    thisDc: call.dcId,
-    dcOptions: call.dcs.map((dc) => ({ _: 'dcOption', id: dc.id, ipAddress: dc.host, port: dc.port })),
+    thisDc,
+    dcOptions: dcs.map((dc) => ({ _: 'dcOption', id: dc.id, ipAddress: dc.host, port: dc.port })),
     dcTxtDomainName: 'localhost',
     chatSizeMax: 200,
     megagroupSizeMax: 200_000,
@@ -54,7 +63,7 @@ export function testDcConfig(call: ApiCall): tl.RawConfig {
     meUrlPrefix: 'https://t.me/',
     captionLengthMax: 1024,
     messageLengthMax: 4096,
-    webfileDcId: call.dcs[0]?.id ?? call.dcId,
+    webfileDcId: dcs[0]?.id ?? thisDc,
   } as tl.RawConfig
 }
 

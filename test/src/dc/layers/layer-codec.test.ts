@@ -12,6 +12,7 @@ import { LayerConversionError, type ConversionNote } from './layer-convert.js'
 import { availableLayers, createLayerCodec, dcLayersHook, type ApiLayerCodec } from './layer-codec.js'
 import type { TlValue } from './schema-codec.js'
 import { GRAMJS_LAYER } from './schemas.js'
+import { buildTestDcConfig } from '../default-api.js'
 
 const codec = createLayerCodec(GRAMJS_LAYER)!
 const ours = createLayerCodec(LAYER)!
@@ -144,43 +145,16 @@ const fullUser = valid227({
   users: [bob],
 })
 
-const config = valid227({
-  _: 'config',
-  testMode: true,
-  date: 1_700_000_000,
-  expires: 1_700_003_600,
-  thisDc: 2,
-  dcOptions: [
-    { _: 'dcOption', id: 1, ipAddress: '127.0.0.1', port: 40001 },
-    { _: 'dcOption', id: 2, ipAddress: '127.0.0.1', port: 40002 },
-  ],
-  dcTxtDomainName: 'localhost',
-  chatSizeMax: 200,
-  megagroupSizeMax: 200_000,
-  forwardedCountMax: 100,
-  onlineUpdatePeriodMs: 210_000,
-  offlineBlurTimeoutMs: 5_000,
-  offlineIdleTimeoutMs: 30_000,
-  onlineCloudTimeoutMs: 300_000,
-  notifyCloudDelayMs: 30_000,
-  notifyDefaultDelayMs: 1_500,
-  pushChatPeriodMs: 60_000,
-  pushChatLimit: 2,
-  editTimeLimit: 172_800,
-  revokeTimeLimit: 2_147_483_647,
-  revokePmTimeLimit: 2_147_483_647,
-  ratingEDecay: 2_419_200,
-  stickersRecentLimit: 200,
-  channelsReadMediaPeriod: 604_800,
-  callReceiveTimeoutMs: 20_000,
-  callRingTimeoutMs: 90_000,
-  callConnectTimeoutMs: 30_000,
-  callPacketTimeoutMs: 10_000,
-  meUrlPrefix: 'https://t.me/',
-  captionLengthMax: 1024,
-  messageLengthMax: 4096,
-  webfileDcId: 1,
-})
+const config = valid227(
+  buildTestDcConfig({
+    thisDc: 2,
+    dcs: [
+      { id: 1, host: '127.0.0.1', port: 40001 },
+      { id: 2, host: '127.0.0.1', port: 40002 },
+    ],
+    now: 1_700_000_000,
+  }) as unknown as TlValue,
+)
 
 const pushed = valid227({
   _: 'updates',
