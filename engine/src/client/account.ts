@@ -176,12 +176,12 @@ export class Account {
 
   private async invokeUntyped(request: tl.RpcMethod, options: InvokeOptions): Promise<unknown> {
     this.checkUsable('invoke')
-    checkRequest(request)
+    const body = checkRequest(request)
     await this.loaded
-    return this.call(request, options, true)
+    return this.call(request, options, true, body)
   }
 
-  private async call(request: tl.RpcMethod, options: InvokeOptions, retryAcrossMove: boolean): Promise<unknown> {
+  private async call(request: tl.RpcMethod, options: InvokeOptions, retryAcrossMove: boolean, body?: Uint8Array): Promise<unknown> {
     this.checkUsable(request._)
     if (options.dcId !== undefined && !this.host.options.dcs.some((d) => d.id === options.dcId)) {
       throw new UsageError('bad-config', `${request._}: no endpoint is configured for DC ${options.dcId}`)
@@ -196,6 +196,7 @@ export class Account {
     const opts: PortCallOptions = surface ? { migrate: 'surface' } : {}
     if (options.signal !== undefined) opts.signal = options.signal
     if (options.timeout !== undefined) opts.timeoutMs = options.timeout
+    if (body !== undefined) opts.body = body
     try {
       const result = await this.host.port.invoke(this.id, dcId, request, opts)
       this.settled(request._, dcId, started, undefined)
@@ -206,14 +207,14 @@ export class Account {
       if (!retryAcrossMove) throw err
       if (err instanceof MigrateError && surface) {
         this.host.emit({ type: 'rpc.migrated', atMs: this.host.options.nowMs(), accountId: this.id, method: request._, fromDcId: dcId, toDcId: err.dcId, errorMessage: err.message })
-        if (err.scope === 'FILE' || err.scope === 'STATS') return this.call(request, { ...options, dcId: err.dcId }, false)
+        if (err.scope === 'FILE' || err.scope === 'STATS') return this.call(request, { ...options, dcId: err.dcId }, false, body)
         if (dcId === this.homeDcId && this.epoch === epoch) this.actor?.send({ type: 'auth.error', errorMessage: err.message })
         const s = await this.until((x) => SETTLED_STATES.has(x.state) && !x.state.startsWith('migrating'), 'migration')
-        if (s.state === 'authorized') return this.call(request, withoutDc(options), false)
+        if (s.state === 'authorized') return this.call(request, withoutDc(options), false, body)
       } else if (err instanceof RpcError && err.code === 401 && (this.epoch !== epoch || this.state.state.startsWith('migrating'))) {
         // The call raced a home-DC move: retry once where the authorization now is.
         const s = await this.until((x) => SETTLED_STATES.has(x.state), 'migration')
-        if (s.state === 'authorized') return this.call(request, withoutDc(options), false)
+        if (s.state === 'authorized') return this.call(request, withoutDc(options), false, body)
       }
       throw err
     }
@@ -666,17 +667,19 @@ function randomSource(n: number): Uint8Array {
   return new Uint8Array(globalThis.crypto.getRandomValues(new Uint8Array(n)))
 }
 
-/** Refuses what cannot be a request before it reaches a connection (UsageError 'bad-argument'). */
-function checkRequest(request: unknown): void {
+/**
+ * Refuses what cannot be a request before it reaches a connection (UsageError 'bad-argument').
+ * Returns the request's bytes, which the runtime then sends as they are.
+ */
+function checkRequest(request: unknown): Uint8Array {
   if (typeof request !== 'object' || request === null || typeof (request as { _?: unknown })._ !== 'string') {
     throw new UsageError('bad-argument', 'invoke: the request must be a TL method object tagged with `_`')
   }
   const name = (request as { _: string })._
   if (!(name in ids) || name.startsWith('mt_')) throw new UsageError('bad-argument', `invoke: unknown API method ${JSON.stringify(name)}`)
   try {
-    // NB: the runtime serializes again when it sends; this catches a malformed request here, where
-    // it is the caller's error, instead of inside a connection's flush.
-    serializeObject(request as never)
+    // A malformed request is caught here, where it is the caller's error, not inside a flush.
+    return serializeObject(request as never)
   } catch (e) {
     if (e instanceof TlError || e instanceof TypeError || e instanceof RangeError) {
       throw new UsageError('bad-argument', `invoke ${name}: ${e.message}`)

@@ -30,6 +30,8 @@ export interface PortCallOptions {
   timeoutMs?: number
   /** 303: 'follow' (default) resends on DC N; 'surface' rejects with MigrateError for the caller to handle. */
   migrate?: 'follow' | 'surface'
+  /** The request already serialized (checked by the client); the runtime sends these bytes. */
+  body?: Uint8Array
 }
 
 /** What the client needs from a runtime. */
@@ -58,6 +60,7 @@ export function runtimePort(options: RuntimeOptions): RuntimePort {
       if (opts.signal !== undefined) o.signal = opts.signal
       if (opts.timeoutMs !== undefined) o.timeoutMs = opts.timeoutMs
       if (opts.migrate !== undefined) o.migrate = opts.migrate
+      if (opts.body !== undefined) o.body = opts.body
       let p: Promise<unknown>
       try {
         p = (rt.invokeRaw as (a: string, d: number, r: TlObject, o: object) => Promise<unknown>)(accountId, dcId, request as TlObject, o)

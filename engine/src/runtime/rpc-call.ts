@@ -32,7 +32,11 @@ export class RpcCall {
     readonly request: TlObject,
     /** The innermost method name (decodes the result). */
     readonly method: string,
-  ) {}
+    /** The request's bytes when the caller already has them. */
+    body?: Uint8Array,
+  ) {
+    this.#body = body ?? null
+  }
 
   /** The serialized request (computed once). */
   body(): Uint8Array {

@@ -30,6 +30,8 @@ export interface CallOptions {
    * 'surface' settles it with the 303 RpcError so the caller (the account's login flow) moves.
    */
   readonly migrate?: 'follow' | 'surface'
+  /** `request` already serialized (a caller that validated it); sent as is instead of again. */
+  readonly body?: Uint8Array
 }
 
 /** A TL method object (API or MTProto). */
@@ -110,7 +112,7 @@ export class Runtime implements ConnectionHost {
     if (this.calls.size >= MAX_PENDING_CALLS) return Promise.reject(new RuntimeStateError(`more than ${MAX_PENDING_CALLS} calls pending`))
     const requestId = this.nextRequestId++
     const method = innermostMethod(request as TlObject)
-    const call = new RpcCall(requestId, accountId, request as TlObject, method)
+    const call = new RpcCall(requestId, accountId, request as TlObject, method, opts.body)
     call.surfaceMigrate = opts.migrate === 'surface'
     return new Promise<unknown>((resolve, reject) => {
       this.settlers.set(requestId, (s) => {
