@@ -71,6 +71,19 @@ function ascii8(b: Uint8Array, p: number, len: number): string | undefined {
 
 const readerTable = new IdTable(readers)
 
+/** Vectors up to this many elements get their array allocated at full length before reading. */
+const PREALLOCATE_MAX = 4096
+
+/**
+ * The array for a vector of `n` elements, filled by index by the caller. Allocating it at full
+ * length saves the copies of growing by push (~5% of decoding a 100-message history); larger
+ * counts start empty, since `new Array(n)` of a big n makes a slow dictionary-backed array.
+ * NB: `n` was already checked against the remaining input by the vector length readers.
+ */
+export function newArray<T>(n: number): T[] {
+  return n <= PREALLOCATE_MAX ? new Array<T>(n) : []
+}
+
 /**
  * Direct-mapped cache of recently read 53-bit `long`s (user/chat/channel ids, which repeat through a
  * history: every message carries its peer and sender). A hit returns the same bigint instead of
@@ -265,16 +278,16 @@ export class TlReader {
   /** Boxed `Vector<T>` with `readItem` for the elements. */
   vector<T>(readItem: (r: TlReader) => T): T[] {
     const n = this.vectorLength()
-    const out: T[] = []
-    for (let i = 0; i < n; i++) out.push(readItem(this))
+    const out = newArray<T>(n)
+    for (let i = 0; i < n; i++) out[i] = readItem(this)
     return out
   }
 
   /** Bare `vector<T>`. */
   bareVector<T>(readItem: (r: TlReader) => T): T[] {
     const n = this.bareVectorLength()
-    const out: T[] = []
-    for (let i = 0; i < n; i++) out.push(readItem(this))
+    const out = newArray<T>(n)
+    for (let i = 0; i < n; i++) out[i] = readItem(this)
     return out
   }
 

@@ -168,7 +168,9 @@ describe('objects', () => {
     assert.equal(back.silent, false)
     assert.equal(back.scheduleDate, 100)
     assert.equal(back.replyTo, undefined)
-    assert.ok('replyTo' in back, 'absent optional fields are present as undefined (one object shape)')
+    assert.ok(!('replyTo' in back), 'absent optional fields are left out of the object')
+    assert.ok(!('scheduleRepeatPeriod' in back))
+    assert.ok('silent' in back, 'flags.N?true fields are always present (false when absent)')
   })
 
   test('readMethodResult: objects, Vector<long>, Bool, gzip_packed, rpc_error', () => {

@@ -72,7 +72,9 @@ describe('generated code for a small schema', () => {
   const a3 = o0(r)
   const a4 = a0 & 0x00000004 ? r.string() : undefined
   const a5 = v_int32(r)
-  return { _: "message", out: a1, id: a2, peer: a3, text: a4, ids: a5 }
+  const o: tl.RawMessage = { _: "message", out: a1, id: a2, peer: a3, ids: a5 }
+  if (a0 & 0x00000004) o.text = a4
+  return o
 }`,
     )
   })
@@ -90,7 +92,7 @@ describe('generated code for a small schema', () => {
     )
     assert.ok(
       out.files['readers.ts']!.includes(
-        '\nfunction vo1(r: TlReader): tl.TypeMessage[] { const n = r.vectorLength(); const out: tl.TypeMessage[] = []; for (let i = 0; i < n; i++) out.push(o1(r)); return out }\n',
+        '\nfunction vo1(r: TlReader): tl.TypeMessage[] { const n = r.vectorLength(); const out = newArray<tl.TypeMessage>(n); for (let i = 0; i < n; i++) out[i] = o1(r); return out }\n',
       ),
     )
   })

@@ -1,5 +1,5 @@
 // Test support: seeded PRNG and random valid TL values built from the resolved schema model,
-// shaped exactly as the generated readers return them (absent optionals present as undefined).
+// shaped exactly as the generated readers return them (absent optional fields left out).
 import type { FieldType, GenEntry, GenSchema } from '../codegen/model.js'
 
 /** mulberry32: small, fast, seedable; good enough for test data. */
@@ -133,7 +133,8 @@ export class ValueFactory {
       if (f.type.kind === 'flags') continue
       if (f.condition) {
         const set = bitOn(f.condition.field, f.condition.bit)
-        o[f.prop] = f.type.kind === 'true' ? set : set ? this.value(f.type, entry.schema.ns, depth, mode) : undefined
+        if (f.type.kind === 'true') o[f.prop] = set
+        else if (set) o[f.prop] = this.value(f.type, entry.schema.ns, depth, mode)
       } else {
         o[f.prop] = this.value(f.type, entry.schema.ns, depth, mode)
       }

@@ -167,7 +167,7 @@ describe('channels', () => {
     )
     assert.deepEqual([diff.final, diff.pts, diff.newMessages.length], [true, 3, 2])
     const empty = await kit.call(bob.ctx, { _: 'updates.getChannelDifference', channel: input, filter, pts: 3, limit: 100 })
-    assert.deepEqual(empty, { _: 'updates.channelDifferenceEmpty', final: true, pts: 3, timeout: undefined })
+    assert.deepEqual(empty, { _: 'updates.channelDifferenceEmpty', final: true, pts: 3 })
 
     const gone = as(await kit.call(bob.ctx, { _: 'channels.leaveChannel', channel: input }), 'updates')
     assert.ok(gone.updates.some((u) => u._ === 'updateChannel'))

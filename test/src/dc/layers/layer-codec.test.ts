@@ -358,27 +358,10 @@ describe('GramJS-written requests are read at 198 and up-converted to 227', () =
       replyTo: {
         _: 'inputReplyToMessage',
         replyToMsgId: 10,
-        topMsgId: undefined,
-        replyToPeerId: undefined,
-        quoteText: undefined,
-        quoteEntities: undefined,
-        quoteOffset: undefined,
-        monoforumPeerId: undefined,
-        todoItemId: undefined,
-        pollOption: undefined,
       },
       message: 'hi from GramJS',
       randomId: -4242n,
-      replyMarkup: undefined,
       entities: [{ _: 'messageEntityItalic', offset: 0, length: 2 }],
-      scheduleDate: undefined,
-      scheduleRepeatPeriod: undefined,
-      sendAs: undefined,
-      quickReplyShortcut: undefined,
-      effect: undefined,
-      allowPaidStars: undefined,
-      suggestedPost: undefined,
-      richMessage: undefined,
     }
     assert.deepStrictEqual(req, expected)
     // exactly the shape the generated reader gives for the same 227 request

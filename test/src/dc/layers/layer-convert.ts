@@ -296,8 +296,8 @@ export class LayerConverter {
       }
       const at = { owner: spec.name, field: p }
       if (raw == null) {
-        if (f.condition) out[p] = undefined
-        else out[p] = this.synthesise(spec.name, p, f.type, 'missing')
+        // Absent optional fields are left out, as the generated readers do.
+        if (!f.condition) out[p] = this.synthesise(spec.name, p, f.type, 'missing')
         continue
       }
       const r = this.value(raw, f.type, `${path}.${p}`, at)
@@ -307,7 +307,6 @@ export class LayerConverter {
       }
       if (r.unknownConstructor) throw this.error(r, `${path}.${p}`)
       if (f.condition) {
-        out[p] = undefined
         this.note('dropped', spec.name, p, typeText(f.type), 'absent', r.why)
       } else {
         out[p] = this.synthesise(spec.name, p, f.type, r.why)
@@ -400,7 +399,7 @@ export class LayerConverter {
     for (const f of spec.fields) {
       if (f.type.kind === 'flags') continue
       if (f.type.kind === 'true') out[f.prop] = false
-      else out[f.prop] = f.condition ? undefined : this.defaultOf(f.type, depth + 1)
+      else if (!f.condition) out[f.prop] = this.defaultOf(f.type, depth + 1)
     }
     return out as TlValue
   }

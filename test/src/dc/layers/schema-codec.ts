@@ -375,7 +375,8 @@ export class SchemaCodec {
       steps.push(
         cond
           ? (r, o, flags) => {
-              o[prop] = flags[slot]! & mask ? read(r) : undefined
+              // Absent optional fields are left out, as the generated readers do.
+              if (flags[slot]! & mask) o[prop] = read(r)
             }
           : (r, o) => {
               o[prop] = read(r)
