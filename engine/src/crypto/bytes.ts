@@ -1,5 +1,6 @@
 // Byte helpers shared by the crypto primitives: hex, concatenation, XOR, big-endian BigInt
 // conversion, constant-time comparison. Knows nothing about MTProto.
+import { Buffer } from 'node:buffer'
 
 /** A source of random bytes. Pure code takes one of these instead of reaching for ambient randomness. */
 export type RandomSource = (n: number) => Uint8Array
@@ -8,16 +9,22 @@ export type RandomSource = (n: number) => Uint8Array
 export function fromHex(hex: string): Uint8Array {
   const clean = hex.replace(/\s+/g, '')
   if (clean.length % 2 !== 0 || /[^0-9a-fA-F]/.test(clean)) throw new Error(`fromHex: not a hex string`)
-  const out = new Uint8Array(clean.length / 2)
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(clean.slice(i * 2, i * 2 + 2), 16)
+  return hexToBytes(clean)
+}
+
+/** Valid hex (even length, hex digits only) → fresh bytes, by Node's native decoder. */
+function hexToBytes(hex: string): Uint8Array {
+  const b = Buffer.from(hex, 'hex')
+  // NB: a fresh Uint8Array, not a Buffer view: small Buffers share one pooled ArrayBuffer.
+  const out = new Uint8Array(b.length)
+  out.set(b)
   return out
 }
 
 /** Encodes bytes as lower-case hex. */
 export function toHex(bytes: Uint8Array): string {
-  let s = ''
-  for (let i = 0; i < bytes.length; i++) s += (bytes[i] as number).toString(16).padStart(2, '0')
-  return s
+  // Native encoder: a per-byte toString(16) loop made BigInt conversion of a 2048-bit value ~30 µs.
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex')
 }
 
 /** Concatenates byte arrays into a fresh one. */
@@ -63,7 +70,7 @@ export function bigIntToBytes(value: bigint, length?: number): Uint8Array {
   if (value < 0n) throw new RangeError('bigIntToBytes: negative value')
   let hex = value.toString(16)
   if (hex.length % 2 !== 0) hex = '0' + hex
-  const minimal = fromHex(hex)
+  const minimal = hexToBytes(hex)
   if (length === undefined) return minimal
   if (minimal.length > length) {
     if (value === 0n && length === 0) return new Uint8Array(0)
