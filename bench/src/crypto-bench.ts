@@ -1,6 +1,7 @@
 // Crypto throughput and latency: ours vs mtcute (@mtcute/wasm / @mtcute/core 0.30.3) vs GramJS
 // (`telegram` 2.26.22): AES-IGE, a 1 KiB MTProto message, pq factorization, 2048-bit modexp, raw RSA.
-// Run: npm run bench -w @mtswarm/bench -- crypto [--runs N] [--each]
+// Then client-side handshake CPU per auth key, ours vs both (handshake-peers-bench.ts).
+// Run: npm run bench -w @mtswarm/bench -- crypto [--runs N] [--each] [--handshake-keys K] [--no-handshake]
 //   (or: node --import tsx bench/src/crypto-bench.ts --runs N)
 import { createRequire } from 'node:module'
 import { createCipheriv, randomBytes } from 'node:crypto'
@@ -23,6 +24,7 @@ import {
 import { createAesIgeForMessage, factorizePQSync } from '@mtcute/core/utils.js'
 import { NodeCryptoProvider } from '@mtcute/node/utils.js'
 import { ige256Decrypt, ige256Encrypt, initSync } from '@mtcute/wasm'
+import { formatHandshakePeers, runHandshakePeersBench } from './handshake-peers-bench.js'
 
 const require = createRequire(import.meta.url)
 // GramJS ships CommonJS only.
@@ -341,6 +343,8 @@ function warmUp(): void {
 /**
  * Measures and prints everything in one process: `--runs N` (default 3) full passes, then their
  * cell-wise median. Prints the load average before and after: the numbers mean little without it.
+ * Then, unless `--no-handshake`, the handshake section (`--handshake-keys K` measured opens per
+ * library, default 20), measured after the table so its test DC process does not load the table.
  */
 export async function runCryptoBench(argv: string[] = process.argv.slice(2)): Promise<void> {
   const at = argv.indexOf('--runs')
@@ -356,6 +360,11 @@ export async function runCryptoBench(argv: string[] = process.argv.slice(2)): Pr
   console.log(`crypto bench: median of ${runs} run(s); each cell is its contender's best ~${BATCH_TARGET_US} µs batch (interleaved rounds)`)
   console.log(`loadavg before: ${loadBefore}   after: ${loadAfter}   (${availableParallelism()} cores)`)
   console.log(formatCryptoBench(medianRows(all)))
+  if (argv.includes('--no-handshake')) return
+  const hk = argv.indexOf('--handshake-keys')
+  const keys = hk >= 0 ? Math.max(1, Number(argv[hk + 1]) || 20) : 20
+  console.log('')
+  console.log(formatHandshakePeers(await runHandshakePeersBench({ keys })))
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await runCryptoBench()

@@ -5,7 +5,7 @@
 import { startCpuSpan, settledMemory } from './cpu.js'
 import type { DcHello } from './dc-protocol.js'
 import type { ChildArgs, ChildMessage, ClientRunResult, PhaseRpc } from './client-protocol.js'
-import { CHEAP_CALL, HOME_DC, closedLoop, oursRuntime } from './ours.js'
+import { HOME_DC, closedLoop, oursFactory } from './ours.js'
 import { gramjsFactory, mtcuteFactory, type PeerClient, type PeerFactory } from './peers.js'
 import { Sample } from './stats.js'
 
@@ -33,26 +33,10 @@ function mark(name: string): Promise<void> {
   })
 }
 
-/** Our runtime behind the same open/call/close shape as the peers: one account per client. */
-function oursFactory(): PeerFactory {
-  const rt = oursRuntime(hello)
-  let next = 0
-  return {
-    async open(): Promise<PeerClient> {
-      const id = `cmp-${next++}`
-      await rt.invokeRaw(id, HOME_DC, { _: 'help.getConfig' })
-      return {
-        call: () => rt.invokeRaw(id, HOME_DC, CHEAP_CALL),
-        close: async () => rt.closeConnection(id, HOME_DC),
-      }
-    },
-  }
-}
-
 async function factoryFor(kind: ChildArgs['kind']): Promise<PeerFactory> {
   switch (kind) {
     case 'ours':
-      return oursFactory()
+      return oursFactory(hello)
     case 'mtcute':
       return mtcuteFactory(hello, HOME_DC)
     case 'gramjs':

@@ -4,6 +4,7 @@ import { createRuntime, type Runtime } from '@mtswarm/engine'
 import { parseRsaPublicKey } from '@mtswarm/engine/crypto'
 import { createMemoryStore, openLmdbStore, type SessionStore } from '@mtswarm/storage'
 import type { DcHello } from './dc-protocol.js'
+import type { PeerClient, PeerFactory } from './peers.js'
 
 /** initConnection identity of the bench's accounts. */
 export const BENCH_CLIENT = {
@@ -30,6 +31,27 @@ export function oursRuntime(dc: DcHello, store: SessionStore = createMemoryStore
     client: BENCH_CLIENT,
     ...(extra.rpcTimeoutMs === undefined ? {} : { rpcTimeoutMs: extra.rpcTimeoutMs }),
   })
+}
+
+/**
+ * Our runtime behind the same open/call/close shape as the peers: one runtime, one fresh account
+ * per opened client (so each open is a new connection, auth-key handshake and
+ * initConnection(help.getConfig)). `runtime` is exposed so the caller can stop it.
+ */
+export function oursFactory(dc: DcHello): PeerFactory & { readonly runtime: Runtime } {
+  const rt = oursRuntime(dc)
+  let next = 0
+  return {
+    runtime: rt,
+    async open(): Promise<PeerClient> {
+      const id = `cmp-${next++}`
+      await rt.invokeRaw(id, HOME_DC, { _: 'help.getConfig' })
+      return {
+        call: () => rt.invokeRaw(id, HOME_DC, CHEAP_CALL),
+        close: async () => rt.closeConnection(id, HOME_DC),
+      }
+    },
+  }
 }
 
 /** Opens (creating) an LMDB store at `path`. */
