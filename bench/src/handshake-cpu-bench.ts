@@ -2,7 +2,8 @@
 // in-memory server steps, with only the client's steps on the clock (process.cpuUsage around each
 // client call; the server's work is excluded). Peers' handshakes are measured against the real
 // test DC by the `handshake-storm` scenario (client process CPU per key).
-import { generateKeyPairSync, randomBytes } from 'node:crypto'
+import { generateKeyPairSync } from 'node:crypto'
+import { createPooledRandom } from '@mtswarm/engine'
 import {
   TELEGRAM_DH_PRIME,
   parseRsaPrivateKey,
@@ -19,7 +20,8 @@ export interface HandshakeCpuResult {
   clientCpuUsMedian: number
 }
 
-const random = (n: number): Uint8Array => new Uint8Array(randomBytes(n))
+// The runtime's default random source (a pooled CSPRNG), as a real client uses.
+const random = createPooledRandom()
 // Bytes through TL, as they would travel (the client decodes what the server wrote).
 const wire = <T>(obj: T): T => deserializeObject(serializeObject(obj as TlObject)) as T
 

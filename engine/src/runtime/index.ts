@@ -9,3 +9,4 @@ export { accountLogic, accountConnectionLogic, createAccountActor, type AccountL
 /** The runtime's call error under a name that does not clash with the public client's `RpcError`. */
 export { RpcError as RuntimeRpcError } from './rpc-error.js'
 export { HandshakeGate, MAX_CONCURRENT_HANDSHAKES } from './handshake-gate.js'
+export { createPooledRandom, RANDOM_POOL_BYTES } from './random.js'

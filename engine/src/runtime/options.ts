@@ -1,11 +1,11 @@
 // What a runtime is configured with: where the DCs are, whose RSA keys to trust, the client's
 // initConnection identity, the transport, and the seams for time and randomness. Defaults are
 // filled once here; nothing else in runtime/ reads process-wide state.
-import { randomBytes } from 'node:crypto'
 import type { InspectionEvent } from 'xstate'
 import type { RandomSource, RsaPublicKey } from '../crypto/index.js'
 import type { SessionStore } from '@mtswarm/storage'
 import { MAX_CONCURRENT_HANDSHAKES } from './handshake-gate.js'
+import { createPooledRandom } from './random.js'
 
 /** The timer source of every actor (XState's clock shape; SimulatedClock fits). */
 export interface Clock {
@@ -49,7 +49,7 @@ export interface RuntimeOptions {
   readonly clock?: Clock
   /** Wall clock in ms for msg_ids and salts; default Date.now. */
   readonly nowMs?: () => number
-  /** Default node:crypto randomBytes. */
+  /** Default node:crypto's CSPRNG through a 4 KiB pool ({@link createPooledRandom}). */
   readonly random?: RandomSource
   /** FLOOD_WAIT up to this many seconds is slept through (rpc machine default otherwise). */
   readonly floodSleepThresholdSec?: number
@@ -80,7 +80,7 @@ export function resolveOptions(o: RuntimeOptions): ResolvedRuntimeOptions {
     dcIdOffset: o.dcIdOffset ?? 0,
     clock: o.clock,
     nowMs: o.nowMs ?? Date.now,
-    random: o.random ?? ((n) => new Uint8Array(randomBytes(n))),
+    random: o.random ?? createPooledRandom(),
     floodSleepThresholdSec: o.floodSleepThresholdSec,
     rpcTimeoutMs: o.rpcTimeoutMs,
     inspect: o.inspect,
