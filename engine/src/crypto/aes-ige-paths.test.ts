@@ -136,4 +136,24 @@ describe('AES-IGE paths', () => {
     }
     checkAll(at(plain, 1), at(key, 3), at(iv, 2), 'shifted views')
   })
+
+  test('native encryption does not accumulate cipher contexts (final() is skipped)', () => {
+    // Each call leaves its OpenSSL context to be freed with the cipher object; 100,000 of them
+    // must not pile up native memory (rss) or external memory between collections.
+    const key = randomBytes(32)
+    const iv = randomBytes(32)
+    const plain = randomBytes(1024)
+    const usage = (): { rss: number; external: number } => {
+      ;(globalThis as { gc?: () => void }).gc?.()
+      const m = process.memoryUsage()
+      return { rss: m.rss, external: m.external }
+    }
+    for (let i = 0; i < 10_000; i++) aesIgeEncryptNative(plain, key, iv)
+    const before = usage()
+    for (let i = 0; i < 100_000; i++) aesIgeEncryptNative(plain, key, iv)
+    const after = usage()
+    const MiB = 1024 * 1024
+    assert.ok(after.external - before.external < 16 * MiB, `external grew by ${(after.external - before.external) / MiB} MiB`)
+    assert.ok(after.rss - before.rss < 64 * MiB, `rss grew by ${(after.rss - before.rss) / MiB} MiB`)
+  })
 })
