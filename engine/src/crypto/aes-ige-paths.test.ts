@@ -12,6 +12,7 @@ import {
   aesIgeEncryptTs,
   aesIgeEncryptWasm,
 } from './aes-ige.js'
+import { POOLED_OUTPUT_MAX_BYTES } from './wasm-aes.js'
 import { fromHex, toHex } from './bytes.js'
 
 /** Textbook IGE, one ECB block at a time. */
@@ -155,5 +156,19 @@ describe('AES-IGE paths', () => {
     const MiB = 1024 * 1024
     assert.ok(after.external - before.external < 16 * MiB, `external grew by ${(after.external - before.external) / MiB} MiB`)
     assert.ok(after.rss - before.rss < 64 * MiB, `rss grew by ${(after.rss - before.rss) / MiB} MiB`)
+  })
+
+  test('small results share a slab but never overlap; large ones own their buffer', () => {
+    const key = randomBytes(32)
+    const iv = randomBytes(32)
+    // 64 × 512 bytes crosses at least one 16 KiB slab boundary
+    const plains = Array.from({ length: 64 }, () => new Uint8Array(randomBytes(512)))
+    const outs = plains.map((p) => aesIgeDecrypt(aesIgeEncrypt(p, key, iv), key, iv))
+    outs.forEach((o, i) => assert.deepEqual(o, plains[i]))
+    outs.forEach((o, i) => o.fill(i))
+    outs.forEach((o, i) => assert.ok(o.every((b) => b === i), `result ${i} shares bytes with another`))
+    const big = aesIgeDecrypt(new Uint8Array(POOLED_OUTPUT_MAX_BYTES + 16), key, iv)
+    assert.equal(big.byteOffset, 0)
+    assert.equal(big.buffer.byteLength, big.length)
   })
 })

@@ -60,6 +60,31 @@ function wasmFor(bytes: number): AesWasm {
   return s
 }
 
+/** Outputs up to this size are carved from a shared slab; larger ones get their own buffer. */
+export const POOLED_OUTPUT_MAX_BYTES = 2048
+const SLAB_BYTES = 16 * 1024
+let slab = new ArrayBuffer(SLAB_BYTES)
+let slabUsed = SLAB_BYTES
+
+/**
+ * A zeroed Uint8Array of n bytes for a result. Every fresh ArrayBuffer costs ~2 µs (allocator call
+ * and external-memory accounting), a third of decrypting a 1 KiB message, so small results are
+ * views into a 16 KiB slab instead (as Node's Buffer pool does; views never overlap).
+ * NB: such a view's `.buffer` is the whole slab (other results live there too): read it through
+ * `byteOffset`/`byteLength`, and note that holding one result keeps its slab alive.
+ */
+function outputBytes(n: number): Uint8Array {
+  if (n > POOLED_OUTPUT_MAX_BYTES) return new Uint8Array(n)
+  if (slabUsed + n > SLAB_BYTES) {
+    slab = new ArrayBuffer(SLAB_BYTES)
+    slabUsed = 0
+  }
+  const out = new Uint8Array(slab, slabUsed, n)
+  // n is a multiple of 16 here (whole AES blocks), so views stay 16-byte aligned
+  slabUsed += n
+  return out
+}
+
 /** AES-IGE decryption in WebAssembly. Arguments are checked by the caller (aes-ige.ts). */
 export function wasmIgeDecrypt(ciphertext: Uint8Array, key: Uint8Array, iv: Uint8Array): Uint8Array {
   const n = ciphertext.length
@@ -69,7 +94,9 @@ export function wasmIgeDecrypt(ciphertext: Uint8Array, key: Uint8Array, iv: Uint
   const rounds = s.ex.expandDecrypt(key.length >>> 2)
   s.u8.set(ciphertext, s.data)
   s.ex.igeDecrypt(s.data, n, rounds)
-  return s.u8.slice(s.data, s.data + n)
+  const out = outputBytes(n)
+  out.set(s.u8.subarray(s.data, s.data + n))
+  return out
 }
 
 /** AES-IGE encryption in WebAssembly (T-tables). Arguments are checked by the caller. */
@@ -81,7 +108,9 @@ export function wasmIgeEncrypt(plaintext: Uint8Array, key: Uint8Array, iv: Uint8
   const rounds = s.ex.expandEncrypt(key.length >>> 2)
   s.u8.set(plaintext, s.data)
   s.ex.igeEncrypt(s.data, n, rounds)
-  return s.u8.slice(s.data, s.data + n)
+  const out = outputBytes(n)
+  out.set(s.u8.subarray(s.data, s.data + n))
+  return out
 }
 
 /**
@@ -121,5 +150,7 @@ export function wasmCbcToIge(c: Uint8Array): Uint8Array {
     out.set(y)
     return out
   }
-  return y.slice()
+  const out = outputBytes(n)
+  out.set(y)
+  return out
 }
