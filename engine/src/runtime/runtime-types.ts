@@ -36,6 +36,8 @@ export class RuntimeStats {
   /** A second settle attempt for a call (must stay 0: every call settles exactly once). */
   doubleSettles = 0
   resends = 0
+  /** Calls that got an rpcMachine actor (left the common path, or every call while inspecting). */
+  rpcActors = 0
   socketsOpened = 0
   keysCreated = 0
   flushes = 0

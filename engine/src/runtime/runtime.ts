@@ -1,20 +1,30 @@
-// The runtime: owns every DC connection (keyed by account and DC) and every call (one rpcMachine
-// actor each), routes events between them over the keyed buses, and supervises both. Knows
+// The runtime: owns every DC connection (keyed by account and DC) and every call (rpcMachine's
+// common path without an actor, rpc-fast.ts; an rpcMachine actor once it leaves that path), routes
+// events between them over the keyed buses, and supervises both. Knows
 // nothing of the public client API, login flows or updates processing: it moves calls and
 // notices; the client layer above decides what they mean.
 import { type Observable } from 'rxjs'
-import { createActor } from 'xstate'
-import { rpcMachine, type DcConnectionReport, type RpcEvent, type RpcFailure, type RpcSettlement } from '@mtswarm/machines'
+import { createActor, type Snapshot } from 'xstate'
+import {
+  initialRpcContext,
+  rpcMachine,
+  type DcConnectionReport,
+  type RpcEvent,
+  type RpcFailure,
+  type RpcInput,
+  type RpcSettlement,
+} from '@mtswarm/machines'
 import { KeyedBus, pipeUntilStopped, stoppedOf } from '../bus/index.js'
 import type { ResultOf, TlObject, mtp, tl } from '../tl/index.js'
 import { DcConnection, connectionKey, dcConnectionLogic, type ConnectionHost, type DcConnectionLogic } from './dc-connection.js'
-import { resolveOptions, type ResolvedRuntimeOptions, type RuntimeOptions } from './options.js'
+import { resolveOptions, type Clock, type ResolvedRuntimeOptions, type RuntimeOptions } from './options.js'
 import { HandshakeGate } from './handshake-gate.js'
 import { RpcCall } from './rpc-call.js'
+import { RPC_DEADLINE_EVENT, fastRpcStep, rpcStateValue } from './rpc-fast.js'
 import { RpcError, type RuntimeFailure } from './rpc-error.js'
 import { RuntimeStats, type AccountNotice } from './runtime-types.js'
 
-/** Cap on calls pending at once across the runtime (each is an actor and a promise). */
+/** Cap on calls pending at once across the runtime (each a record, a promise, perhaps an actor). */
 export const MAX_PENDING_CALLS = 1_000_000
 
 /** Per-call options. */
@@ -65,8 +75,11 @@ export class Runtime implements ConnectionHost {
   readonly dcLogic: DcConnectionLogic
   private nextRequestId = 1
   private stopped = false
+  /** Deadline timers of common-path calls (the actors' clock, so simulated clocks drive both). */
+  private readonly clock: Clock
 
   constructor(readonly options: ResolvedRuntimeOptions) {
+    this.clock = options.clock ?? { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (id) => clearTimeout(id) }
     this.rpcLogic = this.provideRpc()
     this.dcLogic = dcConnectionLogic(options)
   }
@@ -123,27 +136,29 @@ export class Runtime implements ConnectionHost {
       this.stats.callsStarted++
       const floodSleepThresholdSec = opts.floodSleepThresholdSec ?? this.options.floodSleepThresholdSec
       const timeoutMs = opts.timeoutMs ?? this.options.rpcTimeoutMs
-      const actor = createActor(this.rpcLogic, {
-        input: {
-          requestId,
-          method,
-          dcId,
-          ...(floodSleepThresholdSec === undefined ? {} : { floodSleepThresholdSec }),
-          ...(timeoutMs === undefined ? {} : { timeoutMs }),
-        },
-        id: `rpc:${requestId}`,
-        ...(this.options.clock === undefined ? {} : { clock: this.options.clock }),
-        ...(this.options.inspect === undefined ? {} : { inspect: this.options.inspect }),
-      })
-      call.actor = actor
-      pipeUntilStopped(this.rpcBus.open(requestId), actor, stoppedOf(actor), () => this.forgetCall(call))
-      actor.subscribe({ error: (err) => this.rpcCrashed(call, err) })
+      const input: RpcInput = {
+        requestId,
+        method,
+        dcId,
+        ...(floodSleepThresholdSec === undefined ? {} : { floodSleepThresholdSec }),
+        ...(timeoutMs === undefined ? {} : { timeoutMs }),
+      }
+      call.input = input
+      if (this.options.inspect === undefined) {
+        // The common path (rpc-fast.ts): no actor unless the call leaves it. rpcMachine's entry
+        // effect of `queued` runs here; the deadline is the runtime's timer.
+        call.fast = 'queued'
+        call.deadline = this.clock.setTimeout(() => this.deadlinePassed(call), initialRpcContext(input).timeoutMs)
+        this.enqueueCall(requestId, dcId)
+      } else {
+        // Inspected runtimes show every call in the inspector: one actor each, from the start.
+        this.startActor(call)
+      }
       if (opts.signal !== undefined) {
         const signal = opts.signal
         if (signal.aborted) queueMicrotask(() => this.toCall(call, { type: 'rpc.cancel' }))
         else signal.addEventListener('abort', () => this.toCall(call, { type: 'rpc.cancel' }), { once: true })
       }
-      actor.start()
     })
   }
 
@@ -189,7 +204,9 @@ export class Runtime implements ConnectionHost {
 
   toCall(call: RpcCall, event: RpcEvent): void {
     if (event.type === 'rpc.resend') this.stats.resends++
-    this.rpcBus.send(call.requestId, event)
+    if (call.settled) return
+    if (call.fast !== null) this.fastEvent(call, event)
+    else this.rpcBus.send(call.requestId, event)
   }
 
   notify(accountId: string, notice: AccountNotice): void {
@@ -206,18 +223,83 @@ export class Runtime implements ConnectionHost {
 
   // ---- calls ----------------------------------------------------------------------------
 
+  /** One step of a call on the common path; off the path, the call gets its actor and the event. */
+  private fastEvent(call: RpcCall, event: RpcEvent): void {
+    const step = fastRpcStep(call.fast!, event)
+    switch (step.kind) {
+      case 'ignore':
+        return
+      case 'move':
+        call.fast = step.phase
+        if (step.msgId !== undefined) call.fastMsgId = step.msgId
+        return
+      case 'settle':
+        call.fast = null
+        if (step.effect === 'dequeue') call.conn?.dequeue(call)
+        this.settle(call.requestId, step.settlement)
+        this.forgetCall(call)
+        return
+      case 'machine':
+        this.startActorWhereItIs(call)
+        this.rpcBus.send(call.requestId, event)
+        return
+    }
+  }
+
+  /** Starts an rpcMachine actor in the call's common-path state (no entry effects run again). */
+  private startActorWhereItIs(call: RpcCall): void {
+    const phase = call.fast!
+    call.fast = null
+    const snapshot = this.rpcLogic.resolveState({
+      value: rpcStateValue(phase),
+      context: { ...initialRpcContext(call.input!), msgId: call.fastMsgId },
+    })
+    this.startActor(call, { snapshot })
+  }
+
+  /** Starts the call's rpcMachine actor: from its input, or (with `snapshot`) in a resolved state. */
+  private startActor(call: RpcCall, from: { snapshot?: Snapshot<unknown> } = {}): void {
+    this.stats.rpcActors++
+    const actor = createActor(this.rpcLogic, {
+      // NB: with a snapshot the actor starts in that state and the input is not read again.
+      input: call.input!,
+      ...from,
+      id: `rpc:${call.requestId}`,
+      ...(this.options.clock === undefined ? {} : { clock: this.options.clock }),
+      ...(this.options.inspect === undefined ? {} : { inspect: this.options.inspect }),
+    })
+    call.actor = actor
+    pipeUntilStopped(this.rpcBus.open(call.requestId), actor, stoppedOf(actor), () => this.forgetCall(call))
+    actor.subscribe({ error: (err) => this.rpcCrashed(call, err) })
+    actor.start()
+  }
+
+  /**
+   * The call's deadline. An actor started from a resolved state has no timer of its own for it, so
+   * the machine gets its own deadline event (rpc-fast.ts) and decides (drop the answer or dequeue).
+   */
+  private deadlinePassed(call: RpcCall): void {
+    call.deadline = undefined
+    if (call.settled) return
+    if (call.fast !== null) this.startActorWhereItIs(call)
+    this.rpcBus.send(call.requestId, { type: RPC_DEADLINE_EVENT } as unknown as RpcEvent)
+  }
+
+  /** rpcMachine's `enqueue` effect: the call goes on the outbound queue of its connection to `dcId`. */
+  private enqueueCall(requestId: number, dcId: number): void {
+    const call = this.calls.get(requestId)
+    if (call === undefined || call.settled) return
+    if (!this.options.dcs.some((d) => d.id === dcId)) {
+      queueMicrotask(() => this.fail(call, { kind: 'unknownDc', dcId }))
+      return
+    }
+    this.connection(call.accountId, dcId).enqueue(call)
+  }
+
   private provideRpc() {
     return rpcMachine.provide({
       actions: {
-        enqueue: (_, p) => {
-          const call = this.calls.get(p.requestId)
-          if (call === undefined || call.settled) return
-          if (!this.options.dcs.some((d) => d.id === p.dcId)) {
-            queueMicrotask(() => this.fail(call, { kind: 'unknownDc', dcId: p.dcId }))
-            return
-          }
-          this.connection(call.accountId, p.dcId).enqueue(call)
-        },
+        enqueue: (_, p) => this.enqueueCall(p.requestId, p.dcId),
         dequeue: (_, p) => {
           const call = this.calls.get(p.requestId)
           if (call !== undefined) call.conn?.dequeue(call)
@@ -251,6 +333,11 @@ export class Runtime implements ConnectionHost {
       return
     }
     call.settled = true
+    call.fast = null
+    if (call.deadline !== undefined) {
+      this.clock.clearTimeout(call.deadline)
+      call.deadline = undefined
+    }
     this.settlers.delete(requestId)
     call.conn?.release(call)
     if (s.ok) this.stats.callsSettled++
@@ -262,7 +349,8 @@ export class Runtime implements ConnectionHost {
   private fail(call: RpcCall, error: RuntimeFailure): void {
     if (call.settled) return
     this.settle(call.requestId, { ok: false, error })
-    call.actor?.stop()
+    if (call.actor !== null) call.actor.stop()
+    else this.forgetCall(call)
   }
 
   private forgetCall(call: RpcCall): void {

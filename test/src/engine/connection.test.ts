@@ -32,6 +32,22 @@ describe('runtime: one connection', () => {
     }
   })
 
+  test('answered calls stay on the common path (no actor); an rpc_error hands its call to the machine', async () => {
+    const dc = await startDc({ faults: { floodWait: { 'help.getNearestDc': 300 } } })
+    const rt = runtimeFor(dc, { floodSleepThresholdSec: 5 })
+    try {
+      const results = await Promise.all(Array.from({ length: 50 }, () => rt.invoke('acc-1', 1, { _: 'help.getConfig' })))
+      assert.ok(results.every((r) => (r as tl.RawConfig)._ === 'config'))
+      assert.equal(rt.stats.rpcActors, 0, 'an answered call needs no actor')
+      await assert.rejects(rt.invoke('acc-1', 1, { _: 'help.getNearestDc' }), /FLOOD_WAIT_300/)
+      assert.equal(rt.stats.rpcActors, 1)
+      assert.deepEqual([rt.stats.callsSettled, rt.stats.callsFailed, rt.stats.doubleSettles, rt.pendingCalls], [50, 1, 0, 0])
+    } finally {
+      await rt.stop()
+      await dc.close()
+    }
+  })
+
   test('the first request is wrapped in initConnection with the client identity', async () => {
     const seen: unknown[] = []
     const dc = await startDc({

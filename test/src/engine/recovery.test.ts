@@ -22,6 +22,8 @@ describe('runtime recovery', () => {
       assert.equal(r._, 'nearestDc')
       assert.equal(dc.stats.rpcErrors['FLOOD_WAIT_1'], 1)
       assert.equal(dc.stats.rpcCalls['help.getNearestDc'], 2)
+      // getConfig stayed on the common path; the FLOOD_WAIT handed getNearestDc to an rpcMachine actor
+      assert.equal(rt.stats.rpcActors, 1)
     } finally {
       await rt.stop()
       await dc.close()

@@ -242,7 +242,7 @@ async function runPass(label: string, args: Args, dc: TestDc, site: Site, seedOf
   let phase = 'login'
   let ready = 0
   let karmaDone = 0
-  const stopProgress = startProgress(() => {
+  const progress = startProgress(() => {
     const c = engine.counters
     const total = phase === 'login' ? f.accounts : site.users.length
     const done = phase === 'login' ? ready : karmaDone
@@ -276,6 +276,7 @@ async function runPass(label: string, args: Args, dc: TestDc, site: Site, seedOf
     }
 
     // 3. The karma stream: a user who passes the threshold joins by their own session, once.
+    progress.now()
     phase = 'karma'
     const inFlight = new Set<Promise<void>>()
     const failures: unknown[] = []
@@ -333,7 +334,7 @@ async function runPass(label: string, args: Args, dc: TestDc, site: Site, seedOf
     f.p99 = percentile(sorted, 99)
     f.heapPerAccount = Math.max(0, heapUsed() - heap0) / f.accounts
   } finally {
-    stopProgress()
+    progress.stop()
     const c = engine.counters
     f.handshakes = c.handshakes
     f.logins = c.logins

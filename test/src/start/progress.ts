@@ -15,8 +15,16 @@ export interface ProgressLine {
   readonly detail: string
 }
 
-/** Starts printing; returns stop(), which prints the final line. */
-export function startProgress(render: () => ProgressLine, stream: NodeJS.WriteStream = process.stderr): () => void {
+/** A running progress display. */
+export interface Progress {
+  /** Prints the current line now (at the end of a phase, so a fast phase still shows its total). */
+  now(): void
+  /** Stops the timer and prints the final line. */
+  stop(): void
+}
+
+/** Starts printing what `render` returns. */
+export function startProgress(render: () => ProgressLine, stream: NodeJS.WriteStream = process.stderr): Progress {
   const tty = stream.isTTY === true
   const line = (): string => {
     const p = render()
@@ -31,9 +39,15 @@ export function startProgress(render: () => ProgressLine, stream: NodeJS.WriteSt
   }
   const timer = setInterval(draw, tty ? TTY_INTERVAL_MS : PLAIN_INTERVAL_MS)
   timer.unref()
-  return () => {
-    clearInterval(timer)
-    draw()
-    if (tty) stream.write('\n')
+  return {
+    now: () => {
+      draw()
+      if (tty) stream.write('\n')
+    },
+    stop: () => {
+      clearInterval(timer)
+      draw()
+      if (tty) stream.write('\n')
+    },
   }
 }

@@ -1,0 +1,127 @@
+// The common path (rpc-fast.ts) against rpcMachine itself: for every state of the path and every
+// event, whatever fastRpcStep does without an actor is exactly what the machine does from that state
+// (same next state and msg_id, same effects, same settlement), and the deadline event is the one the
+// machine's own timer would send.
+import assert from 'node:assert/strict'
+import { describe, test } from 'node:test'
+import { SimulatedClock, createActor } from 'xstate'
+import { initialRpcContext, rpcMachine, type RpcEvent, type RpcInput } from '@mtswarm/machines'
+import { RPC_DEADLINE_EVENT, fastRpcStep, rpcStateValue, type FastRpcPhase } from './rpc-fast.js'
+
+const INPUT: RpcInput = { requestId: 7, method: 'help.getConfig', dcId: 2, timeoutMs: 1_000 }
+const MSG_ID = 0x1234n
+
+const EVENTS: readonly RpcEvent[] = [
+  { type: 'rpc.sent', msgId: 0x5678n },
+  { type: 'rpc.acked', msgId: MSG_ID },
+  { type: 'rpc.resultReceived', msgId: MSG_ID, result: { _: 'config' } },
+  { type: 'rpc.errorReceived', msgId: MSG_ID, errorCode: 400, errorMessage: 'PEER_ID_INVALID' },
+  { type: 'rpc.errorReceived', msgId: MSG_ID, errorCode: 420, errorMessage: 'FLOOD_WAIT_3' },
+  { type: 'rpc.errorReceived', msgId: MSG_ID, errorCode: 303, errorMessage: 'NETWORK_MIGRATE_4' },
+  { type: 'rpc.resend', reason: 'badServerSalt' },
+  { type: 'rpc.cancel' },
+]
+const PHASES: readonly FastRpcPhase[] = ['queued', 'sent', 'acked']
+
+/** The real machine started in `phase`, recording the effects it runs. */
+function machineIn(phase: FastRpcPhase, clock = new SimulatedClock()) {
+  const effects: string[] = []
+  const settled: unknown[] = []
+  const logic = rpcMachine.provide({
+    actions: {
+      enqueue: () => effects.push('enqueue'),
+      dequeue: () => effects.push('dequeue'),
+      dropAnswer: (_, p) => effects.push(`dropAnswer ${p.msgId}`),
+      settle: (_, p) => settled.push(p.settlement),
+      notifyMigrated: () => effects.push('notifyMigrated'),
+    },
+  })
+  const snapshot = logic.resolveState({
+    value: rpcStateValue(phase),
+    context: { ...initialRpcContext(INPUT), msgId: phase === 'queued' ? null : MSG_ID },
+  })
+  const actor = createActor(logic, { input: INPUT, snapshot, clock })
+  actor.start()
+  return { actor, effects, settled }
+}
+
+const valueOf = (phase: FastRpcPhase): string => JSON.stringify(rpcStateValue(phase))
+
+describe('rpc common path vs rpcMachine', () => {
+  for (const phase of PHASES) {
+    for (const event of EVENTS) {
+      const label = event.type === 'rpc.errorReceived' ? `${event.type} ${event.errorMessage}` : event.type
+      test(`${phase} + ${label}`, () => {
+        const step = fastRpcStep(phase, event)
+        const m = machineIn(phase)
+        m.actor.send(event)
+        const after = m.actor.getSnapshot()
+        switch (step.kind) {
+          case 'ignore':
+            assert.equal(JSON.stringify(after.value), valueOf(phase), 'the machine moved on an event the path ignores')
+            assert.deepEqual([m.effects, m.settled], [[], []])
+            break
+          case 'move':
+            assert.equal(JSON.stringify(after.value), valueOf(step.phase))
+            assert.equal(after.context.msgId, step.msgId ?? MSG_ID)
+            assert.deepEqual([m.effects, m.settled], [[], []])
+            break
+          case 'settle':
+            assert.equal(after.status, 'done')
+            assert.deepEqual(m.effects, step.effect === null ? [] : [step.effect])
+            assert.deepEqual(m.settled, [step.settlement])
+            break
+          case 'machine':
+            // handed over: the machine must do something the path does not model (leave the path or settle otherwise)
+            assert.ok(
+              after.status === 'done' || JSON.stringify(after.value) !== valueOf(phase) || m.effects.length > 0 || after.context.resends.length > 0,
+              'handed to the machine an event it ignores',
+            )
+            break
+        }
+      })
+    }
+  }
+
+  test('the common path never settles an event the machine would not settle the same way', () => {
+    // every settle the path takes is a result; errors, resends and cancels always go to the machine
+    for (const phase of PHASES) {
+      for (const event of EVENTS) {
+        const step = fastRpcStep(phase, event)
+        if (step.kind === 'settle') assert.equal(event.type, 'rpc.resultReceived')
+      }
+    }
+  })
+
+  test('RPC_DEADLINE_EVENT is the event of the machine\'s own rpcTimeout timer', () => {
+    // the machine's timer, from the start: it fires exactly this event type
+    const clock = new SimulatedClock()
+    const seen: string[] = []
+    const actor = createActor(rpcMachine, {
+      input: INPUT,
+      clock,
+      inspect: (e) => {
+        if (e.type === '@xstate.event') seen.push(e.event.type)
+      },
+    })
+    actor.start()
+    clock.increment(INPUT.timeoutMs!)
+    assert.ok(seen.includes(RPC_DEADLINE_EVENT), `timer sent ${seen.join(', ')}`)
+    // and delivered by hand to an actor started in each phase, it ends the call as the timer would
+    for (const phase of PHASES) {
+      const m = machineIn(phase)
+      m.actor.send({ type: RPC_DEADLINE_EVENT } as unknown as RpcEvent)
+      assert.equal(m.actor.getSnapshot().status, 'done')
+      assert.deepEqual(m.effects, phase === 'queued' ? ['dequeue'] : [`dropAnswer ${MSG_ID}`])
+      assert.deepEqual(m.settled, [{ ok: false, error: { kind: 'timeout', afterMs: 1_000, answerDropped: phase !== 'queued' } }])
+    }
+  })
+
+  test('an actor started in a resolved state runs no entry effect and keeps no deadline timer', () => {
+    // why the runtime keeps the deadline itself
+    const clock = new SimulatedClock()
+    const m = machineIn('sent', clock)
+    clock.increment(10 * INPUT.timeoutMs!)
+    assert.deepEqual([m.effects, m.settled, m.actor.getSnapshot().status], [[], [], 'active'])
+  })
+})
