@@ -125,6 +125,8 @@ interface PassFigures {
   resends: number
   badSalts: number
   dcDowns: number
+  /** Connection drops by reason (digits folded to N), most frequent first. */
+  dropReasons: [string, number][]
 }
 
 async function limited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
@@ -227,8 +229,14 @@ async function runPass(label: string, args: Args, dc: TestDc, site: Site, seedOf
     resends: 0,
     badSalts: 0,
     dcDowns: 0,
+    dropReasons: [],
   }
+  const dropReasons = new Map<string, number>()
   engine.events$.subscribe((e) => {
+    if (e.type === 'dc.down' || e.type === 'dc.failed') {
+      const reason = e.reason.replace(/\d+/g, 'N')
+      dropReasons.set(reason, (dropReasons.get(reason) ?? 0) + 1)
+    }
     if (process.env.MTSWARM_TRACE === (e as { accountId?: string }).accountId) process.stderr.write(`${(performance.now() - t0).toFixed(0).padStart(6)} ${JSON.stringify(e, (_k, v) => (typeof v === "bigint" ? String(v) : v))}\n`)
     if (e.type === 'rpc.settled') {
       if (n === durations.length) {
@@ -341,6 +349,7 @@ async function runPass(label: string, args: Args, dc: TestDc, site: Site, seedOf
     f.rpcOk = c.rpcOk
     f.rpcFailed = c.rpcFailed
     f.dcDowns = c.dcDowns
+    f.dropReasons = [...dropReasons].sort((a, b) => b[1] - a[1])
     f.resends = engine.runtimeStats.resends
     f.badSalts = engine.runtimeStats.badServerSalts
     await engine.stop()
@@ -357,7 +366,9 @@ function printPass(f: PassFigures, out: (s: string) => void): void {
     `  ${rpcs} RPCs (${f.rpcFailed} answered with an error, e.g. SESSION_PASSWORD_NEEDED), ${(rpcs / Math.max(f.seconds, 1e-3)).toFixed(0)} RPC/s, ` +
       `latency p50 ${f.p50.toFixed(1)} ms p99 ${f.p99.toFixed(1)} ms`,
   )
-  out(`  heap ${(f.heapPerAccount / 1024).toFixed(1)} KiB per account; recovered: ${f.resends} resends, ${f.badSalts} bad server salts, ${f.dcDowns} connection drops`)
+  out(`  heap ${(f.heapPerAccount / 1024).toFixed(1)} KiB per account; recovered: ${f.resends} resends, ${f.badSalts} bad server salts, ${f.dcDowns} connection drops${
+    f.dropReasons.length === 0 ? '' : ` (${f.dropReasons.slice(0, 3).map(([r, n]) => `${n} ${r}`).join(', ')})`
+  }`)
 }
 
 /** The world after the story: each qualifying user in their group's chat exactly once, nobody else. */
