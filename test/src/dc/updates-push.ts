@@ -79,6 +79,8 @@ function tlUpdate(u: WorldUpdate): tl.TypeUpdate {
           }),
         },
       }
+    case 'chatParticipantAdd':
+      return { _: 'updateChatParticipantAdd', chatId: u.chatId, userId: u.userId, inviterId: u.inviterId, date: u.date, version: u.version }
     case 'channel':
       return { _: 'updateChannel', channelId: u.channelId }
   }
@@ -104,6 +106,10 @@ export function defaultUpdates(delivery: UpdateDelivery, world: World): TlValue 
     } else if (u.kind === 'chatParticipants') {
       chatIds.add(u.chatId)
       for (const p of u.participants) userIds.add(p.userId)
+    } else if (u.kind === 'chatParticipantAdd') {
+      chatIds.add(u.chatId)
+      userIds.add(u.userId)
+      userIds.add(u.inviterId)
     } else {
       channelIds.add(u.channelId)
     }

@@ -39,6 +39,15 @@ export function updateToTl(update: WorldUpdate, viewer: Viewer): tl.TypeUpdate {
           version: update.version,
         },
       }
+    case 'chatParticipantAdd':
+      return {
+        _: 'updateChatParticipantAdd',
+        chatId: update.chatId,
+        userId: update.userId,
+        inviterId: update.inviterId,
+        date: update.date,
+        version: update.version,
+      }
     case 'channel':
       return { _: 'updateChannel', channelId: update.channelId }
   }

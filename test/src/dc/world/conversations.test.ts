@@ -128,6 +128,15 @@ describe('basic groups and invite links', () => {
       deliveries.map((d) => d.userId).sort(),
       [alice.user.id, bob.user.id, carol.user.id].sort(),
     )
+    // Each member learns of the one new member (updateChatParticipantAdd), not the whole list, and
+    // the users that go with it are the joiner and the inviter (and the recipient's own box owner).
+    for (const d of deliveries) {
+      const [add, msg] = d.updates
+      assert.ok(add?.kind === 'chatParticipantAdd' && msg?.kind === 'newMessage', d.updates.map((u) => u.kind).join())
+      assert.deepEqual([add.chatId, add.userId, add.inviterId, add.version], [chat.id, carol.user.id, alice.user.id, chat.version])
+      const users = world.peersOf(d.updates).users.map((u) => u.id)
+      assert.ok(users.every((id) => id === alice.user.id || id === carol.user.id || id === d.userId), String(users))
+    }
     rejects(() => world.importChatInvite(carol.ctx, invite.hash), 400, 'USER_ALREADY_PARTICIPANT')
     assert.equal(world.checkChatInvite(carol.ctx, invite.hash).kind, 'already')
     assert.equal(world.joinsOf(peer), 3)

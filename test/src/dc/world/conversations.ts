@@ -17,6 +17,7 @@ import type {
   WorldChannel,
   WorldChat,
   WorldMessage,
+  WorldUpdate,
   WorldUser,
 } from './types.js'
 
@@ -504,19 +505,23 @@ export class Conversations {
     const peer: Peer = { type: 'chat', id: chat.id }
     const logicalId = this.newLogical(fromId, randomId, peer, action !== undefined)
     const fields = { logicalId, fromId, date: this.nowSeconds(), text, action, randomId }
-    const participants = action === undefined ? undefined : [...chat.members.values()].map((m) => ({ ...m }))
+    // The membership update that goes with a service message: one added member for a join by link
+    // (as Telegram sends it), the whole list for the other actions (create, add, leave, kick).
+    const membership: WorldUpdate | undefined =
+      action === undefined
+        ? undefined
+        : action.type === 'chatJoinedByLink'
+          ? { kind: 'chatParticipantAdd', chatId: chat.id, userId: fromId, inviterId: action.inviterId, date: fields.date, version: chat.version }
+          : { kind: 'chatParticipants', chatId: chat.id, participants: [...chat.members.values()].map((m) => ({ ...m })), version: chat.version }
     let result: SendResult | undefined
     for (const memberId of recipients) {
       const message = this.putInBox(memberId, peer, fields)
       const pts = this.hub.nextPts(memberId)
       this.hub.deliver(
         memberId,
-        participants === undefined
+        membership === undefined
           ? [{ kind: 'newMessage', message, pts, ptsCount: 1 }]
-          : [
-              { kind: 'chatParticipants', chatId: chat.id, participants, version: chat.version },
-              { kind: 'newMessage', message, pts, ptsCount: 1 },
-            ],
+          : [membership, { kind: 'newMessage', message, pts, ptsCount: 1 }],
         origin,
       )
       if (memberId === fromId) result = { message, pts, ptsCount: 1, duplicate: false }

@@ -144,6 +144,19 @@ export type WorldUpdate =
       readonly participants: readonly ChatMember[]
       readonly version: number
     }
+  /**
+   * One user joined a basic group by invite link (updateChatParticipantAdd): the other members learn
+   * of that one member, not the whole list again (which made every join O(members) for each member).
+   */
+  | {
+      readonly kind: 'chatParticipantAdd'
+      readonly chatId: bigint
+      readonly userId: bigint
+      readonly inviterId: bigint
+      /** Unix seconds. */
+      readonly date: number
+      readonly version: number
+    }
   /** Something about the channel changed for this user (e.g. they joined): refetch it. */
   | { readonly kind: 'channel'; readonly channelId: bigint }
 

@@ -696,6 +696,10 @@ export class World {
       else if (item.kind === 'chatParticipants') {
         chats.add(item.chatId)
         for (const p of item.participants) users.add(p.userId)
+      } else if (item.kind === 'chatParticipantAdd') {
+        chats.add(item.chatId)
+        users.add(item.userId)
+        users.add(item.inviterId)
       } else channels.add(item.channelId)
     }
     const pick = <T>(ids: Set<bigint>, table: Map<bigint, T>): T[] =>
