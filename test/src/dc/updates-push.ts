@@ -89,57 +89,33 @@ function tlUpdate(u: WorldUpdate): tl.TypeUpdate {
 /** The default {@link UpdatesHook}: one `updates` object per delivery. */
 export function defaultUpdates(delivery: UpdateDelivery, world: World): TlValue | undefined {
   if (delivery.updates.length === 0) return undefined
-  const userIds = new Set<bigint>([delivery.userId])
-  const chatIds = new Set<bigint>()
-  const channelIds = new Set<bigint>()
-  const notePeer = (p: Peer): void => {
-    if (p.type === 'user') userIds.add(p.id)
-    else if (p.type === 'chat') chatIds.add(p.id)
-    else channelIds.add(p.id)
-  }
-  for (const u of delivery.updates) {
-    if (u.kind === 'newMessage' || u.kind === 'newChannelMessage') {
-      notePeer(u.message.peer)
-      if (u.message.fromId !== undefined) userIds.add(u.message.fromId)
-      const a = u.message.action
-      if (a?.type === 'chatCreate' || a?.type === 'chatAddUser') for (const id of a.userIds) userIds.add(id)
-    } else if (u.kind === 'chatParticipants') {
-      chatIds.add(u.chatId)
-      for (const p of u.participants) userIds.add(p.userId)
-    } else if (u.kind === 'chatParticipantAdd') {
-      chatIds.add(u.chatId)
-      userIds.add(u.userId)
-      userIds.add(u.inviterId)
-    } else {
-      channelIds.add(u.channelId)
-    }
-  }
-  const users = [...userIds].flatMap((id) => {
-    const u = world.user(id)
-    return u === undefined ? [] : [tlUser(u, delivery.userId)]
-  })
-  const chats: tl.TypeChat[] = []
-  for (const id of chatIds) {
-    const c = world.chat(id)
-    if (c !== undefined) {
-      chats.push({ _: 'chat', id: c.id, title: c.title, photo: chatPhotoEmpty, participantsCount: c.members.size, date: c.date, version: c.version })
-    }
-  }
-  for (const id of channelIds) {
-    const c = world.channel(id)
-    if (c !== undefined) {
-      chats.push({
-        _: 'channel',
-        id: c.id,
-        accessHash: c.accessHash,
-        title: c.title,
-        username: c.username,
-        photo: chatPhotoEmpty,
-        date: c.date,
-        megagroup: c.megagroup,
-        broadcast: !c.megagroup,
-      } as tl.RawChannel)
-    }
+  // The users and chats the updates mention (World.peersOf), plus the recipient itself first.
+  const peers = world.peersOf(delivery.updates)
+  const self = world.user(delivery.userId)
+  const users = (self === undefined ? peers.users : [self, ...peers.users.filter((u) => u.id !== self.id)]).map((u) =>
+    tlUser(u, delivery.userId),
+  )
+  const chats: tl.TypeChat[] = peers.chats.map((c) => ({
+    _: 'chat',
+    id: c.id,
+    title: c.title,
+    photo: chatPhotoEmpty,
+    participantsCount: c.members.size,
+    date: c.date,
+    version: c.version,
+  }))
+  for (const c of peers.channels) {
+    chats.push({
+      _: 'channel',
+      id: c.id,
+      accessHash: c.accessHash,
+      title: c.title,
+      username: c.username,
+      photo: chatPhotoEmpty,
+      date: c.date,
+      megagroup: c.megagroup,
+      broadcast: !c.megagroup,
+    } as tl.RawChannel)
   }
   return {
     _: 'updates',
