@@ -85,32 +85,30 @@ function outputBytes(n: number): Uint8Array {
   return out
 }
 
-/** AES-IGE decryption in WebAssembly. Arguments are checked by the caller (aes-ige.ts). */
-export function wasmIgeDecrypt(ciphertext: Uint8Array, key: Uint8Array, iv: Uint8Array): Uint8Array {
-  const n = ciphertext.length
+/** One IGE pass in the module: key schedule, data in, chaining in place, a fresh result out. */
+function wasmIge(data: Uint8Array, key: Uint8Array, iv: Uint8Array, decrypt: boolean): Uint8Array {
+  const n = data.length
   const s = wasmFor(n)
   s.u8.set(key, s.key)
   s.u8.set(iv, s.iv)
-  const rounds = s.ex.expandDecrypt(key.length >>> 2)
-  s.u8.set(ciphertext, s.data)
-  s.ex.igeDecrypt(s.data, n, rounds)
+  const nk = key.length >>> 2
+  const rounds = decrypt ? s.ex.expandDecrypt(nk) : s.ex.expandEncrypt(nk)
+  s.u8.set(data, s.data)
+  if (decrypt) s.ex.igeDecrypt(s.data, n, rounds)
+  else s.ex.igeEncrypt(s.data, n, rounds)
   const out = outputBytes(n)
   out.set(s.u8.subarray(s.data, s.data + n))
   return out
 }
 
+/** AES-IGE decryption in WebAssembly. Arguments are checked by the caller (aes-ige.ts). */
+export function wasmIgeDecrypt(ciphertext: Uint8Array, key: Uint8Array, iv: Uint8Array): Uint8Array {
+  return wasmIge(ciphertext, key, iv, true)
+}
+
 /** AES-IGE encryption in WebAssembly (T-tables). Arguments are checked by the caller. */
 export function wasmIgeEncrypt(plaintext: Uint8Array, key: Uint8Array, iv: Uint8Array): Uint8Array {
-  const n = plaintext.length
-  const s = wasmFor(n)
-  s.u8.set(key, s.key)
-  s.u8.set(iv, s.iv)
-  const rounds = s.ex.expandEncrypt(key.length >>> 2)
-  s.u8.set(plaintext, s.data)
-  s.ex.igeEncrypt(s.data, n, rounds)
-  const out = outputBytes(n)
-  out.set(s.u8.subarray(s.data, s.data + n))
-  return out
+  return wasmIge(plaintext, key, iv, false)
 }
 
 /**

@@ -39,15 +39,15 @@ export function startProgress(render: () => ProgressLine, stream: NodeJS.WriteSt
   }
   const timer = setInterval(draw, tty ? TTY_INTERVAL_MS : PLAIN_INTERVAL_MS)
   timer.unref()
+  const now = (): void => {
+    draw()
+    if (tty) stream.write('\n')
+  }
   return {
-    now: () => {
-      draw()
-      if (tty) stream.write('\n')
-    },
+    now,
     stop: () => {
       clearInterval(timer)
-      draw()
-      if (tty) stream.write('\n')
+      now()
     },
   }
 }
