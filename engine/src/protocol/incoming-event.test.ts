@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { gzipSync } from 'node:zlib'
-import { serializeObject, type TlObject } from '../tl/index.js'
+import { MAX_GZIP_DEPTH, MAX_GZIP_INFLATED_BYTES, serializeObject, type TlObject } from '../tl/index.js'
 import { packContainer } from './container.js'
 import { badMsgRemedy, classifyIncoming, type ClassifyContext, type IncomingEvent } from './incoming-event.js'
 
@@ -56,7 +56,9 @@ describe('classifyIncoming: service messages', () => {
 
   test('rpc_result for no pending query, and one that does not decode for its method', () => {
     const result = bytes({ _: 'nearestDc', country: 'NL', thisDc: 2, nearestDc: 4 })
-    assert.deepEqual(only({ _: 'mt_rpc_result', reqMsgId: 999n, result }), { type: 'rpc.unmatched', reqMsgId: 999n, result })
+    const unmatched = only({ _: 'mt_rpc_result', reqMsgId: 999n, result })
+    assert.equal(unmatched.type, 'rpc.unmatched')
+    assert.deepEqual(unmatched.type === 'rpc.unmatched' && [unmatched.reqMsgId, unmatched.result], [999n, result])
     const e = only({ _: 'mt_rpc_result', reqMsgId: 100n, result: result.subarray(0, 8) })
     assert.equal(e.type, 'rpc.undecodable')
     assert.equal(e.type === 'rpc.undecodable' && e.error.kind, 'truncated')
@@ -211,5 +213,59 @@ describe('classifyIncoming: containers', () => {
       [[201n, 'session.created']],
     )
     assert.deepEqual(r.ackIds, [201n])
+  })
+
+  test('a copy of a copy is refused as too deep, not followed', () => {
+    const orig = { _: 'mt_message', msgId: 201n, seqno: 1, bytes: items[0]!.body.length, body: items[0]!.body }
+    const copy = bytes({ _: 'mt_msg_copy', origMessage: orig })
+    const outer = { _: 'mt_message', msgId: 202n, seqno: 0, bytes: copy.length, body: copy }
+    const r = classifyIncoming({ msgId: 213n, seqNo: 0, body: bytes({ _: 'mt_msg_copy', origMessage: outer }) }, ctx)
+    assert.deepEqual(
+      r.messages.map((m) => [m.msgId, m.event.type, m.event.type === 'message.undecodable' && m.event.error.kind]),
+      [[202n, 'message.undecodable', 'too-deep']],
+    )
+  })
+})
+
+describe('classifyIncoming: inflation is bounded per message', () => {
+  /** An update whose text inflates to a little over `n` bytes from ~n/1000 on the wire. */
+  const bigText = (n: number): object => ({
+    _: 'mt_gzip_packed',
+    packedData: gzipSync(bytes({ _: 'updateShortMessage', out: false, mentioned: false, mediaUnread: false, silent: false, id: 1, userId: 5n, message: 'x'.repeat(n), pts: 1, ptsCount: 1, date: 0 })),
+  })
+
+  test('gzip_packed inside gzip_packed deeper than the limit is refused', () => {
+    let obj: object = { _: 'updatesTooLong' }
+    for (let i = 0; i <= MAX_GZIP_DEPTH; i++) obj = { _: 'mt_gzip_packed', packedData: gzipSync(bytes(obj)) }
+    const e = only(obj)
+    assert.equal(e.type, 'message.undecodable')
+    assert.equal(e.type === 'message.undecodable' && e.error.kind, 'gzip')
+    assert.match(e.type === 'message.undecodable' ? e.error.message : '', /nested/)
+    // one level less is what servers send, and it decodes
+    let ok: object = { _: 'updatesTooLong' }
+    for (let i = 0; i < MAX_GZIP_DEPTH; i++) ok = { _: 'mt_gzip_packed', packedData: gzipSync(bytes(ok)) }
+    assert.equal(only(ok).type, 'updates')
+  })
+
+  test('every gzip_packed of one container draws on one allowance', () => {
+    const per = 1 << 20
+    const count = Math.ceil(MAX_GZIP_INFLATED_BYTES / per) + 3
+    const body = bytes(bigText(per))
+    const inner = Array.from({ length: count }, (_, i) => ({ msgId: 1000n + BigInt(i) * 4n, seqNo: 2 * i + 1, body }))
+    const r = classifyIncoming({ msgId: 1000n + BigInt(count) * 4n, seqNo: 0, body: packContainer(inner) }, ctx)
+    const kinds = r.messages.map((m) => (m.event.type === 'message.undecodable' ? m.event.error.kind : m.event.type))
+    const decoded = kinds.filter((k) => k === 'updates').length
+    // each update inflates to a little over `per` bytes: fewer than the allowance / per fit
+    assert.ok(decoded >= 1 && decoded < MAX_GZIP_INFLATED_BYTES / per, `decoded ${decoded}`)
+    assert.deepEqual(new Set(kinds.slice(decoded)), new Set(['gzip']))
+    // every content-related message is still acknowledged
+    assert.equal(r.ackIds.length, count)
+  })
+
+  test('a gzip bomb in an rpc_result stops at the allowance', () => {
+    const bomb = { _: 'mt_gzip_packed', packedData: gzipSync(new Uint8Array(MAX_GZIP_INFLATED_BYTES + 1)) }
+    const e = only({ _: 'mt_rpc_result', reqMsgId: 100n, result: bytes(bomb) })
+    assert.equal(e.type, 'rpc.undecodable')
+    assert.equal(e.type === 'rpc.undecodable' && e.error.kind, 'gzip')
   })
 })

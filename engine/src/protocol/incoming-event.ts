@@ -2,7 +2,7 @@
 // messages by kind, RPC results decoded for their method, anything else an update. Expands
 // containers. Knows nothing of sessions, timers or what the machines do with the events.
 // https://core.telegram.org/mtproto/service_messages · /service_messages_about_messages
-import { TlError, TlReader, deserializeObject, readMethodResult, type TlObject, type mtp } from '../tl/index.js'
+import { TlError, TlReader, deserializeObject, newInflateBudget, readMethodResult, type InflateBudget, type TlObject, type mtp } from '../tl/index.js'
 import { isContainer, unpackContainer, type ContainerError } from './container.js'
 import { isContentRelated } from './seq-no.js'
 
@@ -53,8 +53,11 @@ export type IncomingEvent =
   | { readonly type: 'rpc.error'; readonly reqMsgId: bigint; readonly method: string; readonly code: number; readonly message: string }
   /** The result could not be decoded for its method: the RPC still settles (with this error). */
   | { readonly type: 'rpc.undecodable'; readonly reqMsgId: bigint; readonly method: string; readonly error: TlError }
-  /** An rpc_result for no pending query (already settled, or never sent): ack it and drop it. */
-  | { readonly type: 'rpc.unmatched'; readonly reqMsgId: bigint; readonly result: Uint8Array }
+  /**
+   * An rpc_result for no pending query (already settled, or never sent): ack it and drop it.
+   * `budget` is what is left of its message's inflation allowance, for whoever decodes `result`.
+   */
+  | { readonly type: 'rpc.unmatched'; readonly reqMsgId: bigint; readonly result: Uint8Array; readonly budget: InflateBudget }
   | { readonly type: 'salt.bad'; readonly badMsgId: bigint; readonly badMsgSeqNo: number; readonly newSalt: bigint }
   | { readonly type: 'msg.bad'; readonly badMsgId: bigint; readonly badMsgSeqNo: number; readonly code: BadMsgCode }
   | { readonly type: 'session.created'; readonly firstMsgId: bigint; readonly uniqueId: bigint; readonly serverSalt: bigint }
@@ -111,6 +114,8 @@ export function classifyIncoming(
   ctx: ClassifyContext,
 ): Classified {
   const out: Classified = { messages: [], ackIds: [] }
+  // One inflation allowance for everything this encrypted message carries (see MAX_GZIP_INFLATED_BYTES).
+  const budget = newInflateBudget()
   if (isContainer(message.body)) {
     const unpacked = unpackContainer(message.body, message.msgId)
     if (!unpacked.ok) {
@@ -120,12 +125,12 @@ export function classifyIncoming(
     for (const inner of unpacked.value) {
       if (isContentRelated(inner.seqNo)) out.ackIds.push(inner.msgId)
       if (ctx.acceptInner !== undefined && !ctx.acceptInner(inner.msgId)) continue
-      classifyOne(inner, ctx, out)
+      classifyOne(inner, ctx, out, budget, false)
     }
     return out
   }
   if (isContentRelated(message.seqNo)) out.ackIds.push(message.msgId)
-  classifyOne(message, ctx, out)
+  classifyOne(message, ctx, out, budget, false)
   return out
 }
 
@@ -133,33 +138,38 @@ function classifyOne(
   message: { readonly msgId: bigint; readonly seqNo: number; readonly body: Uint8Array },
   ctx: ClassifyContext,
   out: Classified,
+  budget: InflateBudget,
+  inCopy: boolean,
 ): void {
   const push = (event: IncomingEvent): void => {
     out.messages.push({ msgId: message.msgId, seqNo: message.seqNo, event })
   }
   let obj: TlObject
   try {
-    obj = deserializeObject(message.body)
+    obj = deserializeObject(message.body, budget)
   } catch (e) {
     if (e instanceof TlError) return push({ type: 'message.undecodable', error: e })
     throw e
   }
-  const event = eventOf(obj, ctx)
+  const event = eventOf(obj, ctx, budget)
   if (event === 'copy') {
-    // msg_copy: processed as if the wrapper were not there (https://core.telegram.org/mtproto/service_messages#message-copies)
+    // msg_copy: processed as if the wrapper were not there (https://core.telegram.org/mtproto/service_messages#message-copies).
+    // NB: a copy of a copy is refused: servers never send one, and following them would be work
+    // (and a copy of the body per level) in a depth the sender chooses.
     const orig = (obj as mtp.RawMt_msg_copy).origMessage
+    if (inCopy) return push({ type: 'message.undecodable', error: new TlError('too-deep', 'msg_copy inside msg_copy', 0) })
     if (isContainer(orig.body)) return push({ type: 'container.invalid', error: { kind: 'nested-container', msgId: orig.msgId } })
     if (isContentRelated(orig.seqno)) out.ackIds.push(orig.msgId)
     if (ctx.acceptInner !== undefined && !ctx.acceptInner(orig.msgId)) return
-    return classifyOne({ msgId: orig.msgId, seqNo: orig.seqno, body: orig.body }, ctx, out)
+    return classifyOne({ msgId: orig.msgId, seqNo: orig.seqno, body: orig.body }, ctx, out, budget, true)
   }
   push(event)
 }
 
-function eventOf(obj: TlObject, ctx: ClassifyContext): IncomingEvent | 'copy' {
+function eventOf(obj: TlObject, ctx: ClassifyContext, budget: InflateBudget): IncomingEvent | 'copy' {
   switch (obj._) {
     case 'mt_rpc_result':
-      return rpcEvent(obj, ctx)
+      return rpcEvent(obj, ctx, budget)
     case 'mt_bad_server_salt':
       return { type: 'salt.bad', badMsgId: obj.badMsgId, badMsgSeqNo: obj.badMsgSeqno, newSalt: obj.newServerSalt }
     case 'mt_bad_msg_notification':
@@ -197,13 +207,13 @@ function eventOf(obj: TlObject, ctx: ClassifyContext): IncomingEvent | 'copy' {
   }
 }
 
-function rpcEvent(obj: mtp.RawMt_rpc_result, ctx: ClassifyContext): IncomingEvent {
+function rpcEvent(obj: mtp.RawMt_rpc_result, ctx: ClassifyContext, budget: InflateBudget): IncomingEvent {
   const reqMsgId = obj.reqMsgId
   const method = ctx.methodOf(reqMsgId)
-  if (method === undefined) return { type: 'rpc.unmatched', reqMsgId, result: obj.result }
+  if (method === undefined) return { type: 'rpc.unmatched', reqMsgId, result: obj.result, budget }
   let result: unknown
   try {
-    result = readMethodResult(method, new TlReader(obj.result))
+    result = readMethodResult(method, new TlReader(obj.result, 0, obj.result.length, budget))
   } catch (e) {
     if (e instanceof TlError) return { type: 'rpc.undecodable', reqMsgId, method, error: e }
     throw e

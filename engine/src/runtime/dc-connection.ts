@@ -632,7 +632,7 @@ export class DcConnection {
         if (call === undefined) return
         let result: unknown
         try {
-          result = readMethodResult(call.method, new TlReader(e.result))
+          result = readMethodResult(call.method, new TlReader(e.result, 0, e.result.length, e.budget))
         } catch {
           return
         }

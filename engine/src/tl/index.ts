@@ -3,7 +3,7 @@
 import { TlError, asTlError } from './errors.js'
 import { ids } from './generated/meta.js'
 import type { mtp, tl } from './generated/types.js'
-import { TlReader } from './reader.js'
+import { TlReader, type InflateBudget } from './reader.js'
 import { TlWriter } from './writer.js'
 
 export { TlError, hexId, type TlErrorKind } from './errors.js'
@@ -14,6 +14,9 @@ export {
   BOOL_TRUE_ID,
   BOOL_FALSE_ID,
   MAX_GZIP_INFLATED_BYTES,
+  MAX_GZIP_DEPTH,
+  newInflateBudget,
+  type InflateBudget,
 } from './reader.js'
 export { TlWriter } from './writer.js'
 export { readMethodResult, RPC_ERROR_ID } from './results.js'
@@ -35,9 +38,12 @@ export function serializeObject(obj: TlObject): Uint8Array {
   return scratch.result()
 }
 
-/** Reads the boxed object at offset 0 of `bytes` (gzip_packed is unpacked). Trailing bytes are ignored. */
-export function deserializeObject(bytes: Uint8Array): TlObject {
-  const r = new TlReader(bytes)
+/**
+ * Reads the boxed object at offset 0 of `bytes` (gzip_packed is unpacked, drawing on `budget`:
+ * pass one message's budget to every read of that message). Trailing bytes are ignored.
+ */
+export function deserializeObject(bytes: Uint8Array, budget?: InflateBudget): TlObject {
+  const r = new TlReader(bytes, 0, bytes.length, budget)
   try {
     return r.object() as TlObject
   } catch (e) {

@@ -16,8 +16,28 @@ export const BOOL_TRUE_ID = 0x997275b5
 /** `boolFalse#bc799737 = Bool;` */
 export const BOOL_FALSE_ID = 0xbc799737
 
-/** Inflated gzip_packed payloads larger than this are refused (a zip bomb guard). */
+/**
+ * Inflation allowed to one message, summed over every gzip_packed in it (nested ones and the
+ * rpc_result read later included, when they share one {@link InflateBudget}): a zip bomb guard.
+ * NB: a cap per gzip_packed alone is not one: ~2 KB of nested or repeated gzip_packed on the wire
+ * inflated to 1 GiB of strings and V8 aborted.
+ */
 export const MAX_GZIP_INFLATED_BYTES = 16 * 1024 * 1024
+/**
+ * gzip_packed inside an inflated payload, this many levels deep, is refused. One level is what
+ * servers send (a packed result or update); two allow a packed object in a packed message.
+ */
+export const MAX_GZIP_DEPTH = 2
+
+/** What is left of one message's inflation allowance; readers of that message share it. */
+export interface InflateBudget {
+  bytesLeft: number
+}
+
+/** A fresh allowance of {@link MAX_GZIP_INFLATED_BYTES} for one message. */
+export function newInflateBudget(bytes = MAX_GZIP_INFLATED_BYTES): InflateBudget {
+  return { bytesLeft: bytes }
+}
 
 /**
  * ASCII strings up to this many bytes are built in JS; longer ones by Node's native decoder. Below
@@ -111,11 +131,21 @@ export class TlReader {
   private nb: NodeUtf8 | undefined
   /** Payload length of the last bytes/string header read by span(). */
   private spanLen = 0
+  /** Inflation left to the message this reader belongs to; made on the first gzip_packed if not given. */
+  private budget: InflateBudget | undefined
+  /** gzip_packed levels around this reader's bytes. */
+  private readonly gzipDepth: number
 
-  constructor(buf: Uint8Array, start = 0, end = buf.length) {
+  /**
+   * @param budget shared by every reader of one message (see {@link MAX_GZIP_INFLATED_BYTES});
+   *   without one, this reader and the readers it inflates get a fresh allowance.
+   */
+  constructor(buf: Uint8Array, start = 0, end = buf.length, budget?: InflateBudget, gzipDepth = 0) {
     this.buf = buf
     this.pos = start
     this.end = end
+    this.budget = budget
+    this.gzipDepth = gzipDepth
   }
 
   /** Bytes left before `end`. */
@@ -312,17 +342,30 @@ export class TlReader {
 
   /**
    * After a gzip_packed id: reads packed_data and returns a reader over the inflated bytes.
-   * Inflated size is capped at {@link MAX_GZIP_INFLATED_BYTES}.
+   * What it inflates is drawn from the message's {@link InflateBudget}; deeper than
+   * {@link MAX_GZIP_DEPTH} levels, or past the budget, it throws TlError 'gzip'.
    */
   gunzip(): TlReader {
     const at = this.pos
     const packed = this.bytes()
+    if (this.gzipDepth >= MAX_GZIP_DEPTH) {
+      throw new TlError('gzip', `gzip_packed at offset ${at} is nested ${this.gzipDepth + 1} levels deep (limit ${MAX_GZIP_DEPTH})`, at, GZIP_PACKED_ID)
+    }
+    const budget = (this.budget ??= newInflateBudget())
+    // NB: an exhausted budget still goes through gunzip with a 1-byte cap, so an empty payload
+    // (which inflates to nothing) is refused only if it is not valid gzip.
     let inflated: Uint8Array
     try {
-      inflated = gunzipSync(packed, { maxOutputLength: MAX_GZIP_INFLATED_BYTES })
+      inflated = gunzipSync(packed, { maxOutputLength: Math.max(1, budget.bytesLeft) })
     } catch (e) {
-      throw new TlError('gzip', `gzip_packed at offset ${at}: ${(e as Error).message}`, at, GZIP_PACKED_ID)
+      const over = (e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE'
+      const why = over ? `inflates past the ${MAX_GZIP_INFLATED_BYTES}-byte allowance of its message` : (e as Error).message
+      throw new TlError('gzip', `gzip_packed at offset ${at}: ${why}`, at, GZIP_PACKED_ID)
     }
-    return new TlReader(inflated)
+    budget.bytesLeft -= inflated.length
+    if (budget.bytesLeft < 0) {
+      throw new TlError('gzip', `gzip_packed at offset ${at}: inflates past the ${MAX_GZIP_INFLATED_BYTES}-byte allowance of its message`, at, GZIP_PACKED_ID)
+    }
+    return new TlReader(inflated, 0, inflated.length, budget, this.gzipDepth + 1)
   }
 }
