@@ -6,6 +6,7 @@ import type { RandomSource, RsaPublicKey } from '../crypto/index.js'
 import type { SessionStore } from '@mtswarm/storage'
 import { MAX_CONCURRENT_HANDSHAKES } from './handshake-gate.js'
 import { createPooledRandom } from './random.js'
+import type { ClientTransportName } from '../transport/index.js'
 
 /** The timer source of every actor (XState's clock shape; SimulatedClock fits). */
 export interface Clock {
@@ -21,7 +22,8 @@ export interface DcEndpoint {
 }
 
 /** Transports the runtime speaks (client side). */
-export type RuntimeTransport = 'abridged' | 'intermediate' | 'padded-intermediate' | 'full'
+/** The MTProto transports a runtime can speak (obfuscated2 wraps one of the others). */
+export type RuntimeTransport = ClientTransportName
 
 /** initConnection fields (https://core.telegram.org/method/initConnection); langPack is always ''. */
 export interface ClientIdentity {

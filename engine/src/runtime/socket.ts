@@ -1,8 +1,10 @@
 // A TCP socket with a transport codec: frames outgoing packets, unframes incoming bytes into
 // packets / transport errors, and reports connect and close once each. Knows nothing of MTProto
-// messages or machines (the socket actor in dc-connection.ts turns these calls into events).
+// messages or machines (the socket actor in dc-connection.ts turns these calls into events),
+// except where the packet ends on a padding transport (trimTransportPadding).
 import { connect } from 'node:net'
 import type { DcEndpoint, ResolvedRuntimeOptions } from './options.js'
+import { trimTransportPadding, transportPads } from '../protocol/index.js'
 import { createClientCodec } from '../transport/index.js'
 
 /** What the socket reports. Each runs at most once except `packet` and `transportError`. */
@@ -24,6 +26,7 @@ export interface SocketLink {
 /** Connects to `endpoint` with the runtime's transport. */
 export function openSocket(endpoint: DcEndpoint, options: ResolvedRuntimeOptions, on: SocketHandlers): SocketLink {
   const codec = createClientCodec(options.transport, { dcId: endpoint.id, random: options.random })
+  const padded = transportPads(options.transport)
   const socket = connect({ host: endpoint.host, port: endpoint.port })
   socket.setNoDelay(true)
   let done = false
@@ -39,7 +42,7 @@ export function openSocket(endpoint: DcEndpoint, options: ResolvedRuntimeOptions
     if (done) return
     codec.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength))
     for (let ev = codec.next(); ev !== null && !done; ev = codec.next()) {
-      if (ev.kind === 'packet') on.packet(ev.payload)
+      if (ev.kind === 'packet') on.packet(padded ? trimTransportPadding(ev.payload) : ev.payload)
       else if (ev.kind === 'transport-error') on.transportError(ev.code)
       else if (ev.fatal) {
         socket.destroy()

@@ -4,7 +4,7 @@
 // reorder, drop). Every failure on the connection is contained here, typed and counted.
 // https://core.telegram.org/mtproto/mtproto-transports
 import type { Socket } from 'node:net'
-import { OUTER_HEADER_BYTES, decryptMessage } from '@mtswarm/engine/protocol'
+import { decryptMessage, trimTransportPadding } from '@mtswarm/engine/protocol'
 import {
   createServerCodec,
   detectTransport,
@@ -146,9 +146,7 @@ export class Connection implements SessionLink {
       return this.sendPayload(int32Le(TRANSPORT_ERROR_NO_KEY))
     }
     // padded intermediate hands up to 15 random bytes after the message: cut back to 16-byte blocks
-    const packet = this.paddedTransport
-      ? payload.subarray(0, OUTER_HEADER_BYTES + Math.floor((payload.length - OUTER_HEADER_BYTES) / 16) * 16)
-      : payload
+    const packet = this.paddedTransport ? trimTransportPadding(payload) : payload
     const decrypted = decryptMessage(key.enc, packet, 'client-to-server')
     if (!decrypted.ok) return countError(this.ctx.stats, `decrypt:${decrypted.error.kind}`)
     const session = this.host.sessionFor(key, decrypted.value.sessionId)
