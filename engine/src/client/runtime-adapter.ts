@@ -117,8 +117,9 @@ export function publicError(e: unknown, method: string): MtSwarmError {
       case 'tooManyMigrations':
         return RpcError.from(303, `TOO_MANY_MIGRATIONS_${f.dcId}`, method)
       case 'connectionFailed': {
-        const code = TRANSPORT_CODE_RE.exec(f.reason)
-        return new TransportError(code === null ? undefined : Number(code[1]), f.reason, f.dcId, method)
+        const named = TRANSPORT_CODE_RE.exec(f.reason)
+        const code = f.transportErrorCode ?? (named === null ? undefined : Number(named[1]))
+        return new TransportError(code, f.reason, f.dcId, method)
       }
       case 'stopped':
         return new UsageError('stopped', `${method}: the engine (or account) was stopped with the call pending`)

@@ -54,6 +54,8 @@ export interface ConnectionHost {
   handshakeGate(dcId: number): HandshakeGate
   /** The connection gave up (restart budget spent): fail what it still holds. */
   connectionFailed(conn: DcConnection, reason: string): void
+  /** Fail every call the connection holds, the connection going on (e.g. its key was refused). */
+  failHeldCalls(conn: DcConnection, reason: string, transportErrorCode?: number): void
 }
 
 /** The machine's snapshot matcher, loosely typed where xstate's generics get in the way. */
@@ -78,6 +80,8 @@ export class DcConnection {
   readonly key: string
   /** Set while a socket is connected (by the socket actor). */
   private link: SocketLink | null = null
+  /** A message on the current socket has verified under our key (key.confirmed was sent). */
+  private keyConfirmedOnLink = false
   /** Every socket opened and not yet torn down (a crashed machine may not run its teardowns). */
   private readonly links = new Set<SocketLink>()
   /**
@@ -371,11 +375,7 @@ export class DcConnection {
         this.sendService({ _: 'mt_ping_delay_disconnect', pingId, disconnectDelay: disconnectDelaySec }, 'mt_ping_delay_disconnect')
       },
       flushAcks: () => this.scheduleFlush(),
-      dropAuthKey: () => {
-        this.authKey = null
-        this.detachSession()
-        this.persist(this.host.options.store.deleteAuthKey(this.accountId, this.dcId, 'perm'))
-      },
+      failHeldCalls: (reason: string, transportErrorCode: number) => this.host.failHeldCalls(this, reason, transportErrorCode),
       reportReady: () => {
         this.releaseSlot()
         this.sessionReady()
@@ -400,6 +400,7 @@ export class DcConnection {
       const link = openSocket(endpoint, this.host.options, {
         connected: () => {
           this.link = link
+          this.keyConfirmedOnLink = false
           this.needsInit = true
           this.host.stats.socketsOpened++
           const plain = this.pendingPlain
@@ -588,8 +589,12 @@ export class DcConnection {
     const now = this.host.options.nowMs()
     const acksBefore = session.pendingAcks
     const r = session.receive(packet, now)
-    if (r.error !== undefined) this.host.stats.packetsRefused++
     const out: DcConnectionEvent[] = []
+    if (r.error !== undefined) this.host.stats.packetsRefused++
+    else if (!this.keyConfirmedOnLink) {
+      this.keyConfirmedOnLink = true
+      out.push({ type: 'key.confirmed' })
+    }
     for (const m of r.messages) this.route(m, now, out)
     if (session.pendingAcks > acksBefore) {
       const last = r.messages[r.messages.length - 1]
@@ -751,7 +756,7 @@ export function dcConnectionLogic(o: ResolvedRuntimeOptions) {
       notifyNewSession: ({ system }, p) => connectionOf(system).fx.notifyNewSession(p.firstMsgId),
       sendPing: ({ system }, p) => connectionOf(system).fx.sendPing(p.disconnectDelaySec),
       flushAcks: ({ system }) => connectionOf(system).fx.flushAcks(),
-      dropAuthKey: ({ system }) => connectionOf(system).fx.dropAuthKey(),
+      failHeldCalls: ({ system }, p) => connectionOf(system).fx.failHeldCalls(p.reason, p.transportErrorCode),
       reportReady: ({ system }) => connectionOf(system).fx.reportReady(),
       reportDown: ({ system }, p) => connectionOf(system).fx.reportDown(p.reason),
     },

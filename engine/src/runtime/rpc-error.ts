@@ -5,7 +5,8 @@ import type { RpcFailure } from '@mtswarm/machines'
 /** Why the runtime (not the server) ended a call. */
 export type RuntimeFailure =
   /** The connection actor crashed more often than the restart budget allows. */
-  | { readonly kind: 'connectionFailed'; readonly dcId: number; readonly reason: string }
+  /** `transportErrorCode`: the transport error (−404 …) that made the connection give the call up, if one did. */
+  | { readonly kind: 'connectionFailed'; readonly dcId: number; readonly reason: string; readonly transportErrorCode?: number }
   /** The runtime (or the account) was stopped with the call pending. */
   | { readonly kind: 'stopped' }
   /** No endpoint is configured for the DC the call (or a 303) points to. */

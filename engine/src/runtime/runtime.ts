@@ -213,9 +213,15 @@ export class Runtime implements ConnectionHost {
     this.accountBus.send(accountId, notice)
   }
 
+  failHeldCalls(conn: DcConnection, reason: string, transportErrorCode?: number): void {
+    for (const call of conn.heldCalls()) {
+      this.fail(call, { kind: 'connectionFailed', dcId: conn.dcId, reason, ...(transportErrorCode === undefined ? {} : { transportErrorCode }) })
+    }
+  }
+
   connectionFailed(conn: DcConnection, reason: string): void {
     if (this.connections.get(conn.key) === conn) this.connections.delete(conn.key)
-    for (const call of conn.heldCalls()) this.fail(call, { kind: 'connectionFailed', dcId: conn.dcId, reason })
+    this.failHeldCalls(conn, reason)
     conn.close()
     this.reportBus.close(conn.key)
     this.notify(conn.accountId, { type: 'connection.failed', dcId: conn.dcId, reason })

@@ -16,6 +16,7 @@ export type DcConnectionEvent =
   | { type: 'socket.connected' }
   | { type: 'socket.closed'; reason: string }
   | { type: 'transport.error'; code: number }
+  | { type: 'key.confirmed' }
   | { type: 'salt.bad'; badMsgId: bigint; newServerSalt: bigint }
   | { type: 'salts.received'; salts: FutureSalt[]; nowMs: number }
   | { type: 'msg.bad'; badMsgId: bigint; errorCode: number; serverMsgId: bigint; nowMs: number }
@@ -30,6 +31,7 @@ export const DC_CONNECTION_EVENT_DESCRIPTIONS: Readonly<Record<DcConnectionEvent
   'socket.connected': 'the socket actor reports the transport is up',
   'socket.closed': 'the socket actor reports the transport went away',
   'transport.error': 'a transport-level error code (-404 no auth key, -429 too many connections, …)',
+  'key.confirmed': 'the first message on this socket that decrypted and verified under our key: the server knows it',
   'salt.bad': 'bad_server_salt: our salt is wrong; the notice carries the right one',
   'salts.received': 'future_salts answer (times converted to local ms by the engine)',
   'msg.bad': 'bad_msg_notification with its error_code (16/17 time, 32/33 seqno, …)',

@@ -24,6 +24,7 @@ export const DC_CONNECTION_IGNORES: IgnoreTable<T> = {
     'socket.connected': NO_SOCKET,
     'socket.closed': NO_SOCKET,
     'transport.error': NO_SOCKET,
+    'key.confirmed': NO_SOCKET,
   },
   online: {
     'connection.open': 'already connecting or connected',
@@ -43,11 +44,19 @@ export const DC_CONNECTION_IGNORES: IgnoreTable<T> = {
   'online.ready.keepalive.quiet': {
     'pong.received': 'late pong (after a reconnect or a duplicate); the next ping is scheduled anyway',
   },
+  keyRejected: {
+    ...sessionEvents(NO_SESSION),
+    'socket.connected': NO_SOCKET,
+    'socket.closed': NO_SOCKET,
+    'transport.error': NO_SOCKET,
+    'key.confirmed': NO_SOCKET,
+  },
   backoff: {
     ...sessionEvents(NO_SESSION),
     'socket.connected': NO_SOCKET,
     'socket.closed': NO_SOCKET,
     'transport.error': NO_SOCKET,
+    'key.confirmed': NO_SOCKET,
   },
   closed: ignoreAll(DC_CONNECTION_EVENT_TYPES, 'closed for good'),
 }

@@ -48,6 +48,8 @@ export interface DcConnectionContext {
   pendingAcks: bigint[]
   /** Failed connection attempts since the last time we were ready. */
   reconnectAttempt: number
+  /** -404s in a row for our stored key since a message last proved the server knows it. */
+  keyRechecks: number
   lastError: string | null
 }
 
@@ -61,6 +63,7 @@ export function initialDcConnectionContext(input: DcConnectionInput): DcConnecti
     timeOffsetMs: input.timeOffsetMs ?? 0,
     pendingAcks: [],
     reconnectAttempt: 0,
+    keyRechecks: 0,
     lastError: null,
   }
 }
@@ -133,6 +136,16 @@ export function classifyBadMsg(errorCode: number): BadMsgAction {
       return { kind: 'fail' }
   }
 }
+
+/**
+ * A -404 for a key we have stored is re-checked on this many fresh connections before the
+ * connection gives the key up for now (it stays stored: see keyRejected).
+ * NB: a -404 is four unauthenticated bytes that anyone on the path can send; only an error the
+ * server sends *inside* a message encrypted with the key (AUTH_KEY_UNREGISTERED …) proves it is gone.
+ */
+export const KEY_RECHECKS = 2
+/** In keyRejected, the key is tried again on a fresh connection this often. */
+export const KEY_REJECTED_RETRY_MS = 60_000
 
 /** Transport error codes: https://core.telegram.org/mtproto/mtproto-transports#transport-errors */
 export const TRANSPORT_ERROR_NO_AUTH_KEY = -404

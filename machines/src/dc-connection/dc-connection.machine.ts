@@ -13,6 +13,8 @@ import {
   CONNECT_TIMEOUT_MS,
   FUTURE_SALTS_COUNT,
   FUTURE_SALTS_RETRY_MS,
+  KEY_RECHECKS,
+  KEY_REJECTED_RETRY_MS,
   MAX_PENDING_ACKS,
   PING_DISCONNECT_DELAY_SEC,
   PING_INTERVAL_MS,
@@ -47,7 +49,8 @@ export interface DcConnectionEffects {
   notifyNewSession: { dcId: number; firstMsgId: bigint }
   sendPing: { dcId: number; disconnectDelaySec: number }
   flushAcks: { dcId: number; msgIds: bigint[] }
-  dropAuthKey: { dcId: number; authKeyId: bigint | null }
+  /** Fail every call this connection holds (queued or in flight) with this transport error. */
+  failHeldCalls: { dcId: number; transportErrorCode: number; reason: string }
   /** Tell the owner the connection is ready / went down. Default: send to the parent actor. */
   reportReady: { dcId: number }
   reportDown: { dcId: number; reason: string }
@@ -108,7 +111,7 @@ export const dcConnectionMachine = setup({
     notifyNewSession: (_: unknown, _p: DcConnectionEffects['notifyNewSession']) => {},
     sendPing: (_: unknown, _p: DcConnectionEffects['sendPing']) => {},
     flushAcks: (_: unknown, _p: DcConnectionEffects['flushAcks']) => {},
-    dropAuthKey: (_: unknown, _p: DcConnectionEffects['dropAuthKey']) => {},
+    failHeldCalls: (_: unknown, _p: DcConnectionEffects['failHeldCalls']) => {},
     reportReady: (args: any, p: DcConnectionEffects['reportReady']) => report({ type: 'dc.ready', dcId: p.dcId })(args),
     reportDown: (args: any, p: DcConnectionEffects['reportDown']) =>
       report({ type: 'dc.down', dcId: p.dcId, reason: p.reason })(args),
@@ -125,6 +128,7 @@ export const dcConnectionMachine = setup({
     ackFlush: ACK_FLUSH_DELAY_MS,
     saltRefresh: ({ context }) => saltRefreshDelayMs(context.saltValidForMs),
     futureSaltsRetry: FUTURE_SALTS_RETRY_MS,
+    keyRejectedRetry: KEY_REJECTED_RETRY_MS,
   },
 }).createMachine({
   id: 'dcConnection',
@@ -151,18 +155,30 @@ export const dcConnectionMachine = setup({
         },
         'transport.error': [
           {
-            guard: ({ event }) => event.code === TRANSPORT_ERROR_NO_AUTH_KEY,
-            target: '.handshaking',
-            reenter: true,
-            description: '-404: the server does not know our key; drop it and create a new one',
+            guard: ({ context, event }) => event.code === TRANSPORT_ERROR_NO_AUTH_KEY && context.authKeyId === null,
+            target: 'backoff',
+            description: '-404 before we have a key: nothing to re-check; reconnect after backoff',
+            actions: [requeueUnacked, assign({ lastError: 'transport error -404' })],
+          },
+          {
+            guard: ({ context, event }) => event.code === TRANSPORT_ERROR_NO_AUTH_KEY && context.keyRechecks < KEY_RECHECKS,
+            target: 'backoff',
+            description:
+              '-404 for our stored key: four unauthenticated bytes, so never a reason to drop it; re-check on a fresh connection',
             actions: [
-              { type: 'dropAuthKey', params: ({ context }) => ({ dcId: context.dcId, authKeyId: context.authKeyId }) },
-              {
-                type: 'requeueInFlight',
-                params: ({ context }) => ({ dcId: context.dcId, scope: 'all' as const, reason: 'authKeyDropped' as const }),
-              },
-              assign({ authKeyId: null, lastError: 'transport error -404' }),
+              requeueUnacked,
+              assign({
+                keyRechecks: ({ context }) => context.keyRechecks + 1,
+                lastError: 'transport error -404: re-checking our key on a fresh connection',
+              }),
             ],
+          },
+          {
+            guard: ({ event }) => event.code === TRANSPORT_ERROR_NO_AUTH_KEY,
+            target: 'keyRejected',
+            description:
+              '-404 for our stored key, already re-checked KEY_RECHECKS times: keep the key, fail what we hold, retry later',
+            actions: assign({ lastError: 'transport error -404: the server does not know our key (kept)' }),
           },
           {
             guard: ({ event }) => event.code === TRANSPORT_ERROR_FLOOD,
@@ -176,6 +192,10 @@ export const dcConnectionMachine = setup({
             actions: [requeueUnacked, assign({ lastError: ({ event }) => `transport error ${event.code}` })],
           },
         ],
+        'key.confirmed': {
+          description: ev['key.confirmed'],
+          actions: assign({ keyRechecks: 0 }),
+        },
       },
       states: {
         connecting: {
@@ -463,6 +483,23 @@ export const dcConnectionMachine = setup({
           },
         },
       },
+    },
+    keyRejected: {
+      description:
+        'The server answered -404 to our stored key on several fresh connections. The key stays stored (only an authenticated revocation may forget it); held calls fail with -404; retried every keyRejectedRetry.',
+      entry: [
+        {
+          type: 'failHeldCalls',
+          params: ({ context }: Ctx) => ({
+            dcId: context.dcId,
+            transportErrorCode: TRANSPORT_ERROR_NO_AUTH_KEY,
+            reason: 'transport error -404: the server does not know our auth key (kept in the store)',
+          }),
+        },
+        { type: 'reportDown', params: ({ context }: Ctx) => ({ dcId: context.dcId, reason: context.lastError ?? 'transport error -404' }) },
+      ],
+      on: { 'connection.open': { target: 'online', description: 'the owner asks again: re-check the key now' } },
+      after: { keyRejectedRetry: { target: 'online', description: 'try the key again on a fresh connection' } },
     },
     backoff: {
       description: 'Disconnected; waiting reconnectBackoff (grows per failed attempt) before reconnecting.',

@@ -33,6 +33,7 @@ const explored = exploreMachine(dcConnectionMachine, {
     'connection.close': [{ type: 'connection.close' }],
     'socket.connected': [{ type: 'socket.connected' }],
     'socket.closed': [{ type: 'socket.closed', reason: 'ECONNRESET' }],
+    'key.confirmed': [{ type: 'key.confirmed' }],
     'transport.error': [
       { type: 'transport.error', code: -404 },
       { type: 'transport.error', code: -429 },
@@ -57,7 +58,7 @@ const explored = exploreMachine(dcConnectionMachine, {
       { type: 'xstate.done.actor.handshake', output: failed },
     ],
   },
-  project: (c: DcConnectionContext) => [c.authKeyId === null],
+  project: (c: DcConnectionContext) => [c.authKeyId === null, c.keyRechecks],
 })
 
 describe('dcConnectionMachine paths', () => {

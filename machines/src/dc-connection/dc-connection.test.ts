@@ -10,6 +10,8 @@ import { rpcMachine } from '../rpc/rpc.machine.js'
 import { recordActions } from '../testing/recorder.js'
 import {
   ACK_FLUSH_DELAY_MS,
+  KEY_RECHECKS,
+  KEY_REJECTED_RETRY_MS,
   MAX_PENDING_ACKS,
   PING_DISCONNECT_DELAY_SEC,
   PING_INTERVAL_MS,
@@ -37,7 +39,7 @@ const EFFECTS = [
   'notifyNewSession',
   'sendPing',
   'flushAcks',
-  'dropAuthKey',
+  'failHeldCalls',
   'reportReady',
   'reportDown',
 ] as const satisfies readonly (keyof DcConnectionEffects)[]
@@ -114,15 +116,46 @@ describe('dcConnectionMachine', () => {
     assert.deepEqual(rec.of('applyTimeOffset'), [{ dcId: 2, timeOffsetMs: 250 }])
   })
 
-  test('-404 drops the key, requeues everything in flight and handshakes again', async () => {
-    const { actor, rec, saved } = ready()
+  test('-404 never drops a stored key: re-checked on fresh connections, then kept while held calls fail', () => {
+    const { actor, rec, clock, sockets, saved } = ready()
+    const reconnect = (attempt: number) => {
+      clock.increment(reconnectBackoffMs(attempt))
+      actor.send({ type: 'socket.connected' })
+      assert.ok(actor.getSnapshot().matches({ online: 'ready' }), 'reconnected with the same key, no handshake')
+    }
+    for (let i = 1; i <= KEY_RECHECKS; i++) {
+      actor.send({ type: 'transport.error', code: -404 })
+      assert.equal(actor.getSnapshot().value, 'backoff')
+      assert.equal(actor.getSnapshot().context.keyRechecks, i)
+      reconnect(i)
+    }
     actor.send({ type: 'transport.error', code: -404 })
-    assert.deepEqual(rec.of('dropAuthKey'), [{ dcId: 2, authKeyId: 5n }])
-    assert.deepEqual(rec.of('requeueInFlight'), [{ dcId: 2, scope: 'all', reason: 'authKeyDropped' }])
-    assert.ok(actor.getSnapshot().matches({ online: 'handshaking' }))
-    await waitFor(actor, (s) => s.matches({ online: 'ready' }))
-    assert.equal(saved.length, 1)
-    assert.equal(actor.getSnapshot().context.authKeyId, 99n)
+    assert.equal(actor.getSnapshot().value, 'keyRejected')
+    const snap = actor.getSnapshot()
+    assert.equal(snap.context.authKeyId, 5n, 'the key is kept')
+    assert.deepEqual(rec.of('failHeldCalls'), [
+      { dcId: 2, transportErrorCode: -404, reason: 'transport error -404: the server does not know our auth key (kept in the store)' },
+    ])
+    assert.equal(saved.length, 0, 'no new key was made')
+    assert.equal(rec.of('requeueInFlight').filter((p) => p.scope === 'all').length, 0)
+    // later, the same key is tried again; a message that verifies under it ends the re-checks
+    const before = sockets()
+    clock.increment(KEY_REJECTED_RETRY_MS)
+    assert.equal(sockets(), before + 1)
+    actor.send({ type: 'socket.connected' })
+    actor.send({ type: 'key.confirmed' })
+    assert.equal(actor.getSnapshot().context.keyRechecks, 0)
+    actor.send({ type: 'transport.error', code: -404 })
+    assert.equal(actor.getSnapshot().value, 'backoff', 'a -404 after the key was confirmed is re-checked again')
+  })
+
+  test('-404 while we have no key yet backs off like any transport error', () => {
+    const { actor, rec } = start({ authKeyId: null })
+    actor.send({ type: 'connection.open' })
+    actor.send({ type: 'transport.error', code: -404 })
+    assert.equal(actor.getSnapshot().value, 'backoff')
+    assert.equal(actor.getSnapshot().context.keyRechecks, 0)
+    assert.deepEqual(rec.of('failHeldCalls'), [])
   })
 
   test('-429 backs off, then reconnects with a new socket', () => {

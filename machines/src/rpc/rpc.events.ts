@@ -8,7 +8,6 @@ export type ResendReason =
   | 'sessionReset'
   | 'newSessionCreated'
   | 'reconnect'
-  | 'authKeyDropped'
   | 'resendRequested'
 
 /** Events of {@link rpcMachine}. */

@@ -1,11 +1,13 @@
 // Recovery paths the machines decide and the runtime carries out: FLOOD_WAIT under the threshold
 // is slept through (machine timer) and retried, over it fails typed; a stored key the server does
-// not know (-404) is dropped, a new one is made and the pending call still settles once.
+// not know (-404) is re-checked on fresh connections and kept, its calls failing typed, never
+// replaced (four unauthenticated bytes must not log an account out).
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { RuntimeRpcError as RpcError } from '@mtswarm/engine'
 import type { tl } from '@mtswarm/engine/tl'
+import { KEY_RECHECKS } from '@mtswarm/machines'
 import { createMemoryStore } from '@mtswarm/storage'
 import { runtimeFor, startDc } from './harness.js'
 
@@ -95,7 +97,7 @@ describe('runtime recovery', () => {
     }
   })
 
-  test('-404 for a stored key: the key is dropped and replaced, the call settles once', async () => {
+  test('-404 for a stored key: re-checked on fresh connections, kept in the store, the call fails with -404 once', async () => {
     const store = createMemoryStore()
     const first = await startDc()
     const rt1 = runtimeFor(first, { store })
@@ -103,17 +105,23 @@ describe('runtime recovery', () => {
     const oldKey = await store.getAuthKey('acc', 1, 'perm')
     await rt1.stop()
     await first.close()
-    // A new test DC has never seen that key.
+    // A new test DC has never seen that key: every connection with it gets -404.
     const dc = await startDc()
     const rt = runtimeFor(dc, { store })
     try {
-      const cfg = (await rt.invoke('acc', 1, { _: 'help.getConfig' })) as tl.RawConfig
-      assert.equal(cfg._, 'config')
-      assert.equal(dc.stats.transportErrors[-404], 1)
-      assert.equal(dc.stats.handshakesCompleted, 1)
-      const newKey = await store.getAuthKey('acc', 1, 'perm')
-      assert.ok(newKey !== undefined && oldKey !== undefined && newKey.keyId !== oldKey.keyId)
-      assert.equal(rt.stats.callsSettled, 1)
+      await assert.rejects(rt.invoke('acc', 1, { _: 'help.getConfig' }), (e: unknown) => {
+        assert.ok(e instanceof RpcError)
+        assert.equal(e.failure.kind, 'connectionFailed')
+        assert.equal(e.failure.kind === 'connectionFailed' && e.failure.transportErrorCode, -404)
+        return true
+      })
+      assert.equal(dc.stats.transportErrors[-404], KEY_RECHECKS + 1, 'one -404 per fresh connection')
+      assert.equal(dc.stats.handshakesCompleted, 0, 'no new key was made')
+      const kept = await store.getAuthKey('acc', 1, 'perm')
+      assert.ok(kept !== undefined && oldKey !== undefined)
+      assert.equal(kept.keyId, oldKey.keyId)
+      assert.deepEqual(kept.key, oldKey.key)
+      assert.equal(rt.stats.callsFailed, 1)
       assert.equal(rt.stats.doubleSettles, 0)
     } finally {
       await rt.stop()
