@@ -99,7 +99,7 @@ const quietConnection = dcConnectionMachine.provide({
     notifyNewSession: noop,
     sendPing: noop,
     flushAcks: noop,
-    dropAuthKey: noop,
+    failHeldCalls: noop,
   },
 })
 const quietAccount = accountMachine.provide({
