@@ -18,7 +18,7 @@ export {
   newInflateBudget,
   type InflateBudget,
 } from './reader.js'
-export { TlWriter } from './writer.js'
+export { TlWriter, MAX_BYTES_LENGTH } from './writer.js'
 export { readMethodResult, RPC_ERROR_ID } from './results.js'
 export { LAYER, ids, rawErrors } from './generated/meta.js'
 export type { tl, mtp, ResultOf } from './generated/types.js'
