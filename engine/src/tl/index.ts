@@ -19,7 +19,7 @@ export {
   type InflateBudget,
 } from './reader.js'
 export { TlWriter, MAX_BYTES_LENGTH } from './writer.js'
-export { readMethodResult, RPC_ERROR_ID } from './results.js'
+export { readMethodResult, isMethodName, RPC_ERROR_ID } from './results.js'
 export { LAYER, ids, rawErrors } from './generated/meta.js'
 export type { tl, mtp, ResultOf } from './generated/types.js'
 export { crc32 } from './crc32.js'
