@@ -62,7 +62,9 @@ export type EngineState = 'running' | 'stopping' | 'stopped'
 
 /**
  * Creates an engine: the runtime (connections, calls), the accounts it runs, and their events.
- * Nothing connects until an account is asked for. Throws {@link UsageError} for bad options.
+ * Nothing connects until an account is asked for. Every option is checked here: a bad one throws
+ * {@link UsageError} with reason 'bad-config' and `field` naming it (`apiHash`, `dcs[1].port` …);
+ * the rules are listed on {@link resolveEngineOptions}.
  *
  * @example
  * const engine = createEngine({ apiId, apiHash, store: createMemoryStore(), publicKeys: [pem] })

@@ -31,15 +31,15 @@ export const DEFAULT_FLOOD_SLEEP_THRESHOLD_SEC = 10
 
 /** {@link createEngine}'s options. */
 export interface EngineOptions {
-  /** Your api_id from https://my.telegram.org. */
+  /** Your api_id from https://my.telegram.org (an integer in [1, 2^31-1]). */
   readonly apiId: number
-  /** Your api_hash from https://my.telegram.org. */
+  /** Your api_hash from https://my.telegram.org (32 hex digits). */
   readonly apiHash: string
   /** Where accounts, auth keys and salts live: `createMemoryStore()` or `await openLmdbStore({ path })`. */
   readonly store: SessionStore
   /** Close the store in `engine.stop()` (default true: the engine owns it). */
   readonly closeStoreOnStop?: boolean
-  /** DC addresses (default {@link TELEGRAM_PRODUCTION_DCS}). */
+  /** DC addresses (default {@link TELEGRAM_PRODUCTION_DCS}): unique ids ≥ 1, an IP or host name, a port in [1, 65535]. */
   readonly dcs?: readonly DcAddress[]
   /** DC a new account starts on (default: the first of `dcs`). PHONE_MIGRATE moves it. */
   readonly defaultDcId?: number
@@ -50,19 +50,19 @@ export interface EngineOptions {
   readonly publicKeys: readonly (string | RsaPublicKey)[]
   /** Added to the DC id in the handshake (10000 for Telegram's test servers); default 0. */
   readonly dcIdOffset?: number
-  /** FLOOD_WAIT up to this many seconds is slept through (default 10); longer ones reject with FloodWaitError. */
+  /** FLOOD_WAIT up to this many seconds is slept through (default 10, at most (2^31-1)/1000); longer ones reject with FloodWaitError. */
   readonly floodSleepThreshold?: number
-  /** Default per-call deadline in ms (default: the RPC machine's, 60 s). */
+  /** Default per-call deadline in ms, in (0, 2^31-1] (default: the RPC machine's, 60 s). */
   readonly rpcTimeoutMs?: number
   /** Stately inspection hook (e.g. `createBrowserInspector().inspect` or the engine's inspector server). */
   readonly inspect?: (event: InspectionEvent) => void
-  /** initConnection.device_model (default 'mtswarm'). */
+  /** initConnection.device_model (default 'mtswarm'); this and the next two: ≤ 256 UTF-8 bytes, no control characters. */
   readonly deviceModel?: string
   /** initConnection.system_version (default `node ${process.version}`). */
   readonly systemVersion?: string
   /** initConnection.app_version (default '0.1.0'). */
   readonly appVersion?: string
-  /** initConnection.system_lang_code / lang_code (default 'en'). */
+  /** initConnection.system_lang_code / lang_code (default 'en'; a code such as 'pt-br'). */
   readonly langCode?: string
   /** Wall clock (default Date.now). */
   readonly nowMs?: () => number
