@@ -7,9 +7,10 @@ import type { AccountRecord } from '@mtswarm/storage'
 import type { SignInOutput } from '@mtswarm/machines'
 import { srpClientProof } from '../crypto/index.js'
 import { MigrateError, MtSwarmError, RpcError, UsageError } from '../errors/index.js'
-import { ids, serializeObject, TlError, type ResultOf, type tl } from '../tl/index.js'
+import type { ResultOf, tl } from '../tl/index.js'
 import type { EngineEvent } from './engine-events.js'
 import type { ResolvedEngineOptions } from './options.js'
+import { checkInvokeOptions, checkRequest } from './request-check.js'
 import type { AccountNotice, PortCallOptions, RuntimePort } from './runtime-adapter.js'
 
 /** Per-call options of {@link Account.invoke}. */
@@ -166,6 +167,13 @@ export class Account {
    * CancelledError, TransportError, ProtocolError, UsageError (stopped, bad request).
    * 303 migrations are followed and FLOOD_WAIT up to the engine's threshold is slept through.
    *
+   * Refused at once, before anything is sent, with UsageError 'bad-argument' and `field` set: a
+   * value TL cannot carry (int outside [-2^31, 2^31-1], long outside signed 64 bits or not a
+   * bigint, a non-finite double, int128/int256 of the wrong length, a wrong JS type); a request
+   * serialized to more than MAX_REQUEST_BYTES (one MTProto message, ~1 MiB less the envelope);
+   * upload parts over 512 KiB, empty, or (saveBigFilePart, all but the last) not a multiple of
+   * 1 KiB dividing 512 KiB; `timeout` outside (0, 2^31-1] ms.
+   *
    * @example
    * const me = await account.invoke({ _: 'users.getFullUser', id: { _: 'inputUserSelf' } })
    */
@@ -176,6 +184,7 @@ export class Account {
 
   private async invokeUntyped(request: tl.RpcMethod, options: InvokeOptions): Promise<unknown> {
     this.checkUsable('invoke')
+    checkInvokeOptions(options)
     const body = checkRequest(request)
     await this.loaded
     return this.call(request, options, true, body)
@@ -665,25 +674,4 @@ function withoutDc(options: InvokeOptions): InvokeOptions {
 
 function randomSource(n: number): Uint8Array {
   return new Uint8Array(globalThis.crypto.getRandomValues(new Uint8Array(n)))
-}
-
-/**
- * Refuses what cannot be a request before it reaches a connection (UsageError 'bad-argument').
- * Returns the request's bytes, which the runtime then sends as they are.
- */
-function checkRequest(request: unknown): Uint8Array {
-  if (typeof request !== 'object' || request === null || typeof (request as { _?: unknown })._ !== 'string') {
-    throw new UsageError('bad-argument', 'invoke: the request must be a TL method object tagged with `_`')
-  }
-  const name = (request as { _: string })._
-  if (!(name in ids) || name.startsWith('mt_')) throw new UsageError('bad-argument', `invoke: unknown API method ${JSON.stringify(name)}`)
-  try {
-    // A malformed request is caught here, where it is the caller's error, not inside a flush.
-    return serializeObject(request as never)
-  } catch (e) {
-    if (e instanceof TlError || e instanceof TypeError || e instanceof RangeError) {
-      throw new UsageError('bad-argument', `invoke ${name}: ${e.message}`)
-    }
-    throw e
-  }
 }

@@ -11,6 +11,7 @@ import {
   type SignInInput,
   type SignUpInput,
 } from '@mtswarm/machines'
+import { MAX_ACCOUNT_ID_LENGTH } from '@mtswarm/storage'
 import { UsageError } from '../errors/index.js'
 import { Account, type AccountHost } from './account.js'
 import type { EngineEvent } from './engine-events.js'
@@ -32,12 +33,38 @@ export interface EngineCounters {
   readonly accounts: number
 }
 
+// NB: the store keys accounts by id with ordered-binary, which uses bytes below 0x20 as separators
+// (an id holding one could sort into a neighbour's key range), and as UTF-8, where every lone
+// surrogate becomes U+FFFD (two different ids, one key). C1 controls are refused with C0 for the
+// ids' sake in logs and the inspector.
+const ACCOUNT_ID_CONTROL = /[\u0000-\u001f\u007f-\u009f]/
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
+
+/**
+ * Refuses an account id the store cannot key faithfully: UsageError 'bad-argument', field 'id'.
+ * A valid id is a string of 1..MAX_ACCOUNT_ID_LENGTH UTF-16 units (the store's limit) without
+ * control characters or lone surrogates.
+ */
+export function checkAccountId(id: unknown): asserts id is string {
+  if (typeof id !== 'string') throw UsageError.badArgument('id', `an account id is a string, got ${id === null ? 'null' : typeof id}`)
+  if (id.length === 0 || id.length > MAX_ACCOUNT_ID_LENGTH) {
+    throw UsageError.badArgument('id', `an account id has 1..${MAX_ACCOUNT_ID_LENGTH} characters, got ${id.length}`)
+  }
+  const bad = ACCOUNT_ID_CONTROL.exec(id) ?? LONE_SURROGATE.exec(id)
+  if (bad !== null) {
+    const code = bad[0].charCodeAt(0).toString(16).padStart(4, '0')
+    throw UsageError.badArgument('id', `an account id cannot hold U+${code.toUpperCase()} (at ${bad.index}): control characters and lone surrogates are refused`)
+  }
+}
+
 /** Where the engine is in its life. */
 export type EngineState = 'running' | 'stopping' | 'stopped'
 
 /**
  * Creates an engine: the runtime (connections, calls), the accounts it runs, and their events.
- * Nothing connects until an account is asked for. Throws {@link UsageError} for bad options.
+ * Nothing connects until an account is asked for. Every option is checked here: a bad one throws
+ * {@link UsageError} with reason 'bad-config' and `field` naming it (`apiHash`, `dcs[1].port` …);
+ * the rules are listed on {@link resolveEngineOptions}.
  *
  * @example
  * const engine = createEngine({ apiId, apiHash, store: createMemoryStore(), publicKeys: [pem] })
@@ -106,13 +133,14 @@ export class Engine {
   /**
    * The account with this application-chosen id (e.g. your website's user id), created in the
    * store if new, loaded from it otherwise (an authorized account comes back authorized, with its
-   * keys: no handshake, no login). Same id, same object. Throws UsageError after stop().
+   * keys: no handshake, no login). Same id, same object. Throws UsageError after stop(), and
+   * UsageError 'bad-argument' (field 'id') unless the id is a string of 1..MAX_ACCOUNT_ID_LENGTH
+   * (200) UTF-16 units with no control character (U+0000–U+001F, U+007F–U+009F) and no lone
+   * surrogate — see {@link checkAccountId}.
    */
   account(id: string): Account {
     this.checkRunning('account')
-    if (typeof id !== 'string' || id.length === 0 || id.length > 200 || /[\u0000-\u001f]/.test(id)) {
-      throw new UsageError('bad-argument', `account id must be 1..200 printable characters, got ${JSON.stringify(id)}`)
-    }
+    checkAccountId(id)
     let acc = this.accounts.get(id)
     if (acc === undefined) {
       acc = new Account(id, this.host)

@@ -2,7 +2,8 @@
 // production DC addresses). Knows nothing of the test DC: tests and apps pass their own `dcs`.
 import type { InspectionEvent } from 'xstate'
 import type { SessionStore } from '@mtswarm/storage'
-import { parseRsaPublicKey, type RsaPublicKey } from '../crypto/index.js'
+import { isIP } from 'node:net'
+import { parseRsaPublicKey, rsaPublicKeyFromComponents, type RsaPublicKey } from '../crypto/index.js'
 import { UsageError } from '../errors/index.js'
 
 /** One DC address. */
@@ -30,15 +31,15 @@ export const DEFAULT_FLOOD_SLEEP_THRESHOLD_SEC = 10
 
 /** {@link createEngine}'s options. */
 export interface EngineOptions {
-  /** Your api_id from https://my.telegram.org. */
+  /** Your api_id from https://my.telegram.org (an integer in [1, 2^31-1]). */
   readonly apiId: number
-  /** Your api_hash from https://my.telegram.org. */
+  /** Your api_hash from https://my.telegram.org (32 hex digits). */
   readonly apiHash: string
   /** Where accounts, auth keys and salts live: `createMemoryStore()` or `await openLmdbStore({ path })`. */
   readonly store: SessionStore
   /** Close the store in `engine.stop()` (default true: the engine owns it). */
   readonly closeStoreOnStop?: boolean
-  /** DC addresses (default {@link TELEGRAM_PRODUCTION_DCS}). */
+  /** DC addresses (default {@link TELEGRAM_PRODUCTION_DCS}): unique ids ≥ 1, an IP or host name, a port in [1, 65535]. */
   readonly dcs?: readonly DcAddress[]
   /** DC a new account starts on (default: the first of `dcs`). PHONE_MIGRATE moves it. */
   readonly defaultDcId?: number
@@ -49,19 +50,19 @@ export interface EngineOptions {
   readonly publicKeys: readonly (string | RsaPublicKey)[]
   /** Added to the DC id in the handshake (10000 for Telegram's test servers); default 0. */
   readonly dcIdOffset?: number
-  /** FLOOD_WAIT up to this many seconds is slept through (default 10); longer ones reject with FloodWaitError. */
+  /** FLOOD_WAIT up to this many seconds is slept through (default 10, at most (2^31-1)/1000); longer ones reject with FloodWaitError. */
   readonly floodSleepThreshold?: number
-  /** Default per-call deadline in ms (default: the RPC machine's, 60 s). */
+  /** Default per-call deadline in ms, in (0, 2^31-1] (default: the RPC machine's, 60 s). */
   readonly rpcTimeoutMs?: number
   /** Stately inspection hook (e.g. `createBrowserInspector().inspect` or the engine's inspector server). */
   readonly inspect?: (event: InspectionEvent) => void
-  /** initConnection.device_model (default 'mtswarm'). */
+  /** initConnection.device_model (default 'mtswarm'); this and the next two: ≤ 256 UTF-8 bytes, no control characters. */
   readonly deviceModel?: string
   /** initConnection.system_version (default `node ${process.version}`). */
   readonly systemVersion?: string
   /** initConnection.app_version (default '0.1.0'). */
   readonly appVersion?: string
-  /** initConnection.system_lang_code / lang_code (default 'en'). */
+  /** initConnection.system_lang_code / lang_code (default 'en'; a code such as 'pt-br'). */
   readonly langCode?: string
   /** Wall clock (default Date.now). */
   readonly nowMs?: () => number
@@ -87,47 +88,223 @@ export interface ResolvedEngineOptions {
   readonly nowMs: () => number
 }
 
-/** Checks and completes the options; wrong ones throw {@link UsageError} ('bad-argument' / 'bad-config'). */
+/** Node's timers fire after 1 ms for any delay above this (TimeoutOverflowWarning). */
+export const MAX_TIMER_MS = 2 ** 31 - 1
+/**
+ * Longest `deviceModel`/`systemVersion`/`appVersion` in UTF-8 bytes. NB: these ride in
+ * initConnection around the first request of each connection, inside the room the request size
+ * limit leaves for the envelope (MAX_CONTAINER_BYTES is 4 KiB under the message limit); four of
+ * them at this size and `langCode` take ~1.1 KiB of it.
+ */
+export const MAX_DEVICE_FIELD_BYTES = 256
+
+const INT32_MAX = 2 ** 31 - 1
+const HEX_32 = /^[0-9a-f]{32}$/i
+// Host names: dot-separated labels of letters, digits and inner hyphens (RFC 1123), ≤ 253 chars.
+const HOST_NAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\.?$/i
+const LANG_CODE = /^[a-z]{2,8}(?:[-_][a-z0-9]{1,8})*$/i
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/
+
+/** Every option createEngine knows: a new one must be added here (the type says so) and checked below. */
+const OPTION_NAMES = {
+  apiId: true,
+  apiHash: true,
+  store: true,
+  closeStoreOnStop: true,
+  dcs: true,
+  defaultDcId: true,
+  publicKeys: true,
+  dcIdOffset: true,
+  floodSleepThreshold: true,
+  rpcTimeoutMs: true,
+  inspect: true,
+  deviceModel: true,
+  systemVersion: true,
+  appVersion: true,
+  langCode: true,
+  nowMs: true,
+} as const satisfies Record<keyof EngineOptions, true>
+
+/** What a store must answer to (the SessionStore interface, checked by name at runtime). */
+const STORE_METHODS = {
+  getAccount: true,
+  putAccount: true,
+  listAccounts: true,
+  deleteAccount: true,
+  loadAccountState: true,
+  getAuthKey: true,
+  putAuthKey: true,
+  deleteAuthKey: true,
+  getServerSalts: true,
+  putServerSalts: true,
+  getSession: true,
+  putSession: true,
+  getDcOptions: true,
+  listDcOptions: true,
+  putDcOptions: true,
+  getPeer: true,
+  getPeers: true,
+  putPeers: true,
+  getUpdateState: true,
+  putUpdateState: true,
+  close: true,
+} as const satisfies Record<keyof SessionStore, true>
+
+/**
+ * Checks and completes the options. Every bad value throws {@link UsageError} with reason
+ * 'bad-config' and `field` = the option (`dcs[1].port`, `publicKeys[0]` …):
+ * - `apiId` an integer in [1, 2^31-1]; `apiHash` 32 hex digits (as my.telegram.org shows them);
+ * - `store` an object with every SessionStore method; `closeStoreOnStop` a boolean;
+ * - `publicKeys` a non-empty array of 2048-bit RSA public keys, each a PEM ("RSA PUBLIC KEY" or
+ *   "PUBLIC KEY") or a parsed key ({ n, e } bigints; the rest is recomputed from them);
+ * - `dcs` a non-empty array of { id, host, port }: unique integer ids ≥ 1, a host that is an IP
+ *   address or a host name, a port in [1, 65535]; `defaultDcId` one of those ids;
+ * - `dcIdOffset` an integer ≥ 0 with every id + offset ≤ 2^31-1 (the wire DC id is an int);
+ * - `floodSleepThreshold` seconds in [0, MAX_TIMER_MS/1000]; `rpcTimeoutMs` in (0, MAX_TIMER_MS];
+ * - `inspect` and `nowMs` functions; `deviceModel`, `systemVersion`, `appVersion` non-empty
+ *   strings of at most MAX_DEVICE_FIELD_BYTES UTF-8 bytes without control characters;
+ *   `langCode` a language code such as 'en' or 'pt-br';
+ * - no other keys (a misspelt option would otherwise be silently ignored).
+ */
 export function resolveEngineOptions(o: EngineOptions): ResolvedEngineOptions {
-  if (typeof o !== 'object' || o === null) throw new UsageError('bad-argument', 'createEngine needs an options object')
-  if (!Number.isInteger(o.apiId) || o.apiId <= 0) throw new UsageError('bad-argument', `apiId must be a positive integer, got ${String(o.apiId)}`)
-  if (typeof o.apiHash !== 'string' || o.apiHash === '') throw new UsageError('bad-argument', 'apiHash must be a non-empty string')
-  if (typeof o.store !== 'object' || o.store === null || typeof o.store.getAccount !== 'function') {
-    throw new UsageError('bad-argument', 'store must be a SessionStore (createMemoryStore() or await openLmdbStore(...))')
+  if (typeof o !== 'object' || o === null || Array.isArray(o)) {
+    throw new UsageError('bad-config', 'createEngine needs an options object', undefined, 'options')
   }
-  const dcs = o.dcs ?? TELEGRAM_PRODUCTION_DCS
-  if (dcs.length === 0) throw new UsageError('bad-config', 'dcs is empty')
+  for (const key of Object.keys(o)) {
+    if (!Object.hasOwn(OPTION_NAMES, key)) throw UsageError.badConfig(key, `unknown option (known: ${Object.keys(OPTION_NAMES).join(', ')})`)
+  }
+  const apiId = integer('apiId', required('apiId', o.apiId), 1, INT32_MAX)
+  const apiHash = required('apiHash', o.apiHash)
+  if (typeof apiHash !== 'string' || !HEX_32.test(apiHash)) {
+    // NB: the value is not echoed: a near-miss api_hash is still a credential.
+    throw UsageError.badConfig('apiHash', `must be the 32 hex digits from https://my.telegram.org, got ${typeof apiHash === 'string' ? `${apiHash.length} chars` : show(apiHash)}`)
+  }
+  const store = checkStore(required('store', o.store))
+  const closeStoreOnStop = o.closeStoreOnStop ?? true
+  if (typeof closeStoreOnStop !== 'boolean') throw UsageError.badConfig('closeStoreOnStop', `must be a boolean, got ${show(closeStoreOnStop)}`)
+  const publicKeys = checkPublicKeys(required('publicKeys', o.publicKeys))
+  const dcIdOffset = integer('dcIdOffset', o.dcIdOffset ?? 0, 0, INT32_MAX - 1)
+  const dcs = checkDcs(o.dcs ?? TELEGRAM_PRODUCTION_DCS, dcIdOffset)
   const defaultDcId = o.defaultDcId ?? dcs[0]!.id
-  if (!dcs.some((d) => d.id === defaultDcId)) throw new UsageError('bad-config', `defaultDcId ${defaultDcId} is not in dcs`)
-  if (!Array.isArray(o.publicKeys) || o.publicKeys.length === 0) {
-    throw new UsageError('bad-config', 'publicKeys is empty: pass the server RSA keys (https://my.telegram.org lists Telegram\'s)')
+  if (!dcs.some((d) => d.id === defaultDcId)) {
+    throw UsageError.badConfig('defaultDcId', `${show(defaultDcId)} is not one of the dcs ids (${dcs.map((d) => d.id).join(', ')})`)
   }
-  const publicKeys = o.publicKeys.map((k) => {
-    if (typeof k !== 'string') return k
-    try {
-      return parseRsaPublicKey(k)
-    } catch (e) {
-      throw new UsageError('bad-config', `publicKeys: ${e instanceof Error ? e.message : String(e)}`)
-    }
-  })
-  const flood = o.floodSleepThreshold ?? DEFAULT_FLOOD_SLEEP_THRESHOLD_SEC
-  if (!(flood >= 0)) throw new UsageError('bad-argument', `floodSleepThreshold must be >= 0, got ${flood}`)
+  const floodSleepThreshold = finite('floodSleepThreshold', o.floodSleepThreshold ?? DEFAULT_FLOOD_SLEEP_THRESHOLD_SEC, 0, MAX_TIMER_MS / 1000)
+  const rpcTimeoutMs = o.rpcTimeoutMs === undefined ? undefined : finite('rpcTimeoutMs', o.rpcTimeoutMs, 0, MAX_TIMER_MS)
+  if (rpcTimeoutMs === 0) throw UsageError.badConfig('rpcTimeoutMs', 'must be > 0 (every call would time out at once)')
+  const inspect = o.inspect === undefined ? undefined : fn('inspect', o.inspect)
+  const nowMs = o.nowMs === undefined ? Date.now : fn('nowMs', o.nowMs)
+  const langCode = o.langCode ?? 'en'
+  if (typeof langCode !== 'string' || langCode.length > 32 || !LANG_CODE.test(langCode)) {
+    throw UsageError.badConfig('langCode', `must be a language code such as 'en' or 'pt-br', got ${show(langCode)}`)
+  }
   return {
-    apiId: o.apiId,
-    apiHash: o.apiHash,
-    store: o.store,
-    closeStoreOnStop: o.closeStoreOnStop ?? true,
+    apiId,
+    apiHash,
+    store,
+    closeStoreOnStop,
     dcs,
     defaultDcId,
     publicKeys,
-    dcIdOffset: o.dcIdOffset ?? 0,
-    floodSleepThreshold: flood,
-    rpcTimeoutMs: o.rpcTimeoutMs,
-    inspect: o.inspect,
-    deviceModel: o.deviceModel ?? 'mtswarm',
-    systemVersion: o.systemVersion ?? `node ${process.version}`,
-    appVersion: o.appVersion ?? '0.1.0',
-    langCode: o.langCode ?? 'en',
-    nowMs: o.nowMs ?? Date.now,
+    dcIdOffset,
+    floodSleepThreshold,
+    rpcTimeoutMs,
+    inspect,
+    deviceModel: deviceField('deviceModel', o.deviceModel ?? 'mtswarm'),
+    systemVersion: deviceField('systemVersion', o.systemVersion ?? `node ${process.version}`),
+    appVersion: deviceField('appVersion', o.appVersion ?? '0.1.0'),
+    langCode,
+    nowMs,
   }
+}
+
+function required<T>(name: string, v: T | undefined): T {
+  if (v === undefined || v === null) throw UsageError.badConfig(name, 'is required')
+  return v
+}
+
+function integer(name: string, v: unknown, min: number, max: number): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+    throw UsageError.badConfig(name, `must be an integer in [${min}, ${max}], got ${show(v)}`)
+  }
+  return v
+}
+
+function finite(name: string, v: unknown, min: number, max: number): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) {
+    throw UsageError.badConfig(name, `must be a number in [${min}, ${max}], got ${show(v)}`)
+  }
+  return v
+}
+
+function fn<T>(name: string, v: T): T {
+  if (typeof v !== 'function') throw UsageError.badConfig(name, `must be a function, got ${show(v)}`)
+  return v
+}
+
+function deviceField(name: string, v: unknown): string {
+  if (typeof v !== 'string' || v === '' || CONTROL.test(v) || Buffer.byteLength(v, 'utf8') > MAX_DEVICE_FIELD_BYTES) {
+    throw UsageError.badConfig(name, `must be a non-empty string of at most ${MAX_DEVICE_FIELD_BYTES} UTF-8 bytes without control characters, got ${show(v)}`)
+  }
+  return v
+}
+
+function checkStore(v: unknown): SessionStore {
+  if (typeof v !== 'object' || v === null) throw UsageError.badConfig('store', 'must be a SessionStore (createMemoryStore() or await openLmdbStore(...))')
+  const missing = Object.keys(STORE_METHODS).filter((m) => typeof (v as Record<string, unknown>)[m] !== 'function')
+  if (missing.length > 0) {
+    throw UsageError.badConfig('store', `is not a SessionStore (no ${missing.join(', ')}): use createMemoryStore() or await openLmdbStore(...)`)
+  }
+  return v as SessionStore
+}
+
+function checkPublicKeys(v: unknown): RsaPublicKey[] {
+  if (!Array.isArray(v) || v.length === 0) {
+    throw UsageError.badConfig('publicKeys', "must be a non-empty array: pass the server RSA keys (https://my.telegram.org lists Telegram's)")
+  }
+  return v.map((k: unknown, i) => {
+    const name = `publicKeys[${i}]`
+    let key: RsaPublicKey
+    try {
+      if (typeof k === 'string') key = parseRsaPublicKey(k)
+      else if (typeof k === 'object' && k !== null && typeof (k as RsaPublicKey).n === 'bigint' && typeof (k as RsaPublicKey).e === 'bigint') {
+        key = rsaPublicKeyFromComponents((k as RsaPublicKey).n, (k as RsaPublicKey).e)
+      } else {
+        throw new TypeError(`expected a PEM string or a parsed key ({ n, e } bigints), got ${show(k)}`)
+      }
+    } catch (e) {
+      throw UsageError.badConfig(name, e instanceof Error ? e.message : String(e))
+    }
+    // NB: RSA_PAD encrypts exactly 256 bytes (https://core.telegram.org/mtproto/auth_key): any other
+    // modulus size fails every handshake, so it is refused here.
+    if (key.size !== 256) throw UsageError.badConfig(name, `must be a 2048-bit RSA key, got ${key.size * 8} bits`)
+    return key
+  })
+}
+
+function checkDcs(v: unknown, dcIdOffset: number): DcAddress[] {
+  if (!Array.isArray(v) || v.length === 0) throw UsageError.badConfig('dcs', 'must be a non-empty array of { id, host, port }')
+  const seen = new Set<number>()
+  return v.map((d: unknown, i) => {
+    const name = `dcs[${i}]`
+    if (typeof d !== 'object' || d === null) throw UsageError.badConfig(name, `must be { id, host, port }, got ${show(d)}`)
+    const { id, host, port } = d as Partial<DcAddress>
+    integer(`${name}.id`, id, 1, INT32_MAX - dcIdOffset)
+    if (seen.has(id!)) throw UsageError.badConfig(`${name}.id`, `DC ${id} is listed twice`)
+    seen.add(id!)
+    if (typeof host !== 'string' || (isIP(host) === 0 && !HOST_NAME.test(host))) {
+      throw UsageError.badConfig(`${name}.host`, `must be an IP address or a host name, got ${show(host)}`)
+    }
+    integer(`${name}.port`, port, 1, 65535)
+    return { id: id!, host, port: port! }
+  })
+}
+
+/** A short rendering of a bad value for a message (never a whole PEM or a secret-length string). */
+function show(v: unknown): string {
+  if (typeof v === 'string') return v.length > 40 ? `a string of ${v.length} chars` : JSON.stringify(v)
+  if (typeof v === 'bigint') return `${v}n`
+  if (Array.isArray(v)) return `an array of ${v.length}`
+  if (typeof v === 'number' || typeof v === 'boolean' || v === undefined || v === null) return String(v)
+  return typeof v
 }

@@ -24,7 +24,23 @@ export class UsageError extends MtSwarmError {
     message: string,
     /** For 'wrong-state': the state the account was in. */
     readonly state?: string,
+    /**
+     * For 'bad-argument' and 'bad-config': what was wrong, as the caller spelled it — an option
+     * (`apiHash`, `dcs[1].port`), an argument (`id`, `timeout`) or a request field
+     * (`messages.sendMessage.randomId`).
+     */
+    readonly field?: string,
   ) {
     super(message)
+  }
+
+  /** A bad argument (or request field) `field`; the message starts with it. */
+  static badArgument(field: string, problem: string): UsageError {
+    return new UsageError('bad-argument', `${field}: ${problem}`, undefined, field)
+  }
+
+  /** A `createEngine` option that cannot work; the message starts with its name. */
+  static badConfig(option: string, problem: string): UsageError {
+    return new UsageError('bad-config', `${option}: ${problem}`, undefined, option)
   }
 }

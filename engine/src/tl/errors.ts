@@ -9,6 +9,7 @@ export type TlErrorKind =
   | 'unexpected-constructor' // a known id where another one was required (e.g. Bool, vector)
   | 'missing-field' // writing: a required field is absent
   | 'bad-value' // writing: a field has the wrong JS type/shape; reading: an impossible value
+  | 'out-of-range' // writing: a number/bigint/length TL cannot carry (int ∉ int32, long ∉ int64, NaN …)
   | 'gzip' // gzip_packed payload failed to inflate or inflated past the cap
   | 'too-deep' // nesting exhausted the JS stack (hostile input); see deserializeObject
 

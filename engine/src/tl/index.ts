@@ -18,8 +18,8 @@ export {
   newInflateBudget,
   type InflateBudget,
 } from './reader.js'
-export { TlWriter } from './writer.js'
-export { readMethodResult, RPC_ERROR_ID } from './results.js'
+export { TlWriter, MAX_BYTES_LENGTH } from './writer.js'
+export { readMethodResult, isMethodName, RPC_ERROR_ID } from './results.js'
 export { LAYER, ids, rawErrors } from './generated/meta.js'
 export type { tl, mtp, ResultOf } from './generated/types.js'
 export { crc32 } from './crc32.js'

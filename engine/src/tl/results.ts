@@ -21,6 +21,11 @@ export function readMethodResult(methodName: string, reader: TlReader): unknown 
   }
 }
 
+/** True when `name` is a method (API or MTProto: `messages.sendMessage`, `mt_ping`), not a constructor. */
+export function isMethodName(name: string): boolean {
+  return resultReaders.has(name)
+}
+
 function readResult(methodName: string, reader: TlReader): unknown {
   if (reader.remaining >= 4) {
     const at = reader.pos

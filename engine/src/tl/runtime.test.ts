@@ -37,7 +37,7 @@ describe('primitives (https://core.telegram.org/mtproto/serialize)', () => {
   test('int, long, double are little endian; long is signed', () => {
     const w = new TlWriter(4) // also exercises growth from a tiny buffer
     w.int32(-2)
-    w.int32(0x1cb5c415)
+    w.uint32(0x1cb5c415)
     w.int64(-1n)
     w.int64(0x0102030405060708n)
     w.double(1.5)

@@ -80,7 +80,7 @@ after(async () => {
 
 async function openEngine(): Promise<{ engine: Engine; events: EngineEvent[] }> {
   const store = await openLmdbStore({ path: storePath, verify: 'none' })
-  const engine = createEngine({ apiId: 4242, apiHash: 'test-hash', store, dcs: dc.dcs, publicKeys: [dc.publicKeyPem] })
+  const engine = createEngine({ apiId: 4242, apiHash: '0123456789abcdef0123456789abcdef', store, dcs: dc.dcs, publicKeys: [dc.publicKeyPem] })
   const events: EngineEvent[] = []
   engine.events$.subscribe((e) => {
     if (e.type !== 'rpc.settled' && e.type !== 'account.state') events.push(e)

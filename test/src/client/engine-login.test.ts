@@ -29,7 +29,7 @@ before(async () => {
 after(() => dc.close())
 
 function engineOn(store: SessionStore = createMemoryStore(), extra: Partial<EngineOptions> = {}): { engine: Engine; events: EngineEvent[] } {
-  const engine = createEngine({ apiId: 4242, apiHash: 'test-hash', store, dcs: dc.dcs, publicKeys: [dc.publicKeyPem], ...extra })
+  const engine = createEngine({ apiId: 4242, apiHash: '0123456789abcdef0123456789abcdef', store, dcs: dc.dcs, publicKeys: [dc.publicKeyPem], ...extra })
   const events: EngineEvent[] = []
   engine.events$.subscribe((e) => events.push(e))
   return { engine, events }

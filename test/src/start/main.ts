@@ -199,7 +199,7 @@ async function runPass(label: string, args: Args, dc: TestDc, site: Site, seedOf
   const heap0 = heapUsed()
   const engine: Engine = createEngine({
     apiId: 20_000,
-    apiHash: 'mtswarm-start',
+    apiHash: '0123456789abcdef0123456789abcdef',
     store,
     dcs: dc.dcs,
     defaultDcId: DEFAULT_DC_ID,

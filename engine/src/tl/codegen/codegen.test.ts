@@ -114,19 +114,19 @@ describe('generated code for a small schema', () => {
     assert.match(fn('readers.ts', `b${container.index}`), new RegExp(`r\\.bareVector\\(b${message.index}\\)`))
   })
 
-  test('writer: flags computed from presence, required fields checked', () => {
+  test('writer: flags computed from presence, required fields checked, each value written with its field name', () => {
     assert.equal(
       fn('writers.ts', 'w1'),
       `function w1(w: TlWriter, o: tl.RawMessage): void {
-  w.int32(0x11111111)
+  w.uint32(0x11111111)
   let f0 = 0
   if (o.out) f0 |= 0x00000002
   if (o.text != null) f0 |= 0x00000004
   w.int32(f0)
-  w.int32((o.id ?? miss(w, "message", "id")))
-  w.object((o.peer ?? miss(w, "message", "peer")))
-  if (f0 & 0x00000004) w.string((o.text ?? miss(w, "message", "text")))
-  wv_int32(w, (o.ids ?? miss(w, "message", "ids")))
+  w.int32((o.id ?? miss(w, "message", "id")), "message.id")
+  w.object((o.peer ?? miss(w, "message", "peer")), "message.peer")
+  if (f0 & 0x00000004) w.string((o.text ?? miss(w, "message", "text")), "message.text")
+  wv_int32(w, (o.ids ?? miss(w, "message", "ids")), "message.ids")
 }`,
     )
   })

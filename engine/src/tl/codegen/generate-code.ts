@@ -115,38 +115,44 @@ function dispatcherFunctions(ctx: ReadCtx): string[] {
   return out
 }
 
-function writeStmt(t: FieldType, value: string): string {
+/**
+ * The statement writing `value` of type `t`. `field` (a JS string literal, `"ctor.prop"`) is passed
+ * to the primitive so a bad value names its field; it costs one constant argument per call.
+ */
+function writeStmt(t: FieldType, value: string, field: string): string {
   switch (t.kind) {
     case 'int':
+      return `w.int32(${value}, ${field})`
     case 'flags':
+      // Computed by the writer from field presence: always a valid int.
       return `w.int32(${value})`
     case 'long':
-      return `w.int64(${value})`
+      return `w.int64(${value}, ${field})`
     case 'double':
-      return `w.double(${value})`
+      return `w.double(${value}, ${field})`
     case 'string':
-      return `w.string(${value})`
+      return `w.string(${value}, ${field})`
     case 'bytes':
-      return `w.bytes(${value})`
+      return `w.bytes(${value}, ${field})`
     case 'int128':
-      return `w.int128(${value})`
+      return `w.int128(${value}, ${field})`
     case 'int256':
-      return `w.int256(${value})`
+      return `w.int256(${value}, ${field})`
     case 'bool':
-      return `w.bool(${value})`
+      return `w.bool(${value}, ${field})`
     case 'true':
       throw new Error('true outside flags')
     case 'boxed':
     case 'any':
-      return `w.object(${value})`
+      return `w.object(${value}, ${field})`
     case 'bare':
       return `wb${t.entry.index}(w, ${value})`
     case 'raw':
-      return `w.raw(${value})`
+      return `w.raw(${value}, ${field})`
     case 'vector': {
       const helper = VECTOR_HELPERS[t.item.kind]
-      if (helper !== undefined) return `w${t.bare ? 'bv' : 'v'}_${helper}(w, ${value})`
-      return `w.${t.bare ? 'bareVector' : 'vector'}(${value}, (w: TlWriter, x: any) => ${writeStmt(t.item, 'x')})`
+      if (helper !== undefined) return `w${t.bare ? 'bv' : 'v'}_${helper}(w, ${value}, ${field})`
+      return `w.${t.bare ? 'bareVector' : 'vector'}(${value}, (w: TlWriter, x: any) => ${writeStmt(t.item, 'x', field)}, ${field})`
     }
   }
 }
@@ -212,21 +218,22 @@ function writerBody(e: GenEntry): string[] {
     }
   })
   for (const f of e.fields) {
+    const field = q(`${e.jsName}.${f.prop}`)
     if (f.type.kind === 'flags') {
       lines.push(`  w.int32(${flagLocals.get(f.tlName)!})`)
       continue
     }
     if (f.type.kind === 'true') continue
     if (f.lengthOf !== undefined) {
-      lines.push(`  w.int32((o.${f.lengthOf} ?? ${miss({ tlName: f.lengthOf })}).length)`)
+      lines.push(`  w.int32((o.${f.lengthOf} ?? ${miss({ tlName: f.lengthOf })}).length, ${field})`)
       continue
     }
     const value = `(o.${f.prop} ?? ${miss(f)})`
     if (f.condition) {
       const mask = hex(2 ** f.condition.bit)
-      lines.push(`  if (${flagLocals.get(f.condition.field)!} & ${mask}) ${writeStmt(f.type, value)}`)
+      lines.push(`  if (${flagLocals.get(f.condition.field)!} & ${mask}) ${writeStmt(f.type, value, field)}`)
     } else {
-      lines.push(`  ${writeStmt(f.type, value)}`)
+      lines.push(`  ${writeStmt(f.type, value, field)}`)
     }
   }
   return lines
@@ -281,9 +288,9 @@ function writeHelpers(): string {
       ['wbv_', false],
     ] as const) {
       out.push(
-        `function ${prefix}${name}(w: TlWriter, v: readonly ${tsT}[]): void { if (!Array.isArray(v)) throw badVector(w, v); ${
-          id ? 'w.int32(0x1cb5c415); ' : ''
-        }w.int32(v.length); for (let i = 0; i < v.length; i++) w.${name}(v[i]!) }`,
+        `function ${prefix}${name}(w: TlWriter, v: readonly ${tsT}[], f: string): void { if (!Array.isArray(v)) throw badVector(w, v, f); ${
+          id ? 'w.uint32(0x1cb5c415); ' : ''
+        }w.int32(v.length); for (let i = 0; i < v.length; i++) w.${name}(v[i]!, f) }`,
       )
     }
   }
@@ -343,8 +350,8 @@ export function generateWriters(schemas: readonly GenSchema[]): string {
     'function miss(w: TlWriter, ctor: string, field: string): never {',
     "  throw new TlError('missing-field', `${ctor}: required field ${field} is missing`, w.pos, undefined, `${ctor}.${field}`)",
     '}',
-    'function badVector(w: TlWriter, v: unknown): TlError {',
-    "  return new TlError('bad-value', `expected an array (Vector), got ${typeof v} at output offset ${w.pos}`, w.pos)",
+    'function badVector(w: TlWriter, v: unknown, field: string): TlError {',
+    "  return new TlError('bad-value', `${field}: expected an array (Vector), got ${v === null ? 'null' : typeof v}`, w.pos, undefined, field)",
     '}',
     writeHelpers(),
   ]
@@ -353,7 +360,7 @@ export function generateWriters(schemas: readonly GenSchema[]): string {
     for (const e of s.entries) {
       const body = writerBody(e)
       const tsT = rawTypeName(e)
-      out.push(`function w${e.index}(w: TlWriter, o: ${tsT}): void {\n  w.int32(${hex(e.src.id)})\n${body.join('\n')}\n}`)
+      out.push(`function w${e.index}(w: TlWriter, o: ${tsT}): void {\n  w.uint32(${hex(e.src.id)})\n${body.join('\n')}\n}`)
       if (bare.has(e)) out.push(`function wb${e.index}(w: TlWriter, o: ${tsT}): void {\n${body.join('\n')}\n}`)
       mapLines.push(`writers.set(${q(e.jsName)}, w${e.index})`)
     }

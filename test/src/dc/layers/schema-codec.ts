@@ -70,8 +70,8 @@ export const camelCase = (s: string): string => s.replace(/_([a-z0-9])/gi, (_, c
 const missing = (w: TlWriter, ctor: string, field: string): never => {
   throw new TlError('missing-field', `${ctor}: required field ${field} is missing`, w.pos, undefined, `${ctor}.${field}`)
 }
-const badVector = (w: TlWriter, v: unknown): TlError =>
-  new TlError('bad-value', `expected an array (Vector), got ${typeof v} at output offset ${w.pos}`, w.pos)
+const badVector = (w: TlWriter, v: unknown, field: string | undefined): TlError =>
+  new TlError('bad-value', `${field ?? `output offset ${w.pos}`}: expected an array (Vector), got ${typeof v}`, w.pos, undefined, field)
 
 const PRIMITIVE_READ: Partial<Record<ValueType['kind'], Read>> = {
   int: (r) => r.int32(),
@@ -85,17 +85,18 @@ const PRIMITIVE_READ: Partial<Record<ValueType['kind'], Read>> = {
   bool: (r) => r.bool(),
   raw: (r) => r.raw(r.remaining),
 }
-const PRIMITIVE_WRITE: Partial<Record<ValueType['kind'], Write>> = {
-  int: (w, v) => w.int32(v),
-  flags: (w, v) => w.int32(v),
-  long: (w, v) => w.int64(v),
-  double: (w, v) => w.double(v),
-  string: (w, v) => w.string(v),
-  bytes: (w, v) => w.bytes(v),
-  int128: (w, v) => w.int128(v),
-  int256: (w, v) => w.int256(v),
-  bool: (w, v) => w.bool(v),
-  raw: (w, v) => w.raw(v),
+// Each takes the field (`constructor.prop`) a bad value is reported under, as the generated writers do.
+const PRIMITIVE_WRITE: Partial<Record<ValueType['kind'], (field: string | undefined) => Write>> = {
+  int: (f) => (w, v) => w.int32(v, f),
+  flags: () => (w, v) => w.int32(v),
+  long: (f) => (w, v) => w.int64(v, f),
+  double: (f) => (w, v) => w.double(v, f),
+  string: (f) => (w, v) => w.string(v, f),
+  bytes: (f) => (w, v) => w.bytes(v, f),
+  int128: (f) => (w, v) => w.int128(v, f),
+  int256: (f) => (w, v) => w.int256(v, f),
+  bool: (f) => (w, v) => w.bool(v, f),
+  raw: (f) => (w, v) => w.raw(v, f),
 }
 
 /**
@@ -133,13 +134,15 @@ export class SchemaCodec {
   }
 
   /** Writes one boxed object, dispatched on `_`. Bound. */
-  readonly writeObject = (w: TlWriter, obj: TlValue): void => {
+  readonly writeObject = (w: TlWriter, obj: TlValue, field?: string): void => {
     const write = obj == null ? undefined : this.boxedWriters.get(obj._)
     if (write === undefined) {
       throw new TlError(
         'bad-value',
-        `cannot write ${obj == null ? String(obj) : `unknown constructor name ${JSON.stringify(obj._)}`}`,
+        `${field ?? `output offset ${w.pos}`}: cannot write ${obj == null ? String(obj) : `unknown constructor name ${JSON.stringify(obj._)}`}`,
         w.pos,
+        undefined,
+        field,
       )
     }
     write(w, obj)
@@ -237,7 +240,7 @@ export class SchemaCodec {
       this.bodyWriters.set(spec.name, write)
       const id = spec.id
       this.boxedWriters.set(spec.name, (w, o) => {
-        w.int32(id)
+        w.uint32(id)
         write(w, o)
       })
       // NB: `= Object` wrappers (gzip_packed) are unpacked by readObject, never returned.
@@ -313,13 +316,13 @@ export class SchemaCodec {
   }
 
   /** A writer for values of `type`. */
-  writerFor(type: ValueType): Write {
+  writerFor(type: ValueType, field?: string): Write {
     const prim = PRIMITIVE_WRITE[type.kind]
-    if (prim !== undefined) return prim
+    if (prim !== undefined) return prim(field)
     switch (type.kind) {
       case 'boxed':
       case 'any':
-        return this.writeObject
+        return field === undefined ? this.writeObject : (w, v) => this.writeObject(w, v, field)
       case 'bare': {
         const writers = this.bodyWriters
         const name = type.name
@@ -327,11 +330,11 @@ export class SchemaCodec {
         return (w, v) => (body ??= writers.get(name)!)(w, v)
       }
       case 'vector': {
-        const item = this.writerFor(type.item)
+        const item = this.writerFor(type.item, field)
         const boxed = !type.bare
         return (w, v) => {
-          if (!Array.isArray(v)) throw badVector(w, v)
-          if (boxed) w.int32(0x1cb5c415)
+          if (!Array.isArray(v)) throw badVector(w, v, field)
+          if (boxed) w.uint32(0x1cb5c415)
           w.int32(v.length)
           for (let i = 0; i < v.length; i++) item(w, v[i])
         }
@@ -417,10 +420,11 @@ export class SchemaCodec {
       if (f.type.kind === 'true') continue
       if (f.lengthOf !== undefined) {
         const of = f.lengthOf
-        steps.push((w, o) => w.int32(((o[of] ?? missing(w, name, of)) as Uint8Array).length))
+        const lengthField = `${name}.${prop}`
+        steps.push((w, o) => w.int32(((o[of] ?? missing(w, name, of)) as Uint8Array).length, lengthField))
         continue
       }
-      const write = this.writerFor(f.type)
+      const write = this.writerFor(f.type, `${name}.${prop}`)
       if (f.condition) {
         const slot = flagSlots.get(f.condition.field)!
         const mask = 2 ** f.condition.bit
