@@ -213,20 +213,29 @@ describe('LMDB store: versions, records, locking', () => {
     await again.close()
   })
 
-  test('an owner file naming a live process is locked; a dead one is taken over', async () => {
+  test('an owner file nobody holds a lock on does not block, even naming a live pid; an opener in another process does', async () => {
     const path = await makeStore()
     const sleeper = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)'], { stdio: 'ignore' })
     try {
-      writeFileSync(`${path}-owner`, JSON.stringify({ pid: sleeper.pid, host: hostname(), token: 't' }))
-      await assert.rejects(openLmdbStore({ path }), (e: unknown) => e instanceof StoreError && e.kind === 'locked')
-      assert.ok(existsSync(`${path}-owner`), 'a live owner keeps its file')
+      // What a SIGKILLed owner leaves behind, with its pid reused by an unrelated process.
+      writeFileSync(`${path}-owner`, JSON.stringify({ pid: sleeper.pid, host: hostname() }))
+      const store = await openLmdbStore({ path })
+      assert.deepEqual(await store.getAccount('acc1'), account('acc1'))
+      const other = spawn(
+        process.execPath,
+        ['--import', 'tsx', '-e', `import('${new URL('./lmdb-store.ts', import.meta.url).href}').then((m) => m.openLmdbStore({ path: ${JSON.stringify(path)} })).then(() => process.exit(0), (e) => { console.log(e.kind); process.exit(3) })`],
+        { stdio: ['ignore', 'pipe', 'inherit'] },
+      )
+      let out = ''
+      other.stdout.setEncoding('utf8').on('data', (d: string) => (out += d))
+      const code = await new Promise((resolve) => other.once('exit', resolve))
+      assert.equal(code, 3, 'the second process was refused')
+      assert.equal(out.trim(), 'locked')
+      await store.close()
     } finally {
       sleeper.kill('SIGKILL')
       await new Promise((resolve) => sleeper.once('exit', resolve))
     }
-    const store = await openLmdbStore({ path })
-    assert.deepEqual(await store.getAccount('acc1'), account('acc1'))
-    await store.close()
     assert.equal(existsSync(`${path}-owner`), false)
   })
 })
