@@ -133,6 +133,8 @@ export async function openLmdbStore(options: LmdbStoreOptions): Promise<SessionS
     rmSync(compactFileOf(path), { force: true }) // what a crashed compaction left; the store itself is whole
     const file = checkStoreFile(path) // after the lock: nobody else creates it between check and open
     const probe = file.state === 'lmdb' && verify !== 'none' ? await probeStoreFile(path, verify) : undefined
+    // A new store's key is settled before any file is made: no key, no store file left behind.
+    let cipher: KeyCipher | undefined = file.state === 'new' && !plaintext ? needKey(true) : undefined
     makeFilesPrivate(path, false)
     env = openEnv(path)
     const names = file.state === 'new' ? [] : (probe?.names ?? [...env.getKeys()].map(String))
@@ -144,10 +146,9 @@ export async function openLmdbStore(options: LmdbStoreOptions): Promise<SessionS
     // is therefore an interrupted creation of ours, and is safe to initialise.
     const initialise = names.every((name) => name === DB.meta)
     const metaBytes = openDb(env, DB.meta).getBinary(META_KEY)
-    let cipher: KeyCipher | undefined
     if (metaBytes === undefined) {
       if (!initialise) throw new StoreError('corrupt', path, 'store meta record is missing')
-      cipher = plaintext ? undefined : needKey(true)
+      if (!plaintext) cipher ??= needKey(true)
       const record: StoreMeta = {
         magic: STORE_MAGIC,
         sealing: cipher === undefined ? 0 : CURRENT_SEALING,

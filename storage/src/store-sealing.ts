@@ -61,18 +61,29 @@ export function keyMatches(meta: StoreMeta, cipher: KeyCipher): boolean {
  * meta record, in ONE synchronous LMDB transaction: a crash leaves the store entirely as it was or
  * entirely re-sealed. Values of databases sealed at `meta.sealing` are opened with `from`; the
  * others are taken as plaintext.
+ * @param onResealing called inside the transaction with the number of values, before any write
  * @returns the number of values re-sealed
  * @throws StoreError 'corrupt' when a sealed value does not open with `from` (nothing is written)
  */
-export function resealAll(path: string, env: Env, meta: StoreMeta, from: KeyCipher | undefined, to: KeyCipher): number {
+export function resealAll(
+  path: string,
+  env: Env,
+  meta: StoreMeta,
+  from: KeyCipher | undefined,
+  to: KeyCipher,
+  onResealing?: (values: number) => void,
+): number {
   if (meta.sealing > 0 && from === undefined) throw new TypeError('a sealed store needs its current key to be re-sealed')
   const next: StoreMeta = { ...meta, sealing: CURRENT_SEALING, keyCheck: keyCheckOf(to) }
   let count = 0
   env.transactionSync(() => {
-    for (const name of SEALED_DBS[CURRENT_SEALING] ?? []) {
+    // NB: read everything first; writing under an open cursor of the same database is not safe.
+    const tables = (SEALED_DBS[CURRENT_SEALING] ?? []).map((name) => {
       const db = openDb(env, name)
-      // NB: read everything first; writing under an open cursor of the same database is not safe.
-      const entries = [...db.getRange()].map(({ key, value }) => ({ key, value: Uint8Array.from(value) }))
+      return { name, db, entries: [...db.getRange()].map(({ key, value }) => ({ key, value: Uint8Array.from(value) })) }
+    })
+    onResealing?.(tables.reduce((n, t) => n + t.entries.length, 0))
+    for (const { name, db, entries } of tables) {
       for (const { key, value } of entries) {
         const aad = aadOf(name, key)
         const plain = isSealed(meta.sealing, name) ? from?.open(value, aad) : value
