@@ -197,6 +197,17 @@ describe('LMDB store: versions, records, locking', () => {
     await expectStoreError(path, 'version')
   })
 
+  test('a store sealed at a level newer than this code knows is a version error, untouched', async () => {
+    const path = await makeStore()
+    const env = open({ path, noSubdir: true, maxDbs: 16 })
+    const meta = env.openDB({ name: 'mtswarm/meta', encoding: 'binary' })
+    await meta.put('meta', Buffer.from(packRaw({ v: 2, magic: 'mtswarm-session-store', sealing: 3, createdAtMs: 0 })))
+    await env.close()
+    const before = digest(path)
+    await expectStoreError(path, 'version')
+    assert.equal(digest(path), before)
+  })
+
   test('a garbage record is a typed corrupt error on read, and the store stays usable', async () => {
     const path = await makeStore()
     const env = open({ path, noSubdir: true, maxDbs: 16 })

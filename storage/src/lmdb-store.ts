@@ -33,7 +33,7 @@ import {
   assertPeerType,
 } from './store-input.js'
 import { NO_KEY_HINT, createStoreKeyFile, resolveStoreKey } from './store-key.js'
-import { CURRENT_SEALING, aadOf, isSealed, keyCheckOf, keyMatches, resealAll } from './store-sealing.js'
+import { CURRENT_SEALING, aadOf, checkSealingLevel, isSealed, keyCheckOf, keyMatches, resealAll } from './store-sealing.js'
 
 /**
  * Options of {@link openLmdbStore}. The store key is taken from the first of: `encryptionKey`,
@@ -160,6 +160,7 @@ export async function openLmdbStore(options: LmdbStoreOptions): Promise<SessionS
     } else {
       const meta = decodeRecord('meta', new Uint8Array(metaBytes), { path, key: META_KEY })
       if (meta.magic !== STORE_MAGIC) throw new StoreError('foreign', path, 'meta record is not an mtswarm store')
+      checkSealingLevel(path, meta.sealing)
       makeFilesPrivate(path, true)
       if (meta.sealing > 0) {
         if (plaintext) {

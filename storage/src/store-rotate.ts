@@ -10,7 +10,7 @@ import { STORE_MAGIC, decodeRecord } from './record-codec.js'
 import { StoreError } from './store-error.js'
 import { checkStoreFile, classifyLmdbError, probeStoreFile } from './store-file-check.js'
 import type { ProbeDepth } from './store-file-check.js'
-import { keyMatches, resealAll } from './store-sealing.js'
+import { checkSealingLevel, keyMatches, resealAll } from './store-sealing.js'
 
 /** Options of {@link rotateStoreKey}. */
 export interface RotateStoreKeyOptions {
@@ -54,6 +54,7 @@ export async function rotateStoreKey(options: RotateStoreKeyOptions): Promise<{ 
     if (metaBytes === undefined) throw new StoreError('foreign', path, 'no mtswarm meta record')
     const meta = decodeRecord('meta', new Uint8Array(metaBytes), { path, key: META_KEY })
     if (meta.magic !== STORE_MAGIC) throw new StoreError('foreign', path, 'meta record is not an mtswarm store')
+    checkSealingLevel(path, meta.sealing)
     if (meta.sealing === 0) {
       throw new StoreError('encryption', path, 'store is not sealed: open it once with the new key to seal it')
     }

@@ -40,6 +40,17 @@ export function aadOf(db: DbName, key: Key): Uint8Array {
   return new TextEncoder().encode([db, ...parts].join('\u0000'))
 }
 
+/**
+ * A level this code does not know would make it read sealed values as plaintext.
+ * @throws StoreError 'version' above CURRENT_SEALING, 'corrupt' below 0
+ */
+export function checkSealingLevel(path: string, level: number): void {
+  if (level > CURRENT_SEALING) {
+    throw new StoreError('version', path, `store sealing level ${level}, this code knows up to ${CURRENT_SEALING}`)
+  }
+  if (level < 0) throw new StoreError('corrupt', path, `store sealing level ${level}`)
+}
+
 /** Whether the values of `db` are sealed in a store at `level`. */
 export function isSealed(level: number, db: DbName): boolean {
   return SEALED_DBS[level]?.includes(db) ?? false
