@@ -15,8 +15,12 @@ import { account, authKey, keyBytes } from './session-store.fixtures.js'
 import { StoreError } from './store-error.js'
 
 const ACCOUNTS = 2000
-/** Kill points as fractions of a whole open (spawn to exit) measured first; outcomes must hold anywhere. */
-const KILL_AT = [0.55, 0.65, 0.75, 0.8, 0.85, 0.9, 0.95, 1.05]
+/**
+ * Kill points as fractions of one whole open (from the child saying "opening" to its exit),
+ * measured first: spread over the probe-less open, the re-seal transaction and the compaction.
+ * The outcome must hold wherever a kill lands.
+ */
+const KILL_AT = [0, 0.15, 0.3, 0.45, 0.6, 0.75, 0.9, 1.05]
 const KEY_HEX = '5e'.repeat(32)
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const STORE_MODULE = new URL('./lmdb-store.ts', import.meta.url).href
@@ -39,10 +43,12 @@ after(async () => {
 
 /** A child process that opens `path` with the key (re-sealing it) and closes it. */
 function openInChild(path: string) {
-  const script = `import(${JSON.stringify(STORE_MODULE)}).then((m) => m.openLmdbStore({ path: ${JSON.stringify(path)}, verify: 'none' })).then((s) => s.close())`
+  const script =
+    `import(${JSON.stringify(STORE_MODULE)}).then((m) => { process.stdout.write('opening\\n');` +
+    ` return m.openLmdbStore({ path: ${JSON.stringify(path)}, verify: 'none' }) }).then((s) => s.close())`
   const child = spawn(process.execPath, ['--import', 'tsx', '-e', script], {
     cwd: REPO_ROOT,
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, MTSWARM_STORE_KEY: KEY_HEX },
   })
   let err = ''
@@ -50,7 +56,12 @@ function openInChild(path: string) {
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal })),
   )
-  return { child, exited, err: () => err }
+  /** Resolves when the store module is loaded and the open begins (the slow tsx start is over). */
+  const opening = new Promise<void>((resolve, reject) => {
+    child.stdout.setEncoding('utf8').on('data', (d: string) => d.includes('opening') && resolve())
+    void exited.then(() => reject(new Error(`child exited before opening: ${err}`)))
+  })
+  return { child, exited, opening, err: () => err }
 }
 
 async function expectEveryRecord(options: LmdbStoreOptions): Promise<void> {
@@ -79,8 +90,9 @@ async function stateOf(path: string): Promise<string> {
 test(`re-sealing a plaintext store on open, SIGKILLed at ${KILL_AT.length} points, leaves it plaintext or sealed with every record`, async () => {
   const whole = join(dir, 'whole.mtswarm')
   copyFileSync(base, whole)
-  const t0 = performance.now()
   const first = openInChild(whole)
+  await first.opening
+  const t0 = performance.now()
   assert.equal((await first.exited).code, 0, first.err())
   const openMs = performance.now() - t0
   assert.equal(await stateOf(whole), 'sealed')
@@ -90,6 +102,7 @@ test(`re-sealing a plaintext store on open, SIGKILLed at ${KILL_AT.length} point
     const path = join(dir, `kill-${i}.mtswarm`)
     copyFileSync(base, path)
     const r = openInChild(path)
+    await r.opening
     await new Promise((resolve) => setTimeout(resolve, fraction * openMs))
     r.child.kill('SIGKILL') // a no-op when it already finished
     const { code, signal } = await r.exited
