@@ -71,7 +71,7 @@ export async function runStorageBench(options: StorageBenchOptions = {}): Promis
   const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'mtswarm-storage-bench-')))
   const encryptionKey = encrypted ? new Uint8Array(32).fill(0x5a) : undefined
   const open = (name: string): Promise<SessionStore> =>
-    openLmdbStore({ path: join(dir, name), ...(encryptionKey === undefined ? {} : { encryptionKey }) })
+    openLmdbStore({ path: join(dir, name), ...(encryptionKey === undefined ? { insecurePlaintext: true } : { encryptionKey }) })
 
   try {
     const store = await open('writes.mtswarm')

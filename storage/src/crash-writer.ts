@@ -5,6 +5,8 @@ import { openLmdbStore } from './lmdb-store.js'
 import { account, authKey, keyBytes } from './session-store.fixtures.js'
 
 const IN_FLIGHT = 8
+/** The store key the writer seals with; the test opens the store with it. */
+export const CRASH_STORE_KEY = new Uint8Array(32).fill(0x3c)
 
 /** The record the writer stores for index i; the test rebuilds it to compare. */
 export function crashRecord(i: number) {
@@ -12,7 +14,7 @@ export function crashRecord(i: number) {
 }
 
 async function main(path: string): Promise<void> {
-  const store = await openLmdbStore({ path })
+  const store = await openLmdbStore({ path, encryptionKey: CRASH_STORE_KEY })
   process.stdout.write('ready\n')
   let next = 0
   const worker = async (): Promise<void> => {

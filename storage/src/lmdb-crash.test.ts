@@ -1,5 +1,5 @@
 // Crash safety with real processes: a writer is SIGKILLed mid-run; every auth key it reported as
-// committed is in the store afterwards, and the store opens cleanly (stale owner taken over).
+// committed is in the store afterwards, and the store opens cleanly (the dead writer's lock is gone with it).
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
-import { crashRecord } from './crash-writer.js'
+import { CRASH_STORE_KEY, crashRecord } from './crash-writer.js'
 import { openLmdbStore } from './lmdb-store.js'
 
 const WRITE_FOR_MS = 2000
@@ -51,7 +51,7 @@ test('auth keys reported committed survive SIGKILL of the writer', async () => {
     assert.ok(reported.length >= 8, `writer reported only ${reported.length} keys`)
     assert.ok(existsSync(`${path}-owner`), 'the killed writer left its owner file behind')
 
-    const store = await openLmdbStore({ path, verify: 'full' })
+    const store = await openLmdbStore({ path, encryptionKey: CRASH_STORE_KEY, verify: 'full' })
     try {
       for (const { accountId, keyId } of reported) {
         const i = Number(accountId.slice('acc'.length))

@@ -23,6 +23,18 @@ after(async () => {
   await rm(dir, { recursive: true, force: true })
 })
 
+/** The key every store here is sealed with, unless a test says otherwise. */
+const STORE_KEY = new Uint8Array(32).map((_, i) => 0xa0 ^ i)
+type OpenOptions = { encryptionKey?: Uint8Array; insecurePlaintext?: boolean; verify?: 'none'; env?: Record<string, string> }
+/** openLmdbStore with STORE_KEY unless the options name their own key or opt out; no key from the environment. */
+const openStore = (path: string, options: OpenOptions = {}) =>
+  openLmdbStore({
+    path,
+    env: {},
+    ...(options.insecurePlaintext === true || options.env !== undefined ? {} : { encryptionKey: STORE_KEY }),
+    ...options,
+  })
+
 let n = 0
 const freshPath = (): string => join(dir, `store-${++n}.mtswarm`)
 const digest = (path: string): string => createHash('sha256').update(readFileSync(path)).digest('hex')
@@ -45,9 +57,9 @@ function pseudoRandom(length: number, seed: number): Buffer {
 async function expectStoreError(
   path: string,
   kind: StoreErrorKind,
-  options: { encryptionKey?: Uint8Array; verify?: 'none' } = {},
+  options: OpenOptions = {},
 ) {
-  await assert.rejects(openLmdbStore({ path, ...options }), (e: unknown) => {
+  await assert.rejects(openStore(path, options), (e: unknown) => {
     assert.ok(e instanceof StoreError, `expected StoreError, got ${String(e)}`)
     assert.equal(e.kind, kind, e.message)
     assert.equal(e.path, path)
@@ -58,9 +70,9 @@ async function expectStoreError(
 }
 
 /** A real store with a few records, closed, returned with its path. */
-async function makeStore(options: { encryptionKey?: Uint8Array } = {}): Promise<string> {
+async function makeStore(options: OpenOptions = {}): Promise<string> {
   const path = freshPath()
-  const store = await openLmdbStore({ path, ...options })
+  const store = await openStore(path, options)
   const writes: Promise<void>[] = []
   for (let i = 0; i < 50; i++) writes.push(store.putAccount(account(`acc${i}`)), store.putAuthKey(authKey(`acc${i}`, 2)))
   await Promise.all(writes)
@@ -136,7 +148,7 @@ describe('LMDB store: foreign and corrupt files', () => {
   test('an empty file (interrupted creation) becomes a new store', async () => {
     const path = freshPath()
     writeFileSync(path, '')
-    const store = await openLmdbStore({ path })
+    const store = await openStore(path)
     await store.putAccount(account('a'))
     assert.deepEqual(await store.getAccount('a'), account('a'))
     await store.close()
@@ -149,10 +161,10 @@ describe('LMDB store: interrupted creation', () => {
     const env = open({ path, noSubdir: true, maxDbs: 16 })
     env.openDB({ name: 'mtswarm/meta', encoding: 'binary' })
     await env.close()
-    const store = await openLmdbStore({ path })
+    const store = await openStore(path)
     await store.putAccount(account('a'))
     await store.close()
-    const again = await openLmdbStore({ path })
+    const again = await openStore(path)
     assert.deepEqual(await again.getAccount('a'), account('a'))
     await again.close()
   })
@@ -169,7 +181,7 @@ describe('LMDB store: interrupted creation', () => {
 
   test('a store in a directory that does not exist yet is created with its directories', async () => {
     const path = join(dir, 'nested', 'deeper', 'sessions.mtswarm')
-    const store = await openLmdbStore({ path })
+    const store = await openStore(path)
     await store.close()
     assert.ok(existsSync(path))
   })
@@ -185,13 +197,24 @@ describe('LMDB store: versions, records, locking', () => {
     await expectStoreError(path, 'version')
   })
 
+  test('a store sealed at a level newer than this code knows is a version error, untouched', async () => {
+    const path = await makeStore()
+    const env = open({ path, noSubdir: true, maxDbs: 16 })
+    const meta = env.openDB({ name: 'mtswarm/meta', encoding: 'binary' })
+    await meta.put('meta', Buffer.from(packRaw({ v: 2, magic: 'mtswarm-session-store', sealing: 3, createdAtMs: 0 })))
+    await env.close()
+    const before = digest(path)
+    await expectStoreError(path, 'version')
+    assert.equal(digest(path), before)
+  })
+
   test('a garbage record is a typed corrupt error on read, and the store stays usable', async () => {
     const path = await makeStore()
     const env = open({ path, noSubdir: true, maxDbs: 16 })
     const accounts = env.openDB({ name: 'mtswarm/accounts', encoding: 'binary' })
     await accounts.put('acc3', Buffer.from([0xc1, 0xc1, 0xc1]))
     await env.close()
-    const store = await openLmdbStore({ path })
+    const store = await openStore(path)
     try {
       await assert.rejects(store.getAccount('acc3'), (e: unknown) => e instanceof StoreError && e.kind === 'corrupt')
       await assert.rejects(store.listAccounts(), (e: unknown) => e instanceof StoreError && e.kind === 'corrupt')
@@ -203,30 +226,39 @@ describe('LMDB store: versions, records, locking', () => {
 
   test('the same store opened twice in one process is locked', async () => {
     const path = freshPath()
-    const store = await openLmdbStore({ path })
+    const store = await openStore(path)
     try {
-      await assert.rejects(openLmdbStore({ path }), (e: unknown) => e instanceof StoreError && e.kind === 'locked')
+      await assert.rejects(openStore(path), (e: unknown) => e instanceof StoreError && e.kind === 'locked')
     } finally {
       await store.close()
     }
-    const again = await openLmdbStore({ path })
+    const again = await openStore(path)
     await again.close()
   })
 
-  test('an owner file naming a live process is locked; a dead one is taken over', async () => {
+  test('an owner file nobody holds a lock on does not block, even naming a live pid; an opener in another process does', async () => {
     const path = await makeStore()
     const sleeper = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)'], { stdio: 'ignore' })
     try {
-      writeFileSync(`${path}-owner`, JSON.stringify({ pid: sleeper.pid, host: hostname(), token: 't' }))
-      await assert.rejects(openLmdbStore({ path }), (e: unknown) => e instanceof StoreError && e.kind === 'locked')
-      assert.ok(existsSync(`${path}-owner`), 'a live owner keeps its file')
+      // What a SIGKILLed owner leaves behind, with its pid reused by an unrelated process.
+      writeFileSync(`${path}-owner`, JSON.stringify({ pid: sleeper.pid, host: hostname() }))
+      const store = await openStore(path)
+      assert.deepEqual(await store.getAccount('acc1'), account('acc1'))
+      const other = spawn(
+        process.execPath,
+        ['--import', 'tsx', '-e', `import('${new URL('./lmdb-store.ts', import.meta.url).href}').then((m) => m.openLmdbStore({ path: ${JSON.stringify(path)} })).then(() => process.exit(0), (e) => { console.log(e.kind); process.exit(3) })`],
+        { stdio: ['ignore', 'pipe', 'inherit'] },
+      )
+      let out = ''
+      other.stdout.setEncoding('utf8').on('data', (d: string) => (out += d))
+      const code = await new Promise((resolve) => other.once('exit', resolve))
+      assert.equal(code, 3, 'the second process was refused')
+      assert.equal(out.trim(), 'locked')
+      await store.close()
     } finally {
       sleeper.kill('SIGKILL')
       await new Promise((resolve) => sleeper.once('exit', resolve))
     }
-    const store = await openLmdbStore({ path })
-    assert.deepEqual(await store.getAccount('acc1'), account('acc1'))
-    await store.close()
     assert.equal(existsSync(`${path}-owner`), false)
   })
 })
@@ -243,11 +275,11 @@ describe('LMDB store: encryption at rest', () => {
     return values
   }
 
-  test('sealed auth-key values do not contain the key bytes; plain ones do', async () => {
+  test('sealed auth-key values do not contain the key bytes; insecurePlaintext ones do', async () => {
     const keyBytes = Buffer.from(authKey('acc0', 2).key)
-    const plain = await rawAuthKeyValues(await makeStore())
+    const plain = await rawAuthKeyValues(await makeStore({ insecurePlaintext: true }))
     assert.equal(plain.length, 50)
-    assert.ok(plain.every((v) => v.includes(keyBytes)), 'control: an unencrypted store holds the key verbatim')
+    assert.ok(plain.every((v) => v.includes(keyBytes)), 'control: a plaintext store holds the key verbatim')
     const sealedPath = await makeStore({ encryptionKey: key })
     const sealed = await rawAuthKeyValues(sealedPath)
     assert.equal(sealed.length, 50)
@@ -258,15 +290,16 @@ describe('LMDB store: encryption at rest', () => {
     assert.equal(readFileSync(sealedPath).includes(keyBytes.subarray(0, 32)), false, 'nowhere in the file')
   })
 
-  test('wrong key, missing key and unexpected key are typed encryption errors', async () => {
+  test('a wrong key, no key, and the plaintext opt-out on a sealed store are typed encryption errors', async () => {
     const path = await makeStore({ encryptionKey: key })
     const before = digest(path)
     await expectStoreError(path, 'encryption', { encryptionKey: new Uint8Array(32).fill(9), verify: 'none' })
-    await expectStoreError(path, 'encryption', { verify: 'none' })
+    await expectStoreError(path, 'encryption', { env: {}, verify: 'none' })
+    await expectStoreError(path, 'encryption', { insecurePlaintext: true, verify: 'none' })
     assert.equal(digest(path), before)
-    await expectStoreError(await makeStore(), 'encryption', { encryptionKey: key, verify: 'none' })
     await assert.rejects(openLmdbStore({ path: freshPath(), encryptionKey: new Uint8Array(16) }), RangeError)
-    const store = await openLmdbStore({ path, encryptionKey: key, verify: 'none' })
+    await assert.rejects(openLmdbStore({ path: freshPath(), encryptionKey: key, insecurePlaintext: true }), TypeError)
+    const store = await openStore(path, { encryptionKey: key, verify: 'none' })
     assert.deepEqual(await store.getAuthKey('acc7', 2), authKey('acc7', 2))
     await store.close()
   })
@@ -279,7 +312,7 @@ describe('LMDB store: encryption at rest', () => {
     assert.ok(stolen)
     await db.put(['acc2', 2, 'perm'], Buffer.from(stolen))
     await env.close()
-    const store = await openLmdbStore({ path, encryptionKey: key, verify: 'none' })
+    const store = await openStore(path, { encryptionKey: key, verify: 'none' })
     try {
       await assert.rejects(store.getAuthKey('acc2', 2), (e: unknown) => e instanceof StoreError && e.kind === 'corrupt')
       assert.deepEqual(await store.getAuthKey('acc1', 2), authKey('acc1', 2))

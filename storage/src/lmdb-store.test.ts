@@ -28,7 +28,9 @@ function lmdbFixture(extra: Omit<LmdbStoreOptions, 'path'> = {}): () => Promise<
   }
 }
 
-sessionStoreContract('lmdb', lmdbFixture())
-sessionStoreContract('lmdb, encrypted', lmdbFixture({ encryptionKey: new Uint8Array(32).fill(7) }))
-persistentStoreContract('lmdb', lmdbFixture())
-persistentStoreContract('lmdb, encrypted', lmdbFixture({ encryptionKey: new Uint8Array(32).fill(7) }))
+const sealed = { encryptionKey: new Uint8Array(32).fill(7) }
+const plaintext = { insecurePlaintext: true }
+sessionStoreContract('lmdb, sealed', lmdbFixture(sealed))
+sessionStoreContract('lmdb, insecurePlaintext', lmdbFixture(plaintext))
+persistentStoreContract('lmdb, sealed', lmdbFixture(sealed))
+persistentStoreContract('lmdb, insecurePlaintext', lmdbFixture(plaintext))

@@ -1,12 +1,12 @@
 // SessionStore over one LMDB environment (lmdb-js): a named database per record kind, values
-// encoded by record-codec.ts, auth keys optionally sealed with AES-256-GCM. Owns the file's
-// safety checks on open (store-file-check.ts) and the durability promises of the interface.
-import { mkdirSync } from 'node:fs'
-import { dirname, resolve } from 'node:path'
-import { open } from 'lmdb'
-import type { Database, RootDatabase } from 'lmdb'
+// encoded by record-codec.ts, key material sealed with AES-256-GCM unless the caller opts out
+// (store-sealing.ts). Owns the open sequence (lock, file checks, key, re-sealing) and the
+// durability promises of the interface.
+import { existsSync, rmSync } from 'node:fs'
 import { createKeyCipher } from './key-cipher.js'
 import type { KeyCipher } from './key-cipher.js'
+import { DB, META_KEY, compactFileOf, compactInPlace, makeFilesPrivate, makeStoreDir, openDb, openEnv } from './lmdb-layout.js'
+import type { BinDb, DbName, Env, Key } from './lmdb-layout.js'
 import { acquireOwnerLock } from './owner-lock.js'
 import type { OwnerLock } from './owner-lock.js'
 import { STORE_MAGIC, decodeRecord, encodeRecord } from './record-codec.js'
@@ -17,7 +17,6 @@ import type {
   AccountState,
   AuthKeyKind,
   AuthKeyRecord,
-  DcId,
   PeerRecord,
   PeerType,
   SessionStore,
@@ -33,16 +32,35 @@ import {
   assertPeerId,
   assertPeerType,
 } from './store-input.js'
+import { NO_KEY_HINT, createStoreKeyFile, resolveStoreKey } from './store-key.js'
+import { CURRENT_SEALING, aadOf, checkSealingLevel, isSealed, keyCheckOf, keyMatches, resealAll } from './store-sealing.js'
 
-/** Options of {@link openLmdbStore}. */
+/**
+ * Options of {@link openLmdbStore}. The store key is taken from the first of: `encryptionKey`,
+ * `keyFile`, the environment variable MTSWARM_STORE_KEY, the file named by MTSWARM_STORE_KEY_FILE.
+ * With none of them, opening fails with StoreError 'encryption' unless `insecurePlaintext` is set.
+ */
 export interface LmdbStoreOptions {
   /** The store file (LMDB runs in no-subdir mode; it adds `<path>-lock`, we add `<path>-owner`). */
   readonly path: string
-  /**
-   * 32-byte key: auth-key records are sealed with AES-256-GCM under it. Fixed at creation: a
-   * store made with a key must always be opened with the same key, one made without, without.
-   */
+  /** The store key, 32 bytes. Key material is sealed with AES-256-GCM under it. */
   readonly encryptionKey?: Uint8Array
+  /** A file holding the store key: 32 raw bytes, or 64 hex chars / base64 text. Must be 0600. */
+  readonly keyFile?: string
+  /**
+   * With `keyFile`: when that file does not exist and the store holds nothing sealed yet (new, or
+   * plaintext), create it with a random key (0600). NB: a key file next to the store protects only
+   * against the store file leaking alone (a backup, a copied file), not against someone who can
+   * read the directory.
+   */
+  readonly createKeyFile?: boolean
+  /**
+   * Store everything in plaintext: anyone who can read the file can use its auth keys. Only for
+   * throwaway stores (tests, benches). A sealed store is never opened this way.
+   */
+  readonly insecurePlaintext?: boolean
+  /** Where MTSWARM_STORE_KEY and MTSWARM_STORE_KEY_FILE are read; defaults to process.env. */
+  readonly env?: Readonly<Record<string, string | undefined>>
   /**
    * How an existing file is checked in a child process before this process maps it:
    * 'keys' (default) reads every key, 'full' every value too, 'none' skips the child (faster
@@ -53,29 +71,16 @@ export interface LmdbStoreOptions {
   readonly nowMs?: () => number
 }
 
-/** Named databases; NB: renaming one orphans existing stores' data. */
-const DB = {
-  meta: 'mtswarm/meta',
-  accounts: 'mtswarm/accounts',
-  authKeys: 'mtswarm/auth-keys',
-  serverSalts: 'mtswarm/server-salts',
-  sessions: 'mtswarm/sessions',
-  dcOptions: 'mtswarm/dc-options',
-  peers: 'mtswarm/peers',
-  updateState: 'mtswarm/update-state',
-} as const
-const MAX_DBS = 16
-const META_KEY = 'meta'
 /** Sorts after every number and string element of an ordered-binary array key. */
 const KEY_END = Buffer.from([0xff])
-const KEY_CHECK_PLAINTEXT = new TextEncoder().encode('mtswarm key check v1')
-const KEY_CHECK_AAD = new TextEncoder().encode('mtswarm/meta')
-
-type Key = string | number | (string | number | Buffer)[]
-type BinDb = Database<Uint8Array, Key>
 
 /**
  * Open (or create) an LMDB-backed store.
+ *
+ * Sealing: a new store is sealed (auth keys, accounts, DC options; see store-sealing.ts) unless
+ * `insecurePlaintext`. A plaintext or partly sealed store opened with a key is re-sealed during
+ * the open, in one transaction, then rewritten without its free pages (which still held the
+ * plaintext): a crash at any point leaves a store that opens, with nothing lost.
  *
  * Durability (decided here, see SessionStore for what each method promises):
  * - `noSync: false`, `noMetaSync: false`: LMDB syncs on commit. Never disabled.
@@ -90,21 +95,47 @@ type BinDb = Database<Uint8Array, Key>
  * - Writes of one event-loop turn share a transaction (lmdb-js `eventTurnBatching`), which is
  *   what makes 10k concurrent `put`s cheap.
  *
+ * Files: the data file, LMDB's lock file, the owner file and a created key file are 0600, a
+ * created directory 0700.
+ *
  * @throws StoreError 'foreign' | 'corrupt' | 'version' | 'locked' | 'encryption' | 'io'; the file
  *   is never modified unless it is new, empty, or an mtswarm store.
+ * @throws TypeError for contradictory options, RangeError for a key that is not 32 bytes.
  */
 export async function openLmdbStore(options: LmdbStoreOptions): Promise<SessionStore> {
   const { path } = options
-  const cipher = options.encryptionKey === undefined ? undefined : createKeyCipher(options.encryptionKey)
+  if (options.insecurePlaintext === true && (options.encryptionKey !== undefined || options.keyFile !== undefined)) {
+    throw new TypeError('insecurePlaintext contradicts encryptionKey/keyFile: pass one or the other')
+  }
+  if (options.encryptionKey !== undefined && options.keyFile !== undefined) {
+    throw new TypeError('pass encryptionKey or keyFile, not both')
+  }
+  if (options.createKeyFile === true && options.keyFile === undefined) throw new TypeError('createKeyFile needs keyFile')
+  if (options.encryptionKey !== undefined) createKeyCipher(options.encryptionKey) // RangeError before any file is touched
   const verify = options.verify ?? 'keys'
   const nowMs = options.nowMs ?? Date.now
+  const plaintext = options.insecurePlaintext === true
+  /** The store's cipher; `mayCreate` when nothing sealed exists yet that a new key would orphan. */
+  const needKey = (mayCreate: boolean): KeyCipher => {
+    const { keyFile } = options
+    const key =
+      mayCreate && options.createKeyFile === true && keyFile !== undefined && !existsSync(keyFile)
+        ? createStoreKeyFile(path, keyFile)
+        : resolveStoreKey(path, { encryptionKey: options.encryptionKey, keyFile, env: options.env ?? process.env })
+    if (key === undefined) throw new StoreError('encryption', path, NO_KEY_HINT)
+    return createKeyCipher(key)
+  }
 
-  mkdirForStore(path)
+  makeStoreDir(path)
   const lock = acquireOwnerLock(path)
-  let env: RootDatabase<Uint8Array, Key> | undefined
+  let env: Env | undefined
   try {
+    rmSync(compactFileOf(path), { force: true }) // what a crashed compaction left; the store itself is whole
     const file = checkStoreFile(path) // after the lock: nobody else creates it between check and open
     const probe = file.state === 'lmdb' && verify !== 'none' ? await probeStoreFile(path, verify) : undefined
+    // A new store's key is settled before any file is made: no key, no store file left behind.
+    let cipher: KeyCipher | undefined = file.state === 'new' && !plaintext ? needKey(true) : undefined
+    makeFilesPrivate(path, false)
     env = openEnv(path)
     const names = file.state === 'new' ? [] : (probe?.names ?? [...env.getKeys()].map(String))
     if (names.length > 0 && !names.includes(DB.meta)) {
@@ -114,20 +145,36 @@ export async function openLmdbStore(options: LmdbStoreOptions): Promise<SessionS
     // databases. An environment holding nothing but an empty meta database (or nothing at all)
     // is therefore an interrupted creation of ours, and is safe to initialise.
     const initialise = names.every((name) => name === DB.meta)
-    const meta = env.openDB<Uint8Array, Key>({ name: DB.meta, encoding: 'binary', cache: false })
-    const metaBytes = meta.getBinary(META_KEY)
+    const metaBytes = openDb(env, DB.meta).getBinary(META_KEY)
     if (metaBytes === undefined) {
       if (!initialise) throw new StoreError('corrupt', path, 'store meta record is missing')
+      if (!plaintext) cipher ??= needKey(true)
       const record: StoreMeta = {
         magic: STORE_MAGIC,
-        encrypted: cipher !== undefined,
-        ...(cipher === undefined ? {} : { keyCheck: cipher.seal(KEY_CHECK_PLAINTEXT, KEY_CHECK_AAD) }),
+        sealing: cipher === undefined ? 0 : CURRENT_SEALING,
+        ...(cipher === undefined ? {} : { keyCheck: keyCheckOf(cipher) }),
         createdAtMs: nowMs(),
       }
-      await meta.put(META_KEY, encodeRecord('meta', record))
+      await openDb(env, DB.meta).put(META_KEY, encodeRecord('meta', record))
       await env.flushed
     } else {
-      checkMeta(path, decodeRecord('meta', new Uint8Array(metaBytes), { path, key: META_KEY }), cipher)
+      const meta = decodeRecord('meta', new Uint8Array(metaBytes), { path, key: META_KEY })
+      if (meta.magic !== STORE_MAGIC) throw new StoreError('foreign', path, 'meta record is not an mtswarm store')
+      checkSealingLevel(path, meta.sealing)
+      makeFilesPrivate(path, true)
+      if (meta.sealing > 0) {
+        if (plaintext) {
+          throw new StoreError('encryption', path, 'store is sealed: open it with its key (insecurePlaintext never unseals a store)')
+        }
+        cipher = needKey(false)
+        if (!keyMatches(meta, cipher)) throw new StoreError('encryption', path, 'wrong store key')
+      } else if (!plaintext) {
+        cipher = needKey(true)
+      }
+      if (cipher !== undefined && meta.sealing < CURRENT_SEALING) {
+        resealAll(path, env, meta, cipher, cipher)
+        env = await compactInPlace(path, env)
+      }
     }
     return createLmdbStore(path, env, cipher, lock)
   } catch (e) {
@@ -138,63 +185,24 @@ export async function openLmdbStore(options: LmdbStoreOptions): Promise<SessionS
   }
 }
 
-function mkdirForStore(path: string): void {
-  try {
-    mkdirSync(dirname(resolve(path)), { recursive: true })
-  } catch (e) {
-    throw new StoreError('io', path, `cannot create its directory: ${(e as Error).message}`, { cause: e })
-  }
+/** A named database and its name (the name is part of every sealed value's AAD). */
+interface Table {
+  readonly name: DbName
+  readonly db: BinDb
 }
 
-function openEnv(path: string): RootDatabase<Uint8Array, Key> {
-  return open<Uint8Array, Key>({
-    path,
-    noSubdir: true,
-    maxDbs: MAX_DBS,
-    encoding: 'binary',
-    cache: false,
-    noSync: false,
-    noMetaSync: false,
-    noMemInit: false,
-    useWritemap: false,
-  })
-}
-
-function checkMeta(path: string, meta: StoreMeta, cipher: KeyCipher | undefined): void {
-  if (meta.magic !== STORE_MAGIC) throw new StoreError('foreign', path, 'meta record is not an mtswarm store')
-  if (meta.encrypted && cipher === undefined) {
-    throw new StoreError('encryption', path, 'store is encrypted; an encryptionKey is required')
-  }
-  if (!meta.encrypted && cipher !== undefined) {
-    throw new StoreError('encryption', path, 'store was created without encryption; open it without encryptionKey')
-  }
-  if (cipher !== undefined) {
-    const check = meta.keyCheck === undefined ? undefined : cipher.open(meta.keyCheck, KEY_CHECK_AAD)
-    if (check === undefined || Buffer.compare(check, KEY_CHECK_PLAINTEXT) !== 0) {
-      throw new StoreError('encryption', path, 'wrong encryption key')
-    }
-  }
-}
-
-function authKeyAad(accountId: AccountId, dcId: DcId, kind: AuthKeyKind): Uint8Array {
-  return new TextEncoder().encode(`${DB.authKeys}\u0000${accountId}\u0000${dcId}\u0000${kind}`)
-}
-
-function createLmdbStore(
-  path: string,
-  env: RootDatabase<Uint8Array, Key>,
-  cipher: KeyCipher | undefined,
-  lock: OwnerLock,
-): SessionStore {
-  const db = (name: string): BinDb => env.openDB<Uint8Array, Key>({ name, encoding: 'binary', cache: false })
-  const accounts = db(DB.accounts)
-  const authKeys = db(DB.authKeys)
-  const serverSalts = db(DB.serverSalts)
-  const sessions = db(DB.sessions)
-  const dcOptions = db(DB.dcOptions)
-  const peers = db(DB.peers)
-  const updateState = db(DB.updateState)
+function createLmdbStore(path: string, env: Env, cipher: KeyCipher | undefined, lock: OwnerLock): SessionStore {
+  const table = (name: DbName): Table => ({ name, db: openDb(env, name) })
+  const accounts = table(DB.accounts)
+  const authKeys = table(DB.authKeys)
+  const serverSalts = table(DB.serverSalts)
+  const sessions = table(DB.sessions)
+  const dcOptions = table(DB.dcOptions)
+  const peers = table(DB.peers)
+  const updateState = table(DB.updateState)
   const perAccount = [authKeys, serverSalts, sessions, peers]
+  /** NB: a store with a cipher is always at CURRENT_SEALING (openLmdbStore re-seals older ones). */
+  const sealed = (t: Table): KeyCipher | undefined => (cipher !== undefined && isSealed(CURRENT_SEALING, t.name) ? cipher : undefined)
 
   let closed = false
   let closing: Promise<void> | undefined
@@ -231,26 +239,25 @@ function createLmdbStore(
       throw asStoreError(e)
     }
   }
-  const decode = <K extends RecordKind>(kind: K, bytes: Uint8Array, key: Key): RecordTypes[K] =>
-    decodeRecord(kind, bytes, { path, key: JSON.stringify(key) })
-  const get = <K extends RecordKind>(kind: K, from: BinDb, key: Key): RecordTypes[K] | undefined => {
-    const bytes = from.getBinary(key)
-    return bytes === undefined ? undefined : decode(kind, bytes, key)
+  /** Open (if sealed) and decode one stored value. */
+  const decode = <K extends RecordKind>(kind: K, t: Table, key: Key, bytes: Uint8Array): RecordTypes[K] => {
+    const c = sealed(t)
+    const plain = c === undefined ? bytes : c.open(bytes, aadOf(t.name, key))
+    if (plain === undefined) {
+      throw new StoreError('corrupt', path, `${kind} record ${JSON.stringify(key)} fails authentication (tampered or moved)`)
+    }
+    return decodeRecord(kind, plain, { path, key: JSON.stringify(key) })
+  }
+  /** Encode (and seal, where the table is sealed) one value. */
+  const encode = <K extends RecordKind>(kind: K, t: Table, key: Key, record: RecordTypes[K]): Uint8Array => {
+    const plain = encodeRecord(kind, record)
+    return sealed(t)?.seal(plain, aadOf(t.name, key)) ?? plain
+  }
+  const get = <K extends RecordKind>(kind: K, t: Table, key: Key): RecordTypes[K] | undefined => {
+    const bytes = t.db.getBinary(key)
+    return bytes === undefined ? undefined : decode(kind, t, key, bytes)
   }
   const accountRange = (accountId: AccountId) => ({ start: [accountId], end: [accountId, KEY_END] })
-
-  const sealAuthKey = (record: AuthKeyRecord): Uint8Array => {
-    const plain = encodeRecord('authKey', record)
-    return cipher === undefined ? plain : cipher.seal(plain, authKeyAad(record.accountId, record.dcId, record.kind))
-  }
-  const openAuthKey = (bytes: Uint8Array, key: Key, accountId: AccountId, dcId: DcId, kind: AuthKeyKind): AuthKeyRecord => {
-    if (cipher === undefined) return decode('authKey', bytes, key)
-    const plain = cipher.open(bytes, authKeyAad(accountId, dcId, kind))
-    if (plain === undefined) {
-      throw new StoreError('corrupt', path, `auth key ${JSON.stringify(key)} fails authentication (tampered or moved)`)
-    }
-    return decode('authKey', plain, key)
-  }
   const peerKey = (accountId: AccountId, type: PeerType, id: bigint): Key => [accountId, type, id.toString()]
 
   return {
@@ -261,13 +268,13 @@ function createLmdbStore(
     async putAccount(account: AccountRecord) {
       assertAccountId(account.id)
       assertDcId(account.homeDcId)
-      const bytes = encodeRecord('account', account)
-      await write(true, () => accounts.put(account.id, bytes))
+      const bytes = encode('account', accounts, account.id, account)
+      await write(true, () => accounts.db.put(account.id, bytes))
     },
     async listAccounts() {
       return read(() => {
         const out: AccountRecord[] = []
-        for (const { key, value } of accounts.getRange()) out.push(decode('account', value, key))
+        for (const { key, value } of accounts.db.getRange()) out.push(decode('account', accounts, key, value))
         return out
       })
     },
@@ -275,9 +282,9 @@ function createLmdbStore(
       assertAccountId(accountId)
       await write(true, () =>
         env.transaction(() => {
-          accounts.remove(accountId)
-          updateState.remove(accountId)
-          for (const from of perAccount) {
+          accounts.db.remove(accountId)
+          updateState.db.remove(accountId)
+          for (const { db: from } of perAccount) {
             for (const key of [...from.getKeys(accountRange(accountId))]) from.remove(key)
           }
         }),
@@ -288,17 +295,10 @@ function createLmdbStore(
       return read(() => {
         const account = get('account', accounts, accountId)
         if (account === undefined) return undefined
-        const keys: AuthKeyRecord[] = []
-        for (const { key, value } of authKeys.getRange(accountRange(accountId))) {
-          const [, dcId, kind] = key as [AccountId, DcId, AuthKeyKind]
-          keys.push(openAuthKey(value, key, accountId, dcId, kind))
-        }
-        const salts = [...serverSalts.getRange(accountRange(accountId))].map(({ key, value }) =>
-          decode('serverSalts', value, key),
-        )
-        const sess = [...sessions.getRange(accountRange(accountId))].map(({ key, value }) =>
-          decode('session', value, key),
-        )
+        const range = accountRange(accountId)
+        const keys = [...authKeys.db.getRange(range)].map(({ key, value }) => decode('authKey', authKeys, key, value))
+        const salts = [...serverSalts.db.getRange(range)].map(({ key, value }) => decode('serverSalts', serverSalts, key, value))
+        const sess = [...sessions.db.getRange(range)].map(({ key, value }) => decode('session', sessions, key, value))
         const updates = get('updateState', updateState, accountId)
         return {
           account,
@@ -314,22 +314,19 @@ function createLmdbStore(
       assertAccountId(accountId)
       assertDcId(dcId)
       assertAuthKeyKind(kind)
-      return read(() => {
-        const key: Key = [accountId, dcId, kind]
-        const bytes = authKeys.getBinary(key)
-        return bytes === undefined ? undefined : openAuthKey(bytes, key, accountId, dcId, kind)
-      })
+      return read(() => get('authKey', authKeys, [accountId, dcId, kind]))
     },
     async putAuthKey(record: AuthKeyRecord) {
       assertAuthKey(record)
-      const bytes = sealAuthKey(record)
-      await write(true, () => authKeys.put([record.accountId, record.dcId, record.kind], bytes))
+      const key: Key = [record.accountId, record.dcId, record.kind]
+      const bytes = encode('authKey', authKeys, key, record)
+      await write(true, () => authKeys.db.put(key, bytes))
     },
     async deleteAuthKey(accountId, dcId, kind) {
       assertAccountId(accountId)
       assertDcId(dcId)
       assertAuthKeyKind(kind)
-      await write(true, () => authKeys.remove([accountId, dcId, kind]))
+      await write(true, () => authKeys.db.remove([accountId, dcId, kind]))
     },
 
     async getServerSalts(accountId, dcId) {
@@ -340,8 +337,9 @@ function createLmdbStore(
     async putServerSalts(record) {
       assertAccountId(record.accountId)
       assertDcId(record.dcId)
-      const bytes = encodeRecord('serverSalts', record)
-      await write(false, () => serverSalts.put([record.accountId, record.dcId], bytes))
+      const key: Key = [record.accountId, record.dcId]
+      const bytes = encode('serverSalts', serverSalts, key, record)
+      await write(false, () => serverSalts.db.put(key, bytes))
     },
 
     async getSession(accountId, dcId) {
@@ -352,8 +350,9 @@ function createLmdbStore(
     async putSession(record) {
       assertAccountId(record.accountId)
       assertDcId(record.dcId)
-      const bytes = encodeRecord('session', record)
-      await write(false, () => sessions.put([record.accountId, record.dcId], bytes))
+      const key: Key = [record.accountId, record.dcId]
+      const bytes = encode('session', sessions, key, record)
+      await write(false, () => sessions.db.put(key, bytes))
     },
 
     async getDcOptions(dcId) {
@@ -361,12 +360,12 @@ function createLmdbStore(
       return read(() => get('dcOptions', dcOptions, dcId))
     },
     async listDcOptions() {
-      return read(() => [...dcOptions.getRange()].map(({ key, value }) => decode('dcOptions', value, key)))
+      return read(() => [...dcOptions.db.getRange()].map(({ key, value }) => decode('dcOptions', dcOptions, key, value)))
     },
     async putDcOptions(record) {
       assertDcId(record.dcId)
-      const bytes = encodeRecord('dcOptions', record)
-      await write(false, () => dcOptions.put(record.dcId, bytes))
+      const bytes = encode('dcOptions', dcOptions, record.dcId, record)
+      await write(false, () => dcOptions.db.put(record.dcId, bytes))
     },
 
     async getPeer(accountId, type, peerId) {
@@ -386,14 +385,17 @@ function createLmdbStore(
     async putPeers(accountId, batch: readonly PeerRecord[]) {
       assertAccountId(accountId)
       // Encode everything first: a malformed record rejects before anything is written.
-      const encoded = batch.map((p) => [peerKey(accountId, p.type, p.id), encodeRecord('peer', p)] as const)
+      const encoded = batch.map((p) => {
+        const key = peerKey(accountId, p.type, p.id)
+        return [key, encode('peer', peers, key, p)] as const
+      })
       if (encoded.length === 0) {
         live()
         return
       }
       await write(false, () =>
         env.transaction(() => {
-          for (const [key, bytes] of encoded) peers.put(key, bytes)
+          for (const [key, bytes] of encoded) peers.db.put(key, bytes)
         }),
       )
     },
@@ -404,8 +406,8 @@ function createLmdbStore(
     },
     async putUpdateState(record) {
       assertAccountId(record.accountId)
-      const bytes = encodeRecord('updateState', record)
-      await write(false, () => updateState.put(record.accountId, bytes))
+      const bytes = encode('updateState', updateState, record.accountId, record)
+      await write(false, () => updateState.db.put(record.accountId, bytes))
     },
 
     close() {

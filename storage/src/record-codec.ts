@@ -16,8 +16,12 @@ import { StoreError } from './store-error.js'
 /** Header of every store: tells an mtswarm store from anything else. */
 export interface StoreMeta {
   readonly magic: typeof STORE_MAGIC
-  /** Set at creation; every open must agree (key present ⇔ encrypted). */
-  readonly encrypted: boolean
+  /**
+   * Which databases hold sealed values (see store-sealing.ts): 0 none (a store opened with
+   * `insecurePlaintext`), 1 auth keys only (v1 stores made with an encryptionKey), 2 auth keys,
+   * accounts and DC options. A store below the current level is re-sealed when opened with a key.
+   */
+  readonly sealing: number
   /** AES-GCM of a fixed plaintext under the store key; proves the key at open time. */
   readonly keyCheck?: Uint8Array
   readonly createdAtMs: number
@@ -40,7 +44,7 @@ export type RecordKind = keyof RecordTypes
 
 /** Current schema version of each record kind. Bump one and add a migration when a shape changes. */
 export const RECORD_VERSIONS: { readonly [K in RecordKind]: number } = {
-  meta: 1,
+  meta: 2,
   account: 1,
   authKey: 1,
   serverSalts: 1,
@@ -54,11 +58,14 @@ export const RECORD_VERSIONS: { readonly [K in RecordKind]: number } = {
 export type Migration = (body: Record<string, unknown>) => Record<string, unknown>
 
 /**
- * MIGRATIONS[kind][n] turns a version-n body into version n + 1. Empty while every kind is at v1;
+ * MIGRATIONS[kind][n] turns a version-n body into version n + 1. Only meta has moved past v1 so far;
  * NB: when bumping RECORD_VERSIONS[kind] to n + 1, add MIGRATIONS[kind][n] in the same commit.
  */
 export const MIGRATIONS: { readonly [K in RecordKind]: Readonly<Record<number, Migration>> } = {
-  meta: {},
+  meta: {
+    // v1 said `encrypted: boolean`, and an encrypted v1 store sealed its auth keys only.
+    1: ({ encrypted, ...rest }) => ({ ...rest, sealing: encrypted === true ? 1 : 0 }),
+  },
   account: {},
   authKey: {},
   serverSalts: {},
@@ -96,7 +103,7 @@ const opt = (spec: Spec): FieldSpec => ({ spec, optional: true })
 const SCHEMAS: { readonly [K in RecordKind]: Schema } = {
   meta: {
     magic: req({ oneOf: [STORE_MAGIC] }),
-    encrypted: req('boolean'),
+    sealing: req('int'),
     keyCheck: opt('bytes'),
     createdAtMs: req('number'),
   },

@@ -44,7 +44,8 @@ function packageOf(spec: string): string | null {
 // DESIGN.md, "Workspaces": the arrows only go one way.
 const allowedPackages: Record<string, (pkg: string) => boolean> = {
   machines: (p) => p === 'xstate',
-  storage: (p) => p === 'lmdb' || p === 'msgpackr',
+  // fs-native-extensions: the OS file lock behind the store's owner lock (storage/README.md).
+  storage: (p) => p === 'lmdb' || p === 'msgpackr' || p === 'fs-native-extensions',
   engine: (p) => !['@mtswarm/test', '@mtswarm/bench'].includes(p),
 }
 

@@ -56,7 +56,7 @@ export function oursFactory(dc: DcHello): PeerFactory & { readonly runtime: Runt
 
 /** Opens (creating) an LMDB store at `path`. */
 export function openStore(path: string): Promise<SessionStore> {
-  return openLmdbStore({ path })
+  return openLmdbStore({ path, encryptionKey: new Uint8Array(32).fill(0x5a) })
 }
 
 /** `prefix-0` … `prefix-(n-1)`. */

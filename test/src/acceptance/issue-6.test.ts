@@ -79,7 +79,7 @@ after(async () => {
 })
 
 async function openEngine(): Promise<{ engine: Engine; events: EngineEvent[] }> {
-  const store = await openLmdbStore({ path: storePath, verify: 'none' })
+  const store = await openLmdbStore({ path: storePath, verify: 'none', encryptionKey: new Uint8Array(32).fill(7) })
   const engine = createEngine({ apiId: 4242, apiHash: '0123456789abcdef0123456789abcdef', store, dcs: dc.dcs, publicKeys: [dc.publicKeyPem] })
   const events: EngineEvent[] = []
   engine.events$.subscribe((e) => {

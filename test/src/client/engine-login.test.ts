@@ -223,14 +223,14 @@ describe('store', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mtswarm-client-'))
     const path = join(dir, 'store.mdb')
     try {
-      const first = engineOn(await openLmdbStore({ path, verify: 'none' }))
+      const first = engineOn(await openLmdbStore({ path, verify: 'none', encryptionKey: new Uint8Array(32).fill(7) }))
       const a = first.engine.account('site-8')
       await a.sendCode('9996630108')
       await a.signIn('33333')
       assert.equal(first.engine.counters.logins, 1)
       await first.engine.stop()
 
-      const second = engineOn(await openLmdbStore({ path, verify: 'none' }))
+      const second = engineOn(await openLmdbStore({ path, verify: 'none', encryptionKey: new Uint8Array(32).fill(7) }))
       try {
         const b = second.engine.account('site-8')
         const s = await b.ready()

@@ -1,19 +1,26 @@
 // `npm start` as a user runs it: a child process that plays the seed story on the embedded test DC,
 // prints the summary and the world check, and exits 0. With --store and --rerun the second pass
-// (a new engine on the same LMDB file, reopened from disk) reuses every key and every login.
+// (a new engine on the same LMDB file, reopened from disk) reuses every key and every login; the
+// store is sealed, with its key in PATH.key or the environment.
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { StoreError, openLmdbStore } from '@mtswarm/storage'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..')
 
-function npmStart(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function npmStart(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn('npm', ['start', '--silent', '--', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
+    const { MTSWARM_STORE_KEY: _k, MTSWARM_STORE_KEY_FILE: _f, ...inherited } = process.env
+    const child = spawn('npm', ['start', '--silent', '--', ...args], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...inherited, ...env },
+    })
     let stdout = ''
     let stderr = ''
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d))
@@ -40,14 +47,34 @@ describe('npm start', () => {
       // Progress went to stderr (plain lines: not a TTY).
       assert.match(r.stderr, /\[run:login\] \d+\/21/)
 
-      // A second process on the same store: the fresh embedded DC does not know the stored keys;
-      // the engine recovers (new keys, logins again) and the story still checks out.
-      const again = await npmStart(['--users', '20', '--store', store])
+      // The store is sealed under a key made beside it (0600); plaintext access is refused.
+      const keyFile = `${store}.key`
+      assert.equal(statSync(keyFile).mode & 0o777, 0o600)
+      assert.equal(statSync(store).mode & 0o777, 0o600)
+      await assert.rejects(openLmdbStore({ path: store, insecurePlaintext: true }), (e: unknown) => e instanceof StoreError && e.kind === 'encryption')
+
+      // A second process on the same store, its key now in the environment (no key file is made):
+      // the fresh embedded DC does not know the stored keys; the engine recovers (new keys, logins
+      // again) and the story still checks out.
+      const keyText = readFileSync(keyFile, 'utf8').trim()
+      renameSync(keyFile, `${keyFile}.moved`)
+      const again = await npmStart(['--users', '20', '--store', store], { MTSWARM_STORE_KEY: keyText })
       assert.equal(again.code, 0, `${again.stdout}\n${again.stderr}`)
       assert.match(again.stdout, /^check: OK/m)
+      assert.equal(existsSync(keyFile), false)
+      const wrong = await npmStart(['--users', '20', '--store', store], { MTSWARM_STORE_KEY: 'ab'.repeat(32) })
+      assert.equal(wrong.code, 2)
+      assert.match(wrong.stderr, /the store refused: encryption: .*wrong store key/)
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
+  })
+
+  test('--help tells where the store key comes from', async () => {
+    const r = await npmStart(['--help'])
+    assert.equal(r.code, 0)
+    assert.match(r.stdout, /usage: npm start/)
+    assert.match(r.stdout, /\$MTSWARM_STORE_KEY .*\$MTSWARM_STORE_KEY_FILE.*PATH\.key/s)
   })
 
   test('a bad argument exits 2 with usage', async () => {

@@ -4,7 +4,8 @@
 // user who passes the threshold to their group's chat (by their own session, exactly once) and the
 // admin greets them; then the world is checked. Wiring and reporting only: the story is story.ts,
 // the engine is @mtswarm/engine, the server is the test DC. MTSWARM_TRACE=<accountId> prints that
-// account's engine events on stderr.
+// account's engine events on stderr. `npm start -- --help` prints the usage, with where the store key
+// comes from.
 import { parseArgs } from 'node:util'
 import {
   MtSwarmError,
@@ -16,7 +17,15 @@ import {
   type Engine,
 } from '@mtswarm/engine'
 import type { tl } from '@mtswarm/engine/tl'
-import { createMemoryStore, openLmdbStore, type SessionStore } from '@mtswarm/storage'
+import {
+  STORE_KEY_ENV,
+  STORE_KEY_FILE_ENV,
+  StoreError,
+  createMemoryStore,
+  openLmdbStore,
+  type LmdbStoreOptions,
+  type SessionStore,
+} from '@mtswarm/storage'
 import { TestDcStateError, startTestDc } from '../dc/index.js'
 import { apiUpdatesHook, createApiHandler } from '../dc/api/index.js'
 import { sharedRsaKeyPem } from '../dc/testing/fixtures.js'
@@ -41,7 +50,34 @@ const STEP_ATTEMPTS = 3
 const DEFAULT_DC_ID = 1
 const DC_COUNT = 3
 
+const USAGE = `usage: npm start -- [--users N] [--store PATH] [--faults] [--seed N] [--events N] [--rerun] [--help]
+
+  --users N     site users who authorize their own accounts (default 100)
+  --store PATH  keep the engine's sessions in an LMDB store at PATH (default: in memory), and the
+                embedded test DC's state next to it in PATH.testdc, so a second run reuses both.
+                The store is sealed (auth keys, accounts, DC options: AES-256-GCM). Its key comes
+                from \$${STORE_KEY_ENV} (64 hex chars or base64), else the file named by
+                \$${STORE_KEY_FILE_ENV}, else PATH.key, created (mode 0600) on first use.
+                NB: a key file beside the store only protects against the store file leaking
+                alone; keep the key elsewhere (or in the environment) for more. An older
+                plaintext store at PATH is re-sealed when opened.
+  --faults      inject transport and session faults the engine must ride through
+  --seed N      seed of the story's randomness (default 1)
+  --events N    karma events (default 20 per user)
+  --rerun       a second pass: a new engine on the same store, which must log nobody in again
+`
+
+/**
+ * How --store PATH is opened: sealed, with the key from the environment when it names one, else
+ * from PATH.key, which is created on first use.
+ */
+function startStoreOptions(path: string, env: Readonly<Record<string, string | undefined>>): LmdbStoreOptions {
+  const fromEnv = (env[STORE_KEY_ENV] ?? '') !== '' || (env[STORE_KEY_FILE_ENV] ?? '') !== ''
+  return { path, verify: 'none', env, ...(fromEnv ? {} : { keyFile: `${path}.key`, createKeyFile: true }) }
+}
+
 interface Args {
+  help: boolean
   users: number
   store: string | undefined
   faults: boolean
@@ -60,6 +96,7 @@ function parse(argv: string[]): Args {
       seed: { type: 'string' },
       events: { type: 'string' },
       rerun: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
     },
     strict: true,
   })
@@ -71,6 +108,7 @@ function parse(argv: string[]): Args {
   }
   const users = int('users', values.users, 100, 1)
   return {
+    help: values.help === true,
     users,
     store: values.store,
     faults: values.faults === true,
@@ -195,7 +233,7 @@ function waitState(acc: Account, pred: (state: string) => boolean): Promise<void
 }
 
 async function runPass(label: string, args: Args, dc: TestDc, site: Site, seedOffset: number): Promise<PassFigures> {
-  const store: SessionStore = args.store === undefined ? createMemoryStore() : await openLmdbStore({ path: args.store, verify: 'none' })
+  const store: SessionStore = args.store === undefined ? createMemoryStore() : await openLmdbStore(startStoreOptions(args.store, process.env))
   const heap0 = heapUsed()
   const engine: Engine = createEngine({
     apiId: 20_000,
@@ -418,8 +456,12 @@ async function main(): Promise<number> {
   try {
     args = parse(process.argv.slice(2))
   } catch (e) {
-    process.stderr.write(`${(e as Error).message}\nusage: npm start -- [--users N] [--store PATH] [--faults] [--seed N] [--events N] [--rerun]\n`)
+    process.stderr.write(`${(e as Error).message}\n${USAGE}`)
     return 2
+  }
+  if (args.help) {
+    process.stdout.write(USAGE)
+    return 0
   }
   // With --store, the embedded test DC keeps its state (keys, logins, world, the site) next to the
   // engine's store, so a second run reuses both; saved on exit, also on SIGINT.
@@ -495,6 +537,10 @@ async function main(): Promise<number> {
     for (const l of check.lines) out(l)
     return check.ok ? 0 : 1
   } catch (e) {
+    if (e instanceof StoreError) {
+      process.stderr.write(`\nthe store refused: ${e.message}\n`)
+      return 2
+    }
     process.stderr.write(`\nstory failed: ${e instanceof MtSwarmError ? `${e.name} (${e.kind}): ${e.message}` : String((e as Error)?.stack ?? e)}\n`)
     return 1
   } finally {
