@@ -41,17 +41,20 @@ describe('pq factorization', () => {
     }
   })
 
-  test('small and edge cases: squares, tiny factors, 64-bit pq', () => {
+  test('small and edge cases: squares, tiny factors, the largest two-prime pq below 2^63', () => {
     assert.deepEqual(factorizePq(1073741827n * 1073741827n), { ok: true, value: { p: 1073741827n, q: 1073741827n } })
     assert.deepEqual(factorizePq(3n * 1073741827n), { ok: true, value: { p: 3n, q: 1073741827n } })
     assert.deepEqual(factorizePq(15n), { ok: true, value: { p: 3n, q: 5n } })
-    // 4294967291 and 4294967279 are the two largest 32-bit primes: pq just under 2^64
-    assert.deepEqual(factorizePq(4294967291n * 4294967279n), { ok: true, value: { p: 4294967279n, q: 4294967291n } })
+    assert.deepEqual(factorizePq(4n), { ok: true, value: { p: 2n, q: 2n } })
+    // 2147483647 = 2^31 − 1 and 4294967291 (the largest 32-bit prime): pq just under 2^63
+    assert.deepEqual(factorizePq(2147483647n * 4294967291n), { ok: true, value: { p: 2147483647n, q: 4294967291n } })
   })
 
-  test('typed errors: pq-too-small and pq-not-factored (a prime)', () => {
+  test('typed errors: pq-too-small, pq-prime, pq-too-large (two 32-bit primes, pq ≥ 2^63)', () => {
     assert.deepEqual(factorizePq(3n), { ok: false, error: { kind: 'pq-too-small', expected: 'pq > 3', actual: 3n } })
     const r = factorizePq(2147483647n)
-    assert.deepEqual(r, { ok: false, error: { kind: 'pq-not-factored', expected: 'a product of two primes', actual: 2147483647n } })
+    assert.deepEqual(r, { ok: false, error: { kind: 'pq-prime', expected: 'a product of two primes', actual: 2147483647n } })
+    // 4294967291 and 4294967279 are the two largest 32-bit primes: pq just under 2^64, past the limit
+    assert.deepEqual(factorizePq(4294967291n * 4294967279n), { ok: false, error: { kind: 'pq-too-large', expected: 'pq < 2^63', actualBits: 64 } })
   })
 })

@@ -21,10 +21,37 @@ export interface PqFactors {
   q: bigint
 }
 
-/** Why pq could not be split. */
+/** Why pq was refused. */
 export type PqError =
   | { kind: 'pq-too-small'; expected: 'pq > 3'; actual: bigint }
+  /** `actualBits`, not the value: a hostile pq may be any length, and is never read past 8 bytes. */
+  | { kind: 'pq-too-large'; expected: 'pq < 2^63'; actualBits: number }
+  | { kind: 'pq-prime'; expected: 'a product of two primes'; actual: bigint }
+  /** A factor was found, but p or q is not prime (three or more prime factors). */
+  | { kind: 'pq-not-two-primes'; expected: 'a product of two primes'; actual: bigint; p: bigint; q: bigint }
+  /** The work budget ran out (a composite neither SQUFOF nor the bounded Pollard–Brent split). */
   | { kind: 'pq-not-factored'; expected: 'a product of two primes'; actual: bigint }
+
+/** pq must be below this (https://core.telegram.org/mtproto/auth_key: "pq < 2^63"). */
+export const PQ_LIMIT = 1n << 63n
+
+/** The work one factorization did; each count stays within its `MAX_PQ_*` budget. */
+export interface PqWork {
+  /** SQUFOF forward rounds (two steps per racer each), summed over multiplier groups. */
+  squfofRounds: number
+  /** SQUFOF reverse-cycle steps, summed over every square form tried. */
+  reverseSteps: number
+  /** Pollard–Brent iterations (one x² + c and one product mod N each). */
+  pollardSteps: number
+}
+
+/**
+ * Pollard–Brent iterations allowed in the fallback: each costs two 63-bit BigInt mulmods (≈ 0.35 µs
+ * on a loaded core), so the whole fallback stays near 6 ms. It is only reached by a composite that
+ * every SQUFOF multiplier group failed on, which for a genuine pq is rare; within this budget it
+ * still finds any factor below ~2^26 with high probability.
+ */
+export const MAX_PQ_POLLARD_STEPS = 1 << 14
 
 function bigGcd(a: bigint, b: bigint): bigint {
   while (b !== 0n) {
@@ -63,6 +90,7 @@ const R_Q = 3
 const R_SMALL = 4
 const R_QMID = 5
 const ROUNDS_DONE_F64 = 24
+const REVERSE_STEPS_F64 = 25
 
 interface PqExports {
   memory: WasmMemory
@@ -76,7 +104,7 @@ let pqWasm: { ex: PqExports; state: Float64Array } | undefined
 function squfofWasm(): { ex: PqExports; state: Float64Array } {
   if (pqWasm === undefined) {
     const ex = instantiateWasm<PqExports>(PQ_WASM_BASE64)
-    pqWasm = { ex, state: new Float64Array(ex.memory.buffer, 0, ROUNDS_DONE_F64 + 1) }
+    pqWasm = { ex, state: new Float64Array(ex.memory.buffer, 0, REVERSE_STEPS_F64 + 1) }
   }
   return pqWasm
 }
@@ -86,8 +114,17 @@ function roundBound(n: bigint): number {
   return Math.ceil(1.5 * Math.sqrt(Math.sqrt(Number(n)))) + 500
 }
 
-/** Bound on reverse-cycle steps: it ends within half a period, O((kN)^(1/4)); this only stops a logic error. */
-const REVERSE_STEP_LIMIT = 1 << 26
+const MULTIPLIER_GROUPS = Math.ceil(MULTIPLIERS.length / SQUFOF_RACERS)
+
+/** SQUFOF forward rounds one factorization may run: every group's bound at the largest pq. */
+export const MAX_PQ_SQUFOF_ROUNDS = MULTIPLIER_GROUPS * roundBound(PQ_LIMIT - 1n)
+
+/**
+ * Reverse-cycle steps one factorization may run, over all square forms tried. A reverse cycle from
+ * a proper square form takes about half the forward steps (two a round) that found it, so this is
+ * the forward budget's own size; it stops an N whose cycles keep missing.
+ */
+export const MAX_PQ_REVERSE_STEPS = MAX_PQ_SQUFOF_ROUNDS
 
 function smallGcd(a: number, b: number): number {
   while (b !== 0) {
@@ -99,11 +136,15 @@ function smallGcd(a: number, b: number): number {
 }
 
 /** Reverse cycle from the square form with root r; returns a nontrivial factor of n or 0. */
-function squfofReverse(n: bigint, kn: bigint, P0: number, Pprev: number, r: number): bigint {
+function squfofReverse(n: bigint, kn: bigint, P0: number, Pprev: number, r: number, work: PqWork): bigint {
+  const left = MAX_PQ_REVERSE_STEPS - work.reverseSteps
+  if (left <= 0) return 0n
   const b0 = Math.floor((P0 - Pprev) / r)
   const P = b0 * r + Pprev
   const Q = Number((kn - BigInt(P) * BigInt(P)) / BigInt(r))
-  const ambiguous = squfofWasm().ex.reverse(P0, P, r, Q, REVERSE_STEP_LIMIT)
+  const { ex, state } = squfofWasm()
+  const ambiguous = ex.reverse(P0, P, r, Q, left)
+  work.reverseSteps += state[REVERSE_STEPS_F64]!
   if (ambiguous < 0) return 0n
   const f = bigGcd(n, BigInt(ambiguous))
   return f > 1n && f < n ? f : 0n
@@ -115,7 +156,7 @@ function squfofReverse(n: bigint, kn: bigint, P0: number, Pprev: number, r: numb
  * forward, each racer queues g = Q/gcd(Q, 2k) whenever g < 2·√(2·√(kN)); a square r² whose
  * r/gcd(r, 2k) is 1 or queued would only lead back to a trivial factor. Returns a factor or 0.
  */
-function squfofRace(n: bigint, ks: number[], bound: number): bigint {
+function squfofRace(n: bigint, ks: number[], bound: number, work: PqWork): bigint {
   const { ex, state: s } = squfofWasm()
   const used: number[] = []
   const kns: bigint[] = []
@@ -168,6 +209,7 @@ function squfofRace(n: bigint, ks: number[], bound: number): bigint {
   for (let left = bound; left > 0; ) {
     const events = ex.race(left)
     left -= s[ROUNDS_DONE_F64]!
+    work.squfofRounds += s[ROUNDS_DONE_F64]!
     for (let j = 0; j < SQUFOF_RACERS; j++) {
       if ((events & (1 << j)) === 0) continue
       const o = j * RACER_F64S
@@ -182,16 +224,24 @@ function squfofRace(n: bigint, ks: number[], bound: number): bigint {
       if (r * r !== Q) continue
       const rr = r / smallGcd(r, k2)
       if (rr === 1 || queue.includes(rr)) continue
-      const f = squfofReverse(n, kns[j]!, s[o + R_P0]!, s[o + R_P]!, r)
+      const f = squfofReverse(n, kns[j]!, s[o + R_P0]!, s[o + R_P]!, r, work)
       if (f !== 0n) return f
     }
   }
   return 0n
 }
 
-/** Pollard–Brent over BigInt: slow but general; used only when SQUFOF gives up. */
-function pollardBrent(n: bigint): bigint {
-  if (n % 2n === 0n) return 2n
+/**
+ * Pollard–Brent over BigInt: slow but general; used only when SQUFOF gives up, and stopped after
+ * MAX_PQ_POLLARD_STEPS iterations (returns 0 then).
+ */
+function pollardBrent(n: bigint, work: PqWork): bigint {
+  const m = 128n
+  const spend = (): boolean => {
+    if (work.pollardSteps >= MAX_PQ_POLLARD_STEPS) return false
+    work.pollardSteps++
+    return true
+  }
   for (let c = 1n; c < 100n; c++) {
     let y = 2n
     let r = 1n
@@ -199,15 +249,18 @@ function pollardBrent(n: bigint): bigint {
     let g = 1n
     let x = y
     let ys = y
-    const m = 128n
     while (g === 1n) {
       x = y
-      for (let i = 0n; i < r; i++) y = (y * y + c) % n
+      for (let i = 0n; i < r; i++) {
+        if (!spend()) return 0n
+        y = (y * y + c) % n
+      }
       let k = 0n
       while (k < r && g === 1n) {
         ys = y
         const lim = m < r - k ? m : r - k
         for (let i = 0n; i < lim; i++) {
+          if (!spend()) return 0n
           y = (y * y + c) % n
           q = (q * (x > y ? x - y : y - x)) % n
         }
@@ -218,6 +271,7 @@ function pollardBrent(n: bigint): bigint {
     }
     if (g === n) {
       do {
+        if (!spend()) return 0n
         ys = (ys * ys + c) % n
         g = bigGcd(x > ys ? x - ys : ys - x, n)
       } while (g === 1n)
@@ -233,24 +287,87 @@ function trialDivision(n: bigint): bigint {
   return 0n
 }
 
-/**
- * Splits pq (a bigint, or big-endian bytes as they come in resPQ) into p < q.
- * Returns a typed error when pq has no nontrivial factor (prime, or ≤ 3).
- */
-export function factorizePq(pq: bigint | Uint8Array): { ok: true; value: PqFactors } | { ok: false; error: PqError } {
-  const n = typeof pq === 'bigint' ? pq : bigIntFromBytes(pq)
-  if (n <= 3n) return { ok: false, error: { kind: 'pq-too-small', expected: 'pq > 3', actual: n } }
-  let f = trialDivision(n)
-  // NB: pq.wat's f64 arithmetic is exact only for k·N < 2^70 (N < 2^59.8 with k = 1155).
-  if (f === 0n && n < 1n << 64n) {
-    const bound = roundBound(n)
-    for (let g = 0; g < MULTIPLIERS.length && f === 0n; g += SQUFOF_RACERS) {
-      const ks = MULTIPLIERS.slice(g, g + SQUFOF_RACERS).filter((k) => n * BigInt(k) < 1n << 70n)
-      if (ks.length > 0) f = squfofRace(n, ks, bound)
-    }
+function modPow(base: bigint, exp: bigint, mod: bigint): bigint {
+  let result = 1n
+  base %= mod
+  for (; exp > 0n; exp >>= 1n) {
+    if (exp & 1n) result = (result * base) % mod
+    base = (base * base) % mod
   }
-  if (f === 0n) f = pollardBrent(n)
-  if (f === 0n || f === n) return { ok: false, error: { kind: 'pq-not-factored', expected: 'a product of two primes', actual: n } }
+  return result
+}
+
+// These twelve bases decide primality exactly for every n < 3.3·10^24 (Sorenson & Webster, 2015),
+// so far past 2^64.
+const MILLER_RABIN_BASES = [2n, 3n, 5n, 7n, 11n, 13n, 17n, 19n, 23n, 29n, 31n, 37n]
+
+/** Deterministic Miller–Rabin for n < 2^64: about 12·64 mulmods, well under a millisecond. */
+export function isPrime64(n: bigint): boolean {
+  if (n < 2n) return false
+  for (const a of MILLER_RABIN_BASES) if (n % a === 0n) return n === a
+  let d = n - 1n
+  let s = 0
+  while ((d & 1n) === 0n) {
+    d >>= 1n
+    s++
+  }
+  witness: for (const a of MILLER_RABIN_BASES) {
+    let x = modPow(a, d, n)
+    if (x === 1n || x === n - 1n) continue
+    for (let i = 1; i < s; i++) {
+      x = (x * x) % n
+      if (x === n - 1n) continue witness
+    }
+    return false
+  }
+  return true
+}
+
+/** Bit length of a big-endian number, ignoring leading zero bytes (never converts it). */
+function bitLength(bytes: Uint8Array): number {
+  let i = 0
+  while (i < bytes.length && bytes[i] === 0) i++
+  if (i === bytes.length) return 0
+  return (bytes.length - i - 1) * 8 + (32 - Math.clz32(bytes[i]!))
+}
+
+/** Splits n (3 < n < 2^63, not prime) into a nontrivial factor, or 0 once the budget is spent. */
+function findFactor(n: bigint, work: PqWork): bigint {
+  const small = trialDivision(n)
+  if (small !== 0n) return small
+  const bound = roundBound(n)
+  for (let g = 0; g < MULTIPLIERS.length; g += SQUFOF_RACERS) {
+    // NB: pq.wat's f64 arithmetic is exact only for k·N < 2^70 (N < 2^59.8 with k = 1155).
+    const ks = MULTIPLIERS.slice(g, g + SQUFOF_RACERS).filter((k) => n * BigInt(k) < 1n << 70n)
+    if (ks.length === 0) continue
+    const f = squfofRace(n, ks, bound, work)
+    if (f !== 0n) return f
+  }
+  return pollardBrent(n, work)
+}
+
+/**
+ * Splits pq (a bigint, or big-endian bytes as they come in resPQ) into primes p ≤ q.
+ * Refuses, with a typed error: pq ≤ 3, pq ≥ 2^63, a prime pq, a pq with more than two prime
+ * factors, and a pq not split within the fixed work budget. Pass `work` to read what it cost.
+ */
+export function factorizePq(
+  pq: bigint | Uint8Array,
+  work: PqWork = { squfofRounds: 0, reverseSteps: 0, pollardSteps: 0 },
+): { ok: true; value: PqFactors } | { ok: false; error: PqError } {
+  const fail = (error: PqError): { ok: false; error: PqError } => ({ ok: false, error })
+  if (typeof pq !== 'bigint') {
+    const bits = bitLength(pq)
+    if (bits > 63) return fail({ kind: 'pq-too-large', expected: 'pq < 2^63', actualBits: bits })
+  }
+  const n = typeof pq === 'bigint' ? pq : bigIntFromBytes(pq)
+  if (n <= 3n) return fail({ kind: 'pq-too-small', expected: 'pq > 3', actual: n })
+  if (n >= PQ_LIMIT) return fail({ kind: 'pq-too-large', expected: 'pq < 2^63', actualBits: n.toString(2).length })
+  if (isPrime64(n)) return fail({ kind: 'pq-prime', expected: 'a product of two primes', actual: n })
+  const f = findFactor(n, work)
+  if (f === 0n) return fail({ kind: 'pq-not-factored', expected: 'a product of two primes', actual: n })
   const other = n / f
-  return { ok: true, value: f < other ? { p: f, q: other } : { p: other, q: f } }
+  const [p, q] = f < other ? [f, other] : [other, f]
+  if (!isPrime64(p) || !isPrime64(q)) return fail({ kind: 'pq-not-two-primes', expected: 'a product of two primes', actual: n, p, q })
+  return { ok: true, value: { p, q } }
 }

@@ -129,18 +129,23 @@
     (f64.store offset=192 (i32.const 0) (f64.convert_i32_u (local.get $done)))
     (local.get $events))
 
-  ;; Reverse cycle from the square root form (P0; P, Q_prev, Q) until P repeats (the ambiguous
-  ;; form); returns that P, or −1 after `limit` steps.
+;; Reverse cycle from the square root form (P0; P, Q_prev, Q) until P repeats (the ambiguous
+  ;; form); returns that P, or −1 after `limit` steps. The steps taken are at byte 200 (f64), so
+  ;; pq.ts can charge them to its work budget.
   (func (export "reverse") (param $p0 f64) (param $p f64) (param $qp f64) (param $q f64) (param $limit i32) (result f64)
-    (local $b f64) (local $pn f64) (local $qn f64)
+    (local $b f64) (local $pn f64) (local $qn f64) (local $steps i32)
     (loop $step
+      (local.set $steps (i32.add (local.get $steps) (i32.const 1)))
       (local.set $b (f64.floor (f64.div (f64.add (local.get $p0) (local.get $p)) (local.get $q))))
       (local.set $pn (f64.sub (f64.mul (local.get $b) (local.get $q)) (local.get $p)))
-      (if (f64.eq (local.get $pn) (local.get $p)) (then (return (local.get $p))))
+      (if (f64.eq (local.get $pn) (local.get $p))
+        (then
+          (f64.store offset=200 (i32.const 0) (f64.convert_i32_u (local.get $steps)))
+          (return (local.get $p))))
       (local.set $qn (f64.add (local.get $qp) (f64.mul (local.get $b) (f64.sub (local.get $p) (local.get $pn)))))
       (local.set $qp (local.get $q))
       (local.set $q (local.get $qn))
       (local.set $p (local.get $pn))
-      (local.set $limit (i32.sub (local.get $limit) (i32.const 1)))
-      (br_if $step (i32.gt_s (local.get $limit) (i32.const 0))))
+      (br_if $step (i32.lt_u (local.get $steps) (local.get $limit))))
+    (f64.store offset=200 (i32.const 0) (f64.convert_i32_u (local.get $steps)))
     (f64.const -1)))

@@ -103,7 +103,7 @@ function step1(random: (n: number) => Uint8Array): {
 }
 
 /**
- * Step 2: checks resPQ, factorizes pq, picks a trusted key by fingerprint, and sends
+ * Step 2: checks resPQ's nonce, picks a trusted key by fingerprint, factorizes pq (bounded), and sends
  * p_q_inner_data_dc (or _temp_dc) under RSA_PAD in req_DH_params.
  */
 function step2(
@@ -115,8 +115,8 @@ function step2(
   if (resPq._ !== 'mt_resPQ') return err({ kind: 'unexpected-constructor', expected: 'mt_resPQ', received: (resPq as { _: string })._ })
   const nonceError = checkNonce('nonce', state.nonce, resPq.nonce)
   if (nonceError) return err(nonceError)
-  const factors = factorizePq(resPq.pq)
-  if (!factors.ok) return err({ kind: 'pq-not-factored', error: factors.error })
+  // NB: the nonce and a trusted fingerprint are checked before pq is factored: factoring is the
+  // one step whose cost a hostile resPQ chooses, so a reply that fails the cheap checks never pays it.
   const key = options.publicKeys.find((k) => resPq.serverPublicKeyFingerprints.includes(k.fingerprint))
   if (key === undefined) {
     return err({
@@ -125,6 +125,8 @@ function step2(
       received: resPq.serverPublicKeyFingerprints,
     })
   }
+  const factors = factorizePq(resPq.pq)
+  if (!factors.ok) return err({ kind: 'pq-refused', error: factors.error })
   const newNonce = random(32)
   const p = bigIntToBytes(factors.value.p)
   const q = bigIntToBytes(factors.value.q)

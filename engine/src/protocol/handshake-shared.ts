@@ -26,7 +26,8 @@ export type HandshakeError =
   /** https://core.telegram.org/mtproto/security_guidelines#checking-nonce-server-nonce-and-new-nonce-fields */
   | { readonly kind: 'nonce-mismatch'; readonly field: NonceField; readonly expected: Uint8Array; readonly received: Uint8Array }
   | { readonly kind: 'unexpected-constructor'; readonly expected: string; readonly received: string }
-  | { readonly kind: 'pq-not-factored'; readonly error: PqError }
+  /** pq too small, ≥ 2^63, prime, not two primes, or not split within the work budget. */
+  | { readonly kind: 'pq-refused'; readonly error: PqError }
   | { readonly kind: 'no-matching-public-key'; readonly expected: readonly bigint[]; readonly received: readonly bigint[] }
   | { readonly kind: 'rsa-failed'; readonly error: RsaError; readonly legacyError?: RsaError }
   | { readonly kind: 'server-dh-params-fail'; readonly expected: 'server_DH_params_ok'; readonly received: 'server_DH_params_fail' }

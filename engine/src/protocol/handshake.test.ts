@@ -244,13 +244,13 @@ describe('handshake failures come back as typed errors', () => {
     })
   })
 
-  test('client step 2: a pq that does not factor', () => {
+  test('client step 2: a prime pq is refused as pq-refused carrying the typed PqError', () => {
     const rand = seededRandom('c2-pq')
     const s1 = clientHandshake.step1(rand)
     const r1 = serverHandshake.step1(s1.request, serverOptions, rand)
     const prime = bigIntToBytes(2147483647n)
     const e = errorOf(clientHandshake.step2(s1.state, { ...r1.response, pq: prime }, clientOptions, rand))
-    assert.equal(e.kind, 'pq-not-factored')
+    assert.deepEqual(e, { kind: 'pq-refused', error: { kind: 'pq-prime', expected: 'a product of two primes', actual: 2147483647n } })
   })
 
   test('server step 2: wrong server_nonce, wrong p, unknown fingerprint, tampered encrypted_data, another DC', () => {
