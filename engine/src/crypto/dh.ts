@@ -45,6 +45,35 @@ export interface DhGroup {
 }
 
 const knownSafePrimes = new Set<bigint>([TELEGRAM_DH_PRIME])
+/** Primes remembered as safe beyond Telegram's (a server cannot grow the set without bound). */
+export const MAX_REMEMBERED_SAFE_PRIMES = 16
+
+/**
+ * Remembers `p` as a verified safe prime (the caller checked p and (p − 1)/2, e.g. with the async
+ * `crypto.checkPrime`, so that checkDhGroup need not run the check synchronously).
+ */
+export function rememberSafePrime(p: bigint): void {
+  if (knownSafePrimes.size > MAX_REMEMBERED_SAFE_PRIMES) {
+    for (const q of knownSafePrimes) {
+      if (q !== TELEGRAM_DH_PRIME) {
+        knownSafePrimes.delete(q)
+        break
+      }
+    }
+  }
+  knownSafePrimes.add(p)
+}
+
+/**
+ * The prime of `dhPrime` when checkDhGroup would have to test it for safety (the right size, not
+ * known yet), else null. A 2048-bit primality test costs ~0.4 s of CPU: a client must not run it
+ * on the event loop for whatever prime a server sends; it verifies asynchronously first.
+ */
+export function unverifiedDhPrime(dhPrime: Uint8Array | bigint): bigint | null {
+  const p = typeof dhPrime === 'bigint' ? dhPrime : bigIntFromBytes(dhPrime)
+  if (p === 0n || p.toString(2).length !== DH_PRIME_BITS) return null
+  return knownSafePrimes.has(p) ? null : p
+}
 
 /** True when `p` is the known prime or has been verified safe in this process. */
 export function isKnownSafePrime(p: bigint): boolean {

@@ -8,6 +8,7 @@ import {
   authKeyId as computeAuthKeyId,
   bigIntToBytes,
   checkDhGroup,
+  unverifiedDhPrime,
   checkDhPublicValue,
   deriveTmpAes,
   dhPublicValue,
@@ -187,6 +188,8 @@ function step3(
   const innerNonceError =
     checkNonce('nonce', state.nonce, inner.nonce) ?? checkNonce('server_nonce', state.serverNonce, inner.serverNonce)
   if (innerNonceError) return err(innerNonceError)
+  const unverified = unverifiedDhPrime(inner.dhPrime)
+  if (unverified !== null) return err({ kind: 'dh-prime-unverified', prime: unverified })
   const group = checkDhGroup(inner.dhPrime, inner.g)
   if (!group.ok) return err({ kind: 'dh-check-failed', error: group.error })
   const gA = checkDhPublicValue(inner.gA, group.value.p, 'g_a')

@@ -38,6 +38,11 @@ export type HandshakeError =
   | { readonly kind: 'inner-undecodable'; readonly error: TlError }
   /** https://core.telegram.org/mtproto/security_guidelines#diffie-hellman-key-exchange */
   | { readonly kind: 'dh-check-failed'; readonly error: DhError }
+  /**
+   * dh_prime is not one this process knows to be safe: the caller verifies it off the event loop
+   * (rememberSafePrime) and runs the step again, or refuses it.
+   */
+  | { readonly kind: 'dh-prime-unverified'; readonly prime: bigint }
   | { readonly kind: 'new-nonce-hash-mismatch'; readonly which: 1 | 2 | 3; readonly expected: Uint8Array; readonly received: Uint8Array }
   | { readonly kind: 'dh-gen-fail'; readonly expected: 'dh_gen_ok'; readonly received: 'dh_gen_fail' }
   | { readonly kind: 'too-many-retries'; readonly expected: number; readonly received: number }

@@ -2,9 +2,10 @@
 // sends one plain message over the connection and awaits the next plain answer. The machine owns
 // order, timeouts and retries; these own bytes only. Knows nothing of sockets (a PlainChannel).
 // https://core.telegram.org/mtproto/auth_key
+import { checkPrime } from 'node:crypto'
 import { fromPromise } from 'xstate'
 import { handshakeMachine, type SetClientDhParamsOutput } from '@mtswarm/machines'
-import type { RandomSource, RsaPublicKey } from '../crypto/index.js'
+import { rememberSafePrime, type RandomSource, type RsaPublicKey } from '../crypto/index.js'
 import {
   clientHandshake,
   type ClientAwaitingDhGen,
@@ -20,6 +21,12 @@ export interface PlainChannel {
   send(request: TlObject): void
   /** The next plain message from the server, decoded; rejects when `signal` aborts. */
   receive(signal: AbortSignal): Promise<TlObject>
+}
+
+/** p and (p − 1)/2 both prime, tested on libuv's thread pool (never on the event loop). */
+async function isSafePrime(p: bigint): Promise<boolean> {
+  const prime = (n: bigint) => new Promise<boolean>((resolve, reject) => checkPrime(n, (e, ok) => (e ? reject(e) : resolve(ok))))
+  return (await prime(p)) && (await prime((p - 1n) / 2n))
 }
 
 /** A step refused the server's answer: carries the protocol's typed reason. */
@@ -82,7 +89,15 @@ export function handshakeLogic(o: HandshakeActorsOptions) {
           let request: mtp.RawMt_set_client_DH_paramsRequest
           let state: ClientAwaitingDhGen
           if (carry.kind === 'first') {
-            const r = clientHandshake.step3(carry.after.state, carry.after.answer, o.random, o.nowMs())
+            let r = clientHandshake.step3(carry.after.state, carry.after.answer, o.random, o.nowMs())
+            if (!r.ok && r.error.kind === 'dh-prime-unverified') {
+              // NB: off the event loop (libuv's pool): the test costs ~0.4 s of CPU per prime.
+              if (!(await isSafePrime(r.error.prime))) {
+                throw new HandshakeStepError({ kind: 'dh-check-failed', error: { kind: 'dh-prime-not-safe', expected: 'p and (p−1)/2 prime', actual: 'p composite' } })
+              }
+              rememberSafePrime(r.error.prime)
+              r = clientHandshake.step3(carry.after.state, carry.after.answer, o.random, o.nowMs())
+            }
             if (!r.ok) throw new HandshakeStepError(r.error)
             request = r.value.request
             state = r.value.state
