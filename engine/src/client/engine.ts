@@ -108,6 +108,7 @@ export class Engine {
       nowMs: options.nowMs,
       floodSleepThresholdSec: options.floodSleepThreshold,
       ...(options.rpcTimeoutMs === undefined ? {} : { rpcTimeoutMs: options.rpcTimeoutMs }),
+      transport: options.transport,
       ...(options.inspect === undefined ? {} : { inspect: options.inspect }),
     })
     this.logic = this.provideAccountMachine()

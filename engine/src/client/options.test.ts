@@ -56,6 +56,7 @@ const BAD: { readonly [K in keyof EngineOptions]-?: readonly unknown[] } = {
   dcIdOffset: [-1, 1.5, 2 ** 31, '10000'],
   floodSleepThreshold: [-1, Number.NaN, Number.POSITIVE_INFINITY, '10', 2 ** 31],
   rpcTimeoutMs: [-1, 0, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 31, '5000'],
+  transport: ['obfuscated2/full', 'tcp', 3, null],
   inspect: ['inspect', {}],
   deviceModel: ['', 5, 'x'.repeat(257), 'a\nb'],
   systemVersion: ['', 'é'.repeat(129), '\u0000'],

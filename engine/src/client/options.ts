@@ -5,6 +5,7 @@ import type { SessionStore } from '@mtswarm/storage'
 import { isIP } from 'node:net'
 import { parseRsaPublicKey, rsaPublicKeyFromComponents, type RsaPublicKey } from '../crypto/index.js'
 import { UsageError } from '../errors/index.js'
+import { CLIENT_TRANSPORTS, type ClientTransportName } from '../transport/index.js'
 
 /** One DC address. */
 export interface DcAddress {
@@ -54,6 +55,11 @@ export interface EngineOptions {
   readonly floodSleepThreshold?: number
   /** Default per-call deadline in ms, in (0, 2^31-1] (default: the RPC machine's, 60 s). */
   readonly rpcTimeoutMs?: number
+  /**
+   * MTProto transport (default 'intermediate'): 'abridged', 'intermediate', 'padded-intermediate',
+   * 'full', or 'obfuscated2/…' around one of the first three (for networks that filter MTProto).
+   */
+  readonly transport?: ClientTransportName
   /** Stately inspection hook (e.g. `createBrowserInspector().inspect` or the engine's inspector server). */
   readonly inspect?: (event: InspectionEvent) => void
   /** initConnection.device_model (default 'mtswarm'); this and the next two: ≤ 256 UTF-8 bytes, no control characters. */
@@ -80,6 +86,7 @@ export interface ResolvedEngineOptions {
   readonly dcIdOffset: number
   readonly floodSleepThreshold: number
   readonly rpcTimeoutMs: number | undefined
+  readonly transport: ClientTransportName
   readonly inspect: ((event: InspectionEvent) => void) | undefined
   readonly deviceModel: string
   readonly systemVersion: string
@@ -117,6 +124,7 @@ const OPTION_NAMES = {
   dcIdOffset: true,
   floodSleepThreshold: true,
   rpcTimeoutMs: true,
+  transport: true,
   inspect: true,
   deviceModel: true,
   systemVersion: true,
@@ -192,6 +200,10 @@ export function resolveEngineOptions(o: EngineOptions): ResolvedEngineOptions {
   const floodSleepThreshold = finite('floodSleepThreshold', o.floodSleepThreshold ?? DEFAULT_FLOOD_SLEEP_THRESHOLD_SEC, 0, MAX_TIMER_MS / 1000)
   const rpcTimeoutMs = o.rpcTimeoutMs === undefined ? undefined : finite('rpcTimeoutMs', o.rpcTimeoutMs, 0, MAX_TIMER_MS)
   if (rpcTimeoutMs === 0) throw UsageError.badConfig('rpcTimeoutMs', 'must be > 0 (every call would time out at once)')
+  const transport = o.transport === undefined ? 'intermediate' : o.transport
+  if (!CLIENT_TRANSPORTS.includes(transport)) {
+    throw UsageError.badConfig('transport', `must be one of ${CLIENT_TRANSPORTS.join(', ')}, got ${show(transport)}`)
+  }
   const inspect = o.inspect === undefined ? undefined : fn('inspect', o.inspect)
   const nowMs = o.nowMs === undefined ? Date.now : fn('nowMs', o.nowMs)
   const langCode = o.langCode ?? 'en'
@@ -209,6 +221,7 @@ export function resolveEngineOptions(o: EngineOptions): ResolvedEngineOptions {
     dcIdOffset,
     floodSleepThreshold,
     rpcTimeoutMs,
+    transport,
     inspect,
     deviceModel: deviceField('deviceModel', o.deviceModel ?? 'mtswarm'),
     systemVersion: deviceField('systemVersion', o.systemVersion ?? `node ${process.version}`),

@@ -15,6 +15,17 @@ export type ClientTransportName =
   | 'full'
   | `obfuscated2/${Obfuscated2Inner}`
 
+/** Every {@link ClientTransportName}, in order of preference for a censored network last. */
+export const CLIENT_TRANSPORTS: readonly ClientTransportName[] = [
+  'intermediate',
+  'abridged',
+  'padded-intermediate',
+  'full',
+  'obfuscated2/intermediate',
+  'obfuscated2/abridged',
+  'obfuscated2/padded-intermediate',
+]
+
 /**
  * A new client codec for `name`. `dcId` goes into the obfuscated2 header (ignored otherwise);
  * `random` supplies padding and the obfuscated2 header.
