@@ -148,10 +148,10 @@ describe('account ids', () => {
     const path = join(dir, 'store.mdb')
     const ids = ['x'.repeat(200), 'кот 😀', 'a b~', '\u00a0nbsp']
     try {
-      const first = engineOn(await openLmdbStore({ path, verify: 'none' }))
+      const first = engineOn(await openLmdbStore({ path, verify: 'none', encryptionKey: new Uint8Array(32).fill(3) }))
       await Promise.all(ids.map((id) => first.account(id).ready()))
       await first.stop()
-      const second = engineOn(await openLmdbStore({ path, verify: 'none' }))
+      const second = engineOn(await openLmdbStore({ path, verify: 'none', encryptionKey: new Uint8Array(32).fill(3) }))
       assert.deepEqual((await second.storedAccountIds()).sort(), [...ids].sort())
       await second.stop()
     } finally {
