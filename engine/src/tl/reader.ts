@@ -20,9 +20,11 @@ export const BOOL_FALSE_ID = 0xbc799737
  * Inflation allowed to one message, summed over every gzip_packed in it (nested ones and the
  * rpc_result read later included, when they share one {@link InflateBudget}): a zip bomb guard.
  * NB: a cap per gzip_packed alone is not one: ~2 KB of nested or repeated gzip_packed on the wire
- * inflated to 1 GiB of strings and V8 aborted.
+ * inflated to 1 GiB of strings and V8 aborted. The size is a trade: a message is at most 1 MiB on
+ * the wire and TL compresses 3–5×, so 8 MiB leaves room for the biggest real answers, while
+ * inflating and decoding it costs ~1.5–3 ms per MiB on the event loop (16 MiB held it 50–130 ms).
  */
-export const MAX_GZIP_INFLATED_BYTES = 16 * 1024 * 1024
+export const MAX_GZIP_INFLATED_BYTES = 8 * 1024 * 1024
 /**
  * gzip_packed inside an inflated payload, this many levels deep, is refused. One level is what
  * servers send (a packed result or update); two allow a packed object in a packed message.
