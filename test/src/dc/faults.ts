@@ -30,6 +30,13 @@ export interface FaultConfig {
   readonly userMigrate?: Readonly<Record<string, number>>
   /** 500 INTERNAL for API calls with this probability. */
   readonly internalErrorProbability?: number
+  /**
+   * Lose the answer of an API call that has executed, with this probability: the connection that
+   * carried the call closes before the answer (and the acks of that flush) goes out, as when a
+   * connection dies with the answer on the wire. The answer stays in the session's msg_id cache,
+   * so a repeat of the same msg_id gets it; a copy under a new msg_id executes again.
+   */
+  readonly dropResultProbability?: number
   /** Delay every handshake answer by this many ms. */
   readonly handshakeDelayMs?: number
   /** Answer the next N set_client_DH_params with dh_gen_retry. */
@@ -155,6 +162,11 @@ export class Faults {
     }
     if (this.chance(this.cfg.internalErrorProbability, 'internalError')) return { code: 500, message: 'INTERNAL' }
     return undefined
+  }
+
+  /** Whether the answer of an API call that has just executed is to be lost (with its connection). */
+  dropResult(): boolean {
+    return this.chance(this.cfg.dropResultProbability, 'dropResult')
   }
 
   get handshakeDelayMs(): number {
