@@ -340,7 +340,10 @@ export class DcConnection {
           if (s !== 'inFlight') continue
           if (scope === 'unacked' && call.acked) continue
           if (this.session !== null && call.lastMsgId !== null) {
-            this.requeueRefs(this.session.resend([call.lastMsgId]), null)
+            // NB: a reconnect keeps the session, so the copy keeps its msg_id: the server may have
+            // run it and lost only the answer, and answers a known msg_id from its cache.
+            const ids = [call.lastMsgId]
+            this.requeueRefs(reason === 'reconnect' ? this.session.retransmit(ids) : this.session.resend(ids), null)
           }
           this.host.toCall(call, { type: 'rpc.resend', reason })
         }
