@@ -232,10 +232,11 @@ export class ClientSession {
   }
 
   /**
-   * Puts what was sent under these msg_ids back at the front of the queue to go out again under
-   * the same msg_ids and seqnos, in this same session (the connection carrying them was lost). NB:
-   * a server that already ran a query knows its msg_id and answers from its cache; under a new
-   * msg_id it would run the query a second time. Returns the refs requeued.
+   * Puts what was sent under these msg_ids (a container expands to its messages) back at the front
+   * of the queue to go out again under the same msg_ids and seqnos, in this same session: after a
+   * lost connection, or a bad_server_salt (the refused message was not run). NB: a server that
+   * already ran a query knows its msg_id and answers from its cache; under a new msg_id it would
+   * run the query a second time. Returns the refs requeued.
    * https://core.telegram.org/mtproto/service_messages#cancellation-of-an-rpc-query (a dropped
    * connection loses no answer the server still holds for a msg_id)
    */

@@ -331,7 +331,11 @@ export class DcConnection {
       },
       resendMessages: (msgIds: bigint[], reason: ResendReason) => {
         if (this.session === null) return
-        this.requeueRefs(this.session.resend(msgIds), reason)
+        // NB: a message refused for its salt was not run, so its msg_id is still free; keeping it
+        // matters for a query sent again after a lost connection inside a new container (refused
+        // as a whole): the server may have run that query under this very id.
+        const again = reason === 'badServerSalt' ? this.session.retransmit(msgIds) : this.session.resend(msgIds)
+        this.requeueRefs(again, reason)
         this.scheduleFlush()
       },
       requeueInFlight: (scope: 'unacked' | 'all', reason: ResendReason) => {
