@@ -5,7 +5,8 @@
 // Public API only (createEngine, account, invoke, login helpers).
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { createEngine, isMtSwarmError, RpcError, type Engine } from '@mtswarm/engine'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { createEngine, isMtSwarmError, RpcError, type Account, type Engine } from '@mtswarm/engine'
 import type { tl } from '@mtswarm/engine/tl'
 import { createMemoryStore } from '@mtswarm/storage'
 import { startTestDc } from '../dc/index.js'
@@ -32,8 +33,8 @@ function bump(table: Map<string, number>, key: string): void {
 const tappedApi = (): ApiHook => {
   const inner = createApiHandler()
   return (call, fallback) => {
-    if (call.method === 'messages.sendMessage') bump(executions, `send:${(call.request as { randomId: bigint }).randomId}`)
-    if (call.method === 'messages.readHistory') bump(executions, `read:${(call.request as { maxId: number }).maxId}`)
+    if (call.method === 'messages.sendMessage') bump(executions, `send:${(call.request as unknown as { randomId: bigint }).randomId}`)
+    if (call.method === 'messages.readHistory') bump(executions, `read:${(call.request as unknown as { maxId: number }).maxId}`)
     return inner(call, fallback)
   }
 }
@@ -42,13 +43,30 @@ let dc: TestDc
 let engine: Engine
 let alice: WorldUser
 let bob: WorldUser
+let acc: Account
+let peer: tl.TypeInputPeer
 
 before(async () => {
   dc = await startTestDc({ dcCount: 1, rsaPrivateKeyPem: sharedRsaKeyPem(), api: tappedApi(), updates: apiUpdatesHook, seed: 11 })
   alice = dc.world.presetUser({ phone: '9996610001', firstName: 'Alice', username: 'lost_answer_alice' })
   bob = dc.world.presetUser({ phone: '9996610002', firstName: 'Bob', username: 'lost_answer_bob' })
   engine = createEngine({ apiId: 4242, apiHash: 'test-hash', store: createMemoryStore(), dcs: dc.dcs, publicKeys: [dc.publicKeyPem] })
+  acc = engine.account('alice')
+  await acc.sendCode(alice.phone!)
+  assert.equal((await acc.signIn('11111')).status, 'authorized')
+  const resolved = await acc.invoke({ _: 'contacts.resolveUsername', username: bob.username! })
+  const peerUser = resolved.users.find((u): u is tl.RawUser => u._ === 'user' && u.id === bob.id)
+  assert.ok(peerUser?.accessHash !== undefined)
+  peer = { _: 'inputPeerUser', userId: bob.id, accessHash: peerUser.accessHash }
 })
+
+async function until(cond: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const start = Date.now()
+  while (!cond()) {
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`)
+    await sleep(5)
+  }
+}
 
 after(async () => {
   await engine.stop()
@@ -57,13 +75,6 @@ after(async () => {
 
 describe('an answer lost after the server executed the call', () => {
   test(`${CALLS} calls, ${DROP_RESULT_PROBABILITY * 100} % of answers lost with their connection: each call settles once and executes at most once, exactly once when it succeeded`, async () => {
-    const acc = engine.account('alice')
-    await acc.sendCode(alice.phone)
-    assert.equal((await acc.signIn('11111')).status, 'authorized')
-    const resolved = await acc.invoke({ _: 'contacts.resolveUsername', username: bob.username! })
-    const peerUser = resolved.users.find((u): u is tl.RawUser => u._ === 'user' && u.id === bob.id)
-    assert.ok(peerUser?.accessHash !== undefined)
-    const peer: tl.TypeInputPeer = { _: 'inputPeerUser', userId: bob.id, accessHash: peerUser.accessHash }
     const before = dc.stats.snapshot()
 
     dc.faults.set({ dropResultProbability: DROP_RESULT_PROBABILITY })
@@ -123,5 +134,23 @@ describe('an answer lost after the server executed the call', () => {
       assert.equal(inBox.get(rid) ?? 0, executions.has(key) ? 1 : 0, `${key} copies in the recipient's box`)
     }
     assert.deepEqual(dc.world.assertNoDuplicateMessages(), [])
+  })
+
+  test('a query sent again after a lost connection, inside a container refused for its salt, keeps its msg_id and still runs once', async () => {
+    const lostKey = 'read:500001'
+    const withItKey = 'read:500002'
+    const drops = () => dc.stats.faults['dropResult'] ?? 0
+    const dropsBefore = drops()
+    dc.faults.set({ dropResultProbability: 1 })
+    const lost = acc.invoke({ _: 'messages.readHistory', peer, maxId: 500_001 })
+    await until(() => drops() > dropsBefore, 'the answer to be lost')
+    // The engine reconnects after its backoff; by then a second call waits beside the first, so
+    // the first flush packs both in a container, and that container is refused for its salt.
+    dc.faults.set({ dropResultProbability: undefined, badServerSaltNext: 1 })
+    const badSalts = dc.stats.badMsgs[48] ?? 0
+    const withIt = acc.invoke({ _: 'messages.readHistory', peer, maxId: 500_002 })
+    await Promise.all([lost, withIt])
+    assert.equal((dc.stats.badMsgs[48] ?? 0) - badSalts, 1, 'the container was refused once')
+    assert.deepEqual([executions.get(lostKey), executions.get(withItKey)], [1, 1], 'each query ran once')
   })
 })
