@@ -185,7 +185,8 @@ describe('test DC faults', () => {
       d.seq = c.seq
       d.sendMessage(body, lost)
       const again = await d.next((m) => m.obj._ === 'mt_rpc_result' && m.obj.reqMsgId === lost.msgId)
-      assert.equal(readMethodResult('help.getNearestDc', new TlReader((again.obj as mtp.RawMt_rpc_result).result)).thisDc, 1)
+      const nearest = readMethodResult('help.getNearestDc', new TlReader((again.obj as mtp.RawMt_rpc_result).result)) as { thisDc: number }
+      assert.equal(nearest.thisDc, 1)
       assert.deepEqual([runs(), dc.stats.cachedAnswersResent], [before.runs + 1, before.cached + 1], 'the repeat got the cached answer, no second run')
       const fresh = d.sendMessage(body, { msgId: c.ids.next(Date.now()) }) // c's generator: ids keep growing in the session
       await d.next((m) => m.obj._ === 'mt_rpc_result' && m.obj.reqMsgId === fresh.msgId)
