@@ -214,217 +214,226 @@ describe('fleet acceptance', () => {
 
   test(`${FAULT_RPCS} RPCs over ${FAULT_ACCOUNTS} accounts under every fault of the test DC at once: each settles exactly once, executes at most once, no duplicate message`, async () => {
     const { engine, events } = await openEngine()
-    const accounts: Account[] = []
-    for (const s of sites.slice(0, FAULT_ACCOUNTS)) {
-      const acc = engine.account(s.accountId)
-      assert.equal((await acc.ready()).state, 'authorized')
-      accounts.push(acc)
-    }
-    const stats = dc.stats.snapshot()
-    const runtimeBefore = { ...engine.runtimeStats }
-    const sendsBefore = sendExecutions.size
-    // Every rpc.settled event of the calls under test, by `${accountId}|${method}|ok or failed`.
-    const settledEvents = new Map<string, number>()
-    // USER_MIGRATE for 10 accounts to a DC they are not on; each entry is lifted as soon as the
-    // engine saw it (a permanent knob would also refuse the export/import that carries the move).
-    const migrateTargets = new Map<string, string>()
-    for (const s of sites.slice(0, FAULT_ACCOUNTS).filter((_, i) => i % 10 === 7)) {
-      migrateTargets.set(s.accountId, s.user.id.toString())
-    }
-    let userMigrate: Record<string, number> = {}
-    for (const [accountId, userId] of migrateTargets) userMigrate[userId] = sites.find((s) => s.accountId === accountId)!.homeDcId === 3 ? 2 : 3
-    const sub = engine.events$.subscribe((e) => {
-      if (e.type === 'rpc.settled') bump(settledEvents, `${e.accountId}|${e.method}|${e.ok ? 'ok' : 'failed'}`)
-      if (e.type === 'rpc.migrated' && e.errorMessage.startsWith('USER_MIGRATE')) {
-        const userId = migrateTargets.get(e.accountId)
-        if (userId !== undefined && userId in userMigrate) {
-          const { [userId]: _, ...rest } = userMigrate
-          userMigrate = rest
-          dc.faults.set({ userMigrate })
-        }
-      }
-    })
-    // Every knob of test/src/dc/faults.ts at once. The handshake ones reach the new keys the
-    // USER_MIGRATE moves need.
-    dc.faults.set({
-      saltPeriodMs: 3_000,
-      badServerSaltNext: 20,
-      dropAfterFrames: 60,
-      dropProbability: 0.002,
-      delayMs: 2,
-      jitterMs: 8,
-      duplicateProbability: 0.02,
-      reorderProbability: 0.02,
-      // NB: server 20 s ahead (inside the 300 s past window). A server behind the client by 45 s
-      // (msg_id 17 on every call) fails every call with too-many-resends.
-      clockSkewMs: 20_000,
-      userMigrate,
-      internalErrorProbability: 0.01,
-      dropResultProbability: 0.003,
-      handshakeDelayMs: 20,
-      dhGenRetryNext: 2,
-      dhGenFailNext: 1,
-    })
-    // FLOOD_WAIT_1 (under the 10 s threshold) and forced bad salts come in pulses (by wall time: a
-    // loaded event loop runs timers late), so the retries after them pass.
-    let lastPulse = performance.now()
-    let flooding = false
-    const pulse = setInterval(() => {
-      const since = performance.now() - lastPulse
-      if (flooding && since >= 150) {
-        flooding = false
-        dc.faults.set({ floodWait: undefined, badServerSaltNext: 10 })
-      } else if (!flooding && since >= 500) {
-        lastPulse = performance.now()
-        flooding = true
-        dc.faults.set({ floodWait: { 'help.getNearestDc': 1 } })
-      }
-    }, 20)
-
-    interface Issued {
-      readonly kind: 'send' | 'read' | 'nearest' | 'state'
-      readonly accountId: string
-      /** The server-side execution key (send and read), see tappedApi. */
-      readonly execKey?: string
-    }
-    const issuedCalls = new Map<string, Issued>()
-    /** Settlements per call, counted in each call's own settle callbacks. */
-    const settlements = new Map<string, number>()
-    const outcomes = new Map<string, string>()
-    let lastSettleAt = performance.now()
-    const started = performance.now()
-    const perAccount = Math.ceil(FAULT_RPCS / FAULT_ACCOUNTS)
-    const run = Promise.all(
-      accounts.map(async (acc, a) => {
-        const me = sites[a]!
-        const peer = sites[(a + 1) % ACCOUNTS]!.user
-        const inputPeer = { _: 'inputPeerUser' as const, userId: peer.id, accessHash: peer.accessHash }
-        let next = 0
-        const worker = async (): Promise<void> => {
-          for (;;) {
-            const k = next++
-            if (k >= perAccount || a * perAccount + k >= FAULT_RPCS) return
-            const callKey = `${a}/${k}`
-            const pick = (k * 7919 + a) % 100
-            const kind = pick < SEND_SHARE * 100 ? 'send' : pick < (SEND_SHARE + READ_SHARE) * 100 ? 'read' : k % 2 === 0 ? 'nearest' : 'state'
-            const randomId = BigInt(2_000_000_000 + a * 100_000 + k)
-            const maxId = 1_000_000 + a * 1_000 + k
-            const execKey = kind === 'send' ? `${me.user.id}:${randomId}` : kind === 'read' ? `${me.user.id}:${maxId}` : undefined
-            issuedCalls.set(callKey, { kind, accountId: me.accountId, ...(execKey === undefined ? {} : { execKey }) })
-            const p: Promise<unknown> =
-              kind === 'send'
-                ? acc.invoke({ _: 'messages.sendMessage', peer: inputPeer, message: `fault ${a}/${k}`, randomId })
-                : kind === 'read'
-                  ? acc.invoke({ _: 'messages.readHistory', peer: inputPeer, maxId })
-                  : kind === 'nearest'
-                    ? acc.invoke({ _: 'help.getNearestDc' })
-                    : acc.invoke({ _: 'updates.getState' })
-            // NB: counted inside the call's own callbacks: a call that never settles stays at 0.
-            const settled = (outcome: string): void => {
-              bump(settlements, callKey)
-              outcomes.set(callKey, outcome)
-              lastSettleAt = performance.now()
-            }
-            await p.then(
-              () => settled('ok'),
-              (e: unknown) => settled(outcomeOf(e)),
-            )
-          }
-        }
-        await Promise.all(Array.from({ length: WINDOW }, worker))
-      }),
-    )
-    // A call that never settles would hang the run: fail instead, naming what is still open.
-    let watch: NodeJS.Timeout | undefined
-    const stalled = new Promise<never>((_, reject) => {
-      watch = setInterval(() => {
-        if (performance.now() - lastSettleAt < STALL_MS) return
-        const open = [...issuedCalls.keys()].filter((k) => !settlements.has(k))
-        reject(new Error(`${open.length} calls never settled (no settlement for ${STALL_MS} ms): ${open.slice(0, 20).join(', ')}`))
-      }, 1_000)
-    })
     try {
-      await Promise.race([run, stalled])
-    } finally {
-      clearInterval(watch)
-      clearInterval(pulse)
-      sub.unsubscribe()
-      dc.faults.clear()
-    }
-    const ms = performance.now() - started
-    try {
-      const tally: Record<string, number> = {}
-      for (const [k, o] of outcomes) {
-        const t = `${issuedCalls.get(k)!.kind}:${o}`
-        tally[t] = (tally[t] ?? 0) + 1
-      }
-      const fired = Object.fromEntries(Object.entries(dc.stats.faults).map(([k, v]) => [k, v - (stats.faults[k] ?? 0)]))
-      const calls = Object.fromEntries(
-        ['help.getNearestDc', 'updates.getState', 'messages.sendMessage', 'messages.readHistory', 'auth.exportAuthorization', 'auth.importAuthorization'].map((m) => [
-          m,
-          (dc.stats.rpcCalls[m] ?? 0) - (stats.rpcCalls[m] ?? 0),
-        ]),
-      )
-      const rt = engine.runtimeStats
-      const delta = (k: 'callsStarted' | 'callsSettled' | 'callsFailed' | 'doubleSettles'): number => rt[k] - runtimeBefore[k]
-      console.log(`# fault run: ${settlements.size}/${issuedCalls.size} settled in ${ms.toFixed(0)} ms (${((settlements.size * 1000) / ms).toFixed(0)} RPC/s)`)
-      console.log(`# outcomes: ${JSON.stringify(Object.fromEntries(Object.entries(tally).sort()))}`)
-      console.log(`# faults fired: ${JSON.stringify(fired)}; server dispatches: ${JSON.stringify(calls)}`)
-      console.log(`# engine: ${JSON.stringify(engine.counters)} dc.down ${count(events, 'dc.down')} migrated ${count(events, 'account.migrated')}`)
-      console.log(`# runtime calls: started ${delta('callsStarted')}, settled ${delta('callsSettled')}, failed ${delta('callsFailed')}, double settles ${delta('doubleSettles')}`)
-
-      // Exactly once, counted three ways: each call's own callbacks, the runtime's ledger of
-      // every call it started, and the engine's rpc.settled events.
-      assert.equal(issuedCalls.size, FAULT_RPCS)
-      assert.deepEqual([...issuedCalls.keys()].filter((k) => settlements.get(k) !== 1).map((k) => `${k}:${settlements.get(k) ?? 0}`), [], 'calls not settled exactly once')
-      assert.equal(delta('doubleSettles'), 0, 'no second settle attempt in the runtime')
-      assert.equal(delta('callsSettled') + delta('callsFailed'), delta('callsStarted'), 'every call the runtime started settled once')
-      const okByAccountMethod = new Map<string, number>()
-      const methodOf = { send: 'messages.sendMessage', read: 'messages.readHistory', nearest: 'help.getNearestDc', state: 'updates.getState' } as const
-      for (const [k, o] of outcomes) if (o === 'ok') bump(okByAccountMethod, `${issuedCalls.get(k)!.accountId}|${methodOf[issuedCalls.get(k)!.kind]}|ok`)
-      for (const [k, n] of okByAccountMethod) assert.equal(settledEvents.get(k) ?? 0, n, `${k}: one ok rpc.settled per call that succeeded`)
-      for (const [k, n] of settledEvents) if (k.endsWith('|ok') && !k.includes('Authorization')) assert.equal(okByAccountMethod.get(k) ?? 0, n, `${k}: ok rpc.settled without a successful call`)
-
-      assert.deepEqual(Object.keys(tally).filter((t) => t.includes('untyped')), [], `only typed errors: ${JSON.stringify(tally)}`)
-      // A 500 INTERNAL is not retried: it reaches the caller as RpcError 500, and the call did not run.
-      const internal = [...outcomes].filter(([, o]) => o === 'rpc:500:INTERNAL')
-      assert.ok(internal.length > 0 && internal.length <= (fired['internalError'] ?? 0), `${internal.length} calls failed with 500 INTERNAL, ${fired['internalError']} injected`)
-      for (const [k] of internal) {
-        const { execKey, kind } = issuedCalls.get(k)!
-        if (execKey !== undefined) assert.equal((kind === 'send' ? sendExecutions : readExecutions).get(execKey) ?? 0, 0, `${k} failed with 500 yet ran`)
-      }
-      // Every fault actually fired (otherwise the run proves nothing about it); clockSkewMs has no
-      // counter, and salt rotation shows as bad_server_salt beyond the forced ones.
-      for (const f of ['dropAfterFrames', 'dropProbability', 'delay', 'duplicate', 'reorder', 'badServerSalt', 'floodWait', 'userMigrate', 'internalError', 'dropResult', 'handshakeDelay', 'dhGenRetry', 'dhGenFail']) {
-        assert.ok((fired[f] ?? 0) > 0, `${f} fired`)
-      }
-      assert.ok((dc.stats.badMsgs[48] ?? 0) - (stats.badMsgs[48] ?? 0) > (fired['badServerSalt'] ?? 0), 'rotated salts were refused too')
-      // New keys only where USER_MIGRATE sent an account to a DC it had none on.
-      assert.ok(count(events, 'handshake') <= migrateTargets.size, `${count(events, 'handshake')} handshakes`)
-      assert.equal(count(events, 'account.migrated'), migrateTargets.size)
-
-      // Server side: each sendMessage and readHistory executed at most once (counted before any
-      // dedup), exactly once when it succeeded; the world holds exactly one copy of each message.
-      for (const [k, { kind, execKey }] of issuedCalls) {
-        if (execKey === undefined) continue
-        const n = (kind === 'send' ? sendExecutions : readExecutions).get(execKey) ?? 0
-        assert.ok(n <= 1, `${k} (${kind}, ${outcomes.get(k)}) executed ${n} times`)
-        if (outcomes.get(k) === 'ok') assert.equal(n, 1, `${k} (${kind}) succeeded without executing`)
-      }
-      const sent = [...issuedCalls.values()].filter((c) => c.kind === 'send')
-      assert.equal(sendExecutions.size - sendsBefore, sent.filter((c) => sendExecutions.has(c.execKey!)).length)
-      for (const [a, s] of sites.slice(0, FAULT_ACCOUNTS).entries()) {
-        const got = delivered(sites[(a + 1) % ACCOUNTS]!.user.id, s.user.id)
-        for (const c of sent) {
-          if (c.accountId !== s.accountId) continue
-          const rid = BigInt(c.execKey!.split(':')[1]!)
-          assert.equal(got.get(rid) ?? 0, sendExecutions.has(c.execKey!) ? 1 : 0, `${c.execKey} copies in the peer's box`)
-        }
-      }
-      assert.deepEqual(dc.world.assertNoDuplicateMessages(), [])
-      assert.deepEqual(dc.world.checkInvariants(), [])
+      await faultRun(engine, events)
     } finally {
       await engine.stop()
     }
   })
 })
+
+/**
+ * The fault run: every fault of the test DC at once over the first FAULT_ACCOUNTS accounts, then
+ * the checks. NB: the caller stops the engine whatever happens (a call that never settles would
+ * otherwise keep the process alive).
+ */
+async function faultRun(engine: Engine, events: readonly EngineEvent[]): Promise<void> {
+  const accounts: Account[] = []
+  for (const s of sites.slice(0, FAULT_ACCOUNTS)) {
+    const acc = engine.account(s.accountId)
+    assert.equal((await acc.ready()).state, 'authorized')
+    accounts.push(acc)
+  }
+  const stats = dc.stats.snapshot()
+  const runtimeBefore = { ...engine.runtimeStats }
+  const sendsBefore = sendExecutions.size
+  // Every rpc.settled event of the calls under test, by `${accountId}|${method}|ok or failed`.
+  const settledEvents = new Map<string, number>()
+  // USER_MIGRATE for 10 accounts to a DC they are not on; each entry is lifted as soon as the
+  // engine saw it (a permanent knob would also refuse the export/import that carries the move).
+  const migrateTargets = new Map<string, string>()
+  for (const s of sites.slice(0, FAULT_ACCOUNTS).filter((_, i) => i % 10 === 7)) {
+    migrateTargets.set(s.accountId, s.user.id.toString())
+  }
+  let userMigrate: Record<string, number> = {}
+  for (const [accountId, userId] of migrateTargets) userMigrate[userId] = sites.find((s) => s.accountId === accountId)!.homeDcId === 3 ? 2 : 3
+  const sub = engine.events$.subscribe((e) => {
+    if (e.type === 'rpc.settled') bump(settledEvents, `${e.accountId}|${e.method}|${e.ok ? 'ok' : 'failed'}`)
+    if (e.type === 'rpc.migrated' && e.errorMessage.startsWith('USER_MIGRATE')) {
+      const userId = migrateTargets.get(e.accountId)
+      if (userId !== undefined && userId in userMigrate) {
+        const { [userId]: _, ...rest } = userMigrate
+        userMigrate = rest
+        dc.faults.set({ userMigrate })
+      }
+    }
+  })
+  // Every knob of test/src/dc/faults.ts at once. The handshake ones reach the new keys the
+  // USER_MIGRATE moves need.
+  dc.faults.set({
+    saltPeriodMs: 3_000,
+    badServerSaltNext: 20,
+    dropAfterFrames: 60,
+    dropProbability: 0.002,
+    delayMs: 2,
+    jitterMs: 8,
+    duplicateProbability: 0.02,
+    reorderProbability: 0.02,
+    // NB: server 20 s ahead (inside the 300 s past window). A server behind the client by 45 s
+    // (msg_id 17 on every call) fails every call with too-many-resends.
+    clockSkewMs: 20_000,
+    userMigrate,
+    internalErrorProbability: 0.01,
+    dropResultProbability: 0.003,
+    handshakeDelayMs: 20,
+    dhGenRetryNext: 2,
+    dhGenFailNext: 1,
+  })
+  // FLOOD_WAIT_1 (under the 10 s threshold) and forced bad salts come in pulses (by wall time: a
+  // loaded event loop runs timers late), so the retries after them pass.
+  let lastPulse = performance.now()
+  let flooding = false
+  const pulse = setInterval(() => {
+    const since = performance.now() - lastPulse
+    if (flooding && since >= 150) {
+      flooding = false
+      dc.faults.set({ floodWait: undefined, badServerSaltNext: 10 })
+    } else if (!flooding && since >= 500) {
+      lastPulse = performance.now()
+      flooding = true
+      dc.faults.set({ floodWait: { 'help.getNearestDc': 1 } })
+    }
+  }, 20)
+
+  interface Issued {
+    readonly kind: 'send' | 'read' | 'nearest' | 'state'
+    readonly accountId: string
+    /** The server-side execution key (send and read), see tappedApi. */
+    readonly execKey?: string
+  }
+  const issuedCalls = new Map<string, Issued>()
+  /** Settlements per call, counted in each call's own settle callbacks. */
+  const settlements = new Map<string, number>()
+  const outcomes = new Map<string, string>()
+  let lastSettleAt = performance.now()
+  const started = performance.now()
+  const perAccount = Math.ceil(FAULT_RPCS / FAULT_ACCOUNTS)
+  const run = Promise.all(
+    accounts.map(async (acc, a) => {
+      const me = sites[a]!
+      const peer = sites[(a + 1) % ACCOUNTS]!.user
+      const inputPeer = { _: 'inputPeerUser' as const, userId: peer.id, accessHash: peer.accessHash }
+      let next = 0
+      const worker = async (): Promise<void> => {
+        for (;;) {
+          const k = next++
+          if (k >= perAccount || a * perAccount + k >= FAULT_RPCS) return
+          const callKey = `${a}/${k}`
+          const pick = (k * 7919 + a) % 100
+          const kind = pick < SEND_SHARE * 100 ? 'send' : pick < (SEND_SHARE + READ_SHARE) * 100 ? 'read' : k % 2 === 0 ? 'nearest' : 'state'
+          const randomId = BigInt(2_000_000_000 + a * 100_000 + k)
+          const maxId = 1_000_000 + a * 1_000 + k
+          const execKey = kind === 'send' ? `${me.user.id}:${randomId}` : kind === 'read' ? `${me.user.id}:${maxId}` : undefined
+          issuedCalls.set(callKey, { kind, accountId: me.accountId, ...(execKey === undefined ? {} : { execKey }) })
+          const p: Promise<unknown> =
+            kind === 'send'
+              ? acc.invoke({ _: 'messages.sendMessage', peer: inputPeer, message: `fault ${a}/${k}`, randomId })
+              : kind === 'read'
+                ? acc.invoke({ _: 'messages.readHistory', peer: inputPeer, maxId })
+                : kind === 'nearest'
+                  ? acc.invoke({ _: 'help.getNearestDc' })
+                  : acc.invoke({ _: 'updates.getState' })
+          // NB: counted inside the call's own callbacks: a call that never settles stays at 0.
+          const settled = (outcome: string): void => {
+            bump(settlements, callKey)
+            outcomes.set(callKey, outcome)
+            lastSettleAt = performance.now()
+          }
+          await p.then(
+            () => settled('ok'),
+            (e: unknown) => settled(outcomeOf(e)),
+          )
+        }
+      }
+      await Promise.all(Array.from({ length: WINDOW }, worker))
+    }),
+  )
+  // A call that never settles would hang the run: fail instead, naming what is still open.
+  let watch: NodeJS.Timeout | undefined
+  const stalled = new Promise<never>((_, reject) => {
+    watch = setInterval(() => {
+      if (performance.now() - lastSettleAt < STALL_MS) return
+      const open = [...issuedCalls.keys()].filter((k) => !settlements.has(k))
+      reject(new Error(`${open.length} calls never settled (no settlement for ${STALL_MS} ms): ${open.slice(0, 20).join(', ')}`))
+    }, 1_000)
+  })
+  try {
+    await Promise.race([run, stalled])
+  } finally {
+    clearInterval(watch)
+    clearInterval(pulse)
+    sub.unsubscribe()
+    dc.faults.clear()
+  }
+  const ms = performance.now() - started
+  const tally: Record<string, number> = {}
+  for (const [k, o] of outcomes) {
+    const t = `${issuedCalls.get(k)!.kind}:${o}`
+    tally[t] = (tally[t] ?? 0) + 1
+  }
+  const fired = Object.fromEntries(Object.entries(dc.stats.faults).map(([k, v]) => [k, v - (stats.faults[k] ?? 0)]))
+  const calls = Object.fromEntries(
+    ['help.getNearestDc', 'updates.getState', 'messages.sendMessage', 'messages.readHistory', 'auth.exportAuthorization', 'auth.importAuthorization'].map((m) => [
+      m,
+      (dc.stats.rpcCalls[m] ?? 0) - (stats.rpcCalls[m] ?? 0),
+    ]),
+  )
+  const rt = engine.runtimeStats
+  const delta = (k: 'callsStarted' | 'callsSettled' | 'callsFailed' | 'doubleSettles'): number => rt[k] - runtimeBefore[k]
+  console.log(`# fault run: ${settlements.size}/${issuedCalls.size} settled in ${ms.toFixed(0)} ms (${((settlements.size * 1000) / ms).toFixed(0)} RPC/s)`)
+  console.log(`# outcomes: ${JSON.stringify(Object.fromEntries(Object.entries(tally).sort()))}`)
+  console.log(`# faults fired: ${JSON.stringify(fired)}; server dispatches: ${JSON.stringify(calls)}`)
+  console.log(`# engine: ${JSON.stringify(engine.counters)} dc.down ${count(events, 'dc.down')} migrated ${count(events, 'account.migrated')}`)
+  console.log(`# runtime calls: started ${delta('callsStarted')}, settled ${delta('callsSettled')}, failed ${delta('callsFailed')}, double settles ${delta('doubleSettles')}`)
+
+  // Exactly once, counted three ways: each call's own callbacks, the runtime's ledger of
+  // every call it started, and the engine's rpc.settled events.
+  assert.equal(issuedCalls.size, FAULT_RPCS)
+  assert.deepEqual([...issuedCalls.keys()].filter((k) => settlements.get(k) !== 1).map((k) => `${k}:${settlements.get(k) ?? 0}`), [], 'calls not settled exactly once')
+  assert.equal(delta('doubleSettles'), 0, 'no second settle attempt in the runtime')
+  assert.equal(delta('callsSettled') + delta('callsFailed'), delta('callsStarted'), 'every call the runtime started settled once')
+  const okByAccountMethod = new Map<string, number>()
+  const methodOf = { send: 'messages.sendMessage', read: 'messages.readHistory', nearest: 'help.getNearestDc', state: 'updates.getState' } as const
+  for (const [k, o] of outcomes) if (o === 'ok') bump(okByAccountMethod, `${issuedCalls.get(k)!.accountId}|${methodOf[issuedCalls.get(k)!.kind]}|ok`)
+  for (const [k, n] of okByAccountMethod) assert.equal(settledEvents.get(k) ?? 0, n, `${k}: one ok rpc.settled per call that succeeded`)
+  for (const [k, n] of settledEvents) if (k.endsWith('|ok') && !k.includes('Authorization')) assert.equal(okByAccountMethod.get(k) ?? 0, n, `${k}: ok rpc.settled without a successful call`)
+
+  assert.deepEqual(Object.keys(tally).filter((t) => t.includes('untyped')), [], `only typed errors: ${JSON.stringify(tally)}`)
+  // A 500 INTERNAL is not retried: it reaches the caller as RpcError 500, and the call did not run.
+  const internal = [...outcomes].filter(([, o]) => o === 'rpc:500:INTERNAL')
+  assert.ok(internal.length > 0 && internal.length <= (fired['internalError'] ?? 0), `${internal.length} calls failed with 500 INTERNAL, ${fired['internalError']} injected`)
+  for (const [k] of internal) {
+    const { execKey, kind } = issuedCalls.get(k)!
+    if (execKey !== undefined) assert.equal((kind === 'send' ? sendExecutions : readExecutions).get(execKey) ?? 0, 0, `${k} failed with 500 yet ran`)
+  }
+  // Every fault actually fired (otherwise the run proves nothing about it); clockSkewMs has no
+  // counter, and salt rotation shows as bad_server_salt beyond the forced ones.
+  for (const f of ['dropAfterFrames', 'dropProbability', 'delay', 'duplicate', 'reorder', 'badServerSalt', 'floodWait', 'userMigrate', 'internalError', 'dropResult', 'handshakeDelay', 'dhGenRetry', 'dhGenFail']) {
+    assert.ok((fired[f] ?? 0) > 0, `${f} fired`)
+  }
+  assert.ok((dc.stats.badMsgs[48] ?? 0) - (stats.badMsgs[48] ?? 0) > (fired['badServerSalt'] ?? 0), 'rotated salts were refused too')
+  // New keys only where USER_MIGRATE sent an account to a DC it had none on.
+  assert.ok(count(events, 'handshake') <= migrateTargets.size, `${count(events, 'handshake')} handshakes`)
+  assert.equal(count(events, 'account.migrated'), migrateTargets.size)
+
+  // Server side: each sendMessage and readHistory executed at most once (counted before any
+  // dedup), exactly once when it succeeded; the world holds exactly one copy of each message.
+  for (const [k, { kind, execKey }] of issuedCalls) {
+    if (execKey === undefined) continue
+    const n = (kind === 'send' ? sendExecutions : readExecutions).get(execKey) ?? 0
+    assert.ok(n <= 1, `${k} (${kind}, ${outcomes.get(k)}) executed ${n} times`)
+    if (outcomes.get(k) === 'ok') assert.equal(n, 1, `${k} (${kind}) succeeded without executing`)
+  }
+  const sent = [...issuedCalls.values()].filter((c) => c.kind === 'send')
+  assert.equal(sendExecutions.size - sendsBefore, sent.filter((c) => sendExecutions.has(c.execKey!)).length)
+  for (const [a, s] of sites.slice(0, FAULT_ACCOUNTS).entries()) {
+    const got = delivered(sites[(a + 1) % ACCOUNTS]!.user.id, s.user.id)
+    for (const c of sent) {
+      if (c.accountId !== s.accountId) continue
+      const rid = BigInt(c.execKey!.split(':')[1]!)
+      assert.equal(got.get(rid) ?? 0, sendExecutions.has(c.execKey!) ? 1 : 0, `${c.execKey} copies in the peer's box`)
+    }
+  }
+  assert.deepEqual(dc.world.assertNoDuplicateMessages(), [])
+  assert.deepEqual(dc.world.checkInvariants(), [])
+}
