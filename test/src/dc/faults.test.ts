@@ -23,6 +23,21 @@ describe('fault decisions', () => {
   })
 })
 
+describe('next-N drops', () => {
+  test('drop exactly the next N frames and the next N answers, then fall back to the probabilities', () => {
+    const stats = new TestDcStats()
+    const f = new Faults({ dropNextFrames: 2, dropNextResults: 1 }, 1, stats)
+    assert.deepEqual([f.dropConnection(1), f.dropConnection(2), f.dropConnection(3)], [true, true, false])
+    assert.deepEqual([f.dropResult(), f.dropResult()], [true, false])
+    assert.deepEqual([stats.faults.dropNextFrames, stats.faults.dropResult], [2, 1])
+    f.set({ dropNextFrames: 1 })
+    assert.deepEqual([f.dropConnection(4), f.dropConnection(5)], [true, false])
+    f.set({ dropNextResults: 3 })
+    f.clear()
+    assert.equal(f.dropResult(), false, 'clear() turns the counters off')
+  })
+})
+
 describe('test DC faults', () => {
   let dc: TestDc
   before(async () => {
