@@ -29,6 +29,13 @@ const WINDOW = 4
 const SEND_SHARE = 0.25
 /** Share that are messages.readHistory: no idempotency key, only the msg_id cache stops a re-run. */
 const READ_SHARE = 0.15
+/**
+ * Drop rates: low, as each costs a reconnect (about a second of one account's calls); one that has
+ * not fired by half-time drops exactly one frame or answer (see the pulse), so every fault fires.
+ */
+const RARE_DROPS = { dropProbability: 0.001, dropResultProbability: 0.002 } as const
+/** Outgoing frames of every connection are delayed by delayMs + 0..jitterMs for forMs, every everyMs. */
+const DELAY_PULSE = { everyMs: 1_500, forMs: 200, delayMs: 40, jitterMs: 60 } as const
 /** No settlement anywhere for this long means a call never settles (a lost answer waits out the 60 s RPC timeout). */
 const STALL_MS = 90_000
 
@@ -261,28 +268,33 @@ async function faultRun(engine: Engine, events: readonly EngineEvent[]): Promise
   // Every knob of test/src/dc/faults.ts at once. The handshake ones reach the new keys the
   // USER_MIGRATE moves need.
   dc.faults.set({
-    saltPeriodMs: 3_000,
+    saltPeriodMs: 5_000,
     badServerSaltNext: 20,
-    dropAfterFrames: 60,
-    dropProbability: 0.002,
-    delayMs: 2,
-    jitterMs: 8,
+    dropAfterFrames: 55,
+    dropProbability: RARE_DROPS.dropProbability,
     duplicateProbability: 0.02,
-    reorderProbability: 0.02,
+    reorderProbability: 0.005,
     // NB: server 20 s ahead (inside the 300 s past window). A server behind the client by 45 s
     // (msg_id 17 on every call) fails every call with too-many-resends.
     clockSkewMs: 20_000,
     userMigrate,
     internalErrorProbability: 0.01,
-    dropResultProbability: 0.003,
+    dropResultProbability: RARE_DROPS.dropResultProbability,
     handshakeDelayMs: 20,
     dhGenRetryNext: 2,
     dhGenFailNext: 1,
   })
+  /** Settlements per call, counted in each call's own settle callbacks. */
+  const settlements = new Map<string, number>()
   // FLOOD_WAIT_1 (under the 10 s threshold) and forced bad salts come in pulses (by wall time: a
-  // loaded event loop runs timers late), so the retries after them pass.
+  // loaded event loop runs timers late), so the retries after them pass. Delay with jitter comes
+  // in pulses too: on every frame for the whole run it tripled the run time (each delayed frame
+  // waits for a timer on a loaded event loop), while a pulse still delays every connection.
   let lastPulse = performance.now()
   let flooding = false
+  let lastDelayPulse = performance.now()
+  let delaying = false
+  let armed = false
   const pulse = setInterval(() => {
     const since = performance.now() - lastPulse
     if (flooding && since >= 150) {
@@ -293,6 +305,22 @@ async function faultRun(engine: Engine, events: readonly EngineEvent[]): Promise
       flooding = true
       dc.faults.set({ floodWait: { 'help.getNearestDc': 1 } })
     }
+    const sinceDelay = performance.now() - lastDelayPulse
+    if (delaying && sinceDelay >= DELAY_PULSE.forMs) {
+      delaying = false
+      dc.faults.set({ delayMs: undefined, jitterMs: undefined })
+    } else if (!delaying && sinceDelay >= DELAY_PULSE.everyMs) {
+      lastDelayPulse = performance.now()
+      delaying = true
+      dc.faults.set({ delayMs: DELAY_PULSE.delayMs, jitterMs: DELAY_PULSE.jitterMs })
+    }
+    // A rare drop that has not fired by half-time drops exactly one frame or answer.
+    if (!armed && settlements.size >= FAULT_RPCS / 2) {
+      armed = true
+      const frames = (dc.stats.faults['dropProbability'] ?? 0) - (stats.faults['dropProbability'] ?? 0)
+      const results = (dc.stats.faults['dropResult'] ?? 0) - (stats.faults['dropResult'] ?? 0)
+      dc.faults.set({ ...(frames === 0 ? { dropNextFrames: 1 } : {}), ...(results === 0 ? { dropNextResults: 1 } : {}) })
+    }
   }, 20)
 
   interface Issued {
@@ -302,8 +330,8 @@ async function faultRun(engine: Engine, events: readonly EngineEvent[]): Promise
     readonly execKey?: string
   }
   const issuedCalls = new Map<string, Issued>()
-  /** Settlements per call, counted in each call's own settle callbacks. */
-  const settlements = new Map<string, number>()
+  /** When each account's last call settled (ms into the run): the slowest ones explain the run time. */
+  const finishedAt = new Map<string, number>()
   const outcomes = new Map<string, string>()
   let lastSettleAt = performance.now()
   const started = performance.now()
@@ -346,6 +374,7 @@ async function faultRun(engine: Engine, events: readonly EngineEvent[]): Promise
         }
       }
       await Promise.all(Array.from({ length: WINDOW }, worker))
+      finishedAt.set(me.accountId, performance.now() - started)
     }),
   )
   // A call that never settles would hang the run: fail instead, naming what is still open.
@@ -382,8 +411,14 @@ async function faultRun(engine: Engine, events: readonly EngineEvent[]): Promise
   const delta = (k: 'callsStarted' | 'callsSettled' | 'callsFailed' | 'doubleSettles'): number => rt[k] - runtimeBefore[k]
   console.log(`# fault run: ${settlements.size}/${issuedCalls.size} settled in ${ms.toFixed(0)} ms (${((settlements.size * 1000) / ms).toFixed(0)} RPC/s)`)
   console.log(`# outcomes: ${JSON.stringify(Object.fromEntries(Object.entries(tally).sort()))}`)
-  console.log(`# faults fired: ${JSON.stringify(fired)}; server dispatches: ${JSON.stringify(calls)}`)
+  console.log(`# faults fired: ${JSON.stringify(fired)} over ${dc.stats.framesIn - stats.framesIn} frames in; server dispatches: ${JSON.stringify(calls)}`)
   console.log(`# engine: ${JSON.stringify(engine.counters)} dc.down ${count(events, 'dc.down')} migrated ${count(events, 'account.migrated')}`)
+  const downs = (id: string) => events.filter((e) => e.type === 'dc.down' && e.accountId === id).length
+  const slowest = [...finishedAt].sort((x, y) => y[1] - x[1]).slice(0, 5)
+  console.log(`# slowest accounts: ${slowest.map(([id, t]) => `${id} ${(t / 1000).toFixed(1)} s (${downs(id)} drops${migrateTargets.has(id) ? ', migrated' : ''})`).join('; ')}`)
+  const states: Record<string, number> = {}
+  for (const acc of accounts) states[acc.state.state] = (states[acc.state.state] ?? 0) + 1
+  console.log(`# account states after the run: ${JSON.stringify(states)}; auth.revoked ${count(events, 'auth.revoked')}; warnings ${JSON.stringify(events.filter((e) => e.type === 'warning').slice(0, 5))}`)
   console.log(`# runtime calls: started ${delta('callsStarted')}, settled ${delta('callsSettled')}, failed ${delta('callsFailed')}, double settles ${delta('doubleSettles')}`)
 
   // Exactly once, counted three ways: each call's own callbacks, the runtime's ledger of
@@ -408,7 +443,9 @@ async function faultRun(engine: Engine, events: readonly EngineEvent[]): Promise
   }
   // Every fault actually fired (otherwise the run proves nothing about it); clockSkewMs has no
   // counter, and salt rotation shows as bad_server_salt beyond the forced ones.
-  for (const f of ['dropAfterFrames', 'dropProbability', 'delay', 'duplicate', 'reorder', 'badServerSalt', 'floodWait', 'userMigrate', 'internalError', 'dropResult', 'handshakeDelay', 'dhGenRetry', 'dhGenFail']) {
+  // A frame-drop is the probabilistic one, or the one armed at half-time if that never fired.
+  assert.ok((fired['dropProbability'] ?? 0) + (fired['dropNextFrames'] ?? 0) > 0, 'a connection was dropped on a received frame')
+  for (const f of ['dropAfterFrames', 'delay', 'duplicate', 'reorder', 'badServerSalt', 'floodWait', 'userMigrate', 'internalError', 'dropResult', 'handshakeDelay', 'dhGenRetry', 'dhGenFail']) {
     assert.ok((fired[f] ?? 0) > 0, `${f} fired`)
   }
   assert.ok((dc.stats.badMsgs[48] ?? 0) - (stats.badMsgs[48] ?? 0) > (fired['badServerSalt'] ?? 0), 'rotated salts were refused too')
