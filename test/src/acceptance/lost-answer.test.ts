@@ -16,7 +16,7 @@ import type { ApiHook, TestDc } from '../dc/types.js'
 import type { WorldUser } from '../dc/world/index.js'
 
 /** Calls made while answers get lost. */
-const CALLS = 60
+const CALLS = 48
 /** Calls in flight at once. */
 const WINDOW = 3
 /** Share of executed calls whose answer is lost with its connection. */
