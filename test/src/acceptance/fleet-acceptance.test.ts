@@ -34,6 +34,14 @@ const READ_SHARE = 0.15
  * not fired by half-time drops exactly one frame or answer (see the pulse), so every fault fires.
  */
 const RARE_DROPS = { dropProbability: 0.001, dropResultProbability: 0.002 } as const
+/**
+ * FLOOD_WAIT_1 for help.getNearestDc during forMs, every everyMs. NB: everyMs must not divide the
+ * 1 s wait: at 500 ms a flooded call's retry landed in a pulse again, calls were flooded five times
+ * over and the run took 15-35 s instead of about 10.
+ */
+const FLOOD_PULSE = { everyMs: 700, forMs: 150 } as const
+/** A connection that has received this many frames closes (armed at half-time, see the pulse). */
+const DROP_AFTER_FRAMES = 8
 /** Outgoing frames of every connection are delayed by delayMs + 0..jitterMs for forMs, every everyMs. */
 const DELAY_PULSE = { everyMs: 1_500, forMs: 200, delayMs: 40, jitterMs: 60 } as const
 /** No settlement anywhere for this long means a call never settles (a lost answer waits out the 60 s RPC timeout). */
@@ -265,12 +273,12 @@ async function faultRun(engine: Engine, events: readonly EngineEvent[]): Promise
       }
     }
   })
-  // Every knob of test/src/dc/faults.ts at once. The handshake ones reach the new keys the
+  // Every knob of test/src/dc/faults.ts at once (flood, delay, drop-after-N and the next-N drops
+  // are switched on and off by the pulse below). The handshake ones reach the new keys the
   // USER_MIGRATE moves need.
   dc.faults.set({
-    saltPeriodMs: 5_000,
+    saltPeriodMs: 1_000,
     badServerSaltNext: 20,
-    dropAfterFrames: 55,
     dropProbability: RARE_DROPS.dropProbability,
     duplicateProbability: 0.02,
     reorderProbability: 0.005,
@@ -295,12 +303,13 @@ async function faultRun(engine: Engine, events: readonly EngineEvent[]): Promise
   let lastDelayPulse = performance.now()
   let delaying = false
   let armed = false
+  let afterFrames: 'idle' | 'armed' | 'done' = 'idle'
   const pulse = setInterval(() => {
     const since = performance.now() - lastPulse
-    if (flooding && since >= 150) {
+    if (flooding && since >= FLOOD_PULSE.forMs) {
       flooding = false
       dc.faults.set({ floodWait: undefined, badServerSaltNext: 10 })
-    } else if (!flooding && since >= 500) {
+    } else if (!flooding && since >= FLOOD_PULSE.everyMs) {
       lastPulse = performance.now()
       flooding = true
       dc.faults.set({ floodWait: { 'help.getNearestDc': 1 } })
@@ -313,6 +322,16 @@ async function faultRun(engine: Engine, events: readonly EngineEvent[]): Promise
       lastDelayPulse = performance.now()
       delaying = true
       dc.faults.set({ delayMs: DELAY_PULSE.delayMs, jitterMs: DELAY_PULSE.jitterMs })
+    }
+    // From half-time, connections past DROP_AFTER_FRAMES close on their next frame until one did
+    // (on for the whole run it fired 1 to 20 times, or not at all, with the run's length).
+    const closedAfterFrames = (dc.stats.faults['dropAfterFrames'] ?? 0) - (stats.faults['dropAfterFrames'] ?? 0)
+    if (afterFrames === 'idle' && settlements.size >= FAULT_RPCS / 2) {
+      afterFrames = 'armed'
+      dc.faults.set({ dropAfterFrames: DROP_AFTER_FRAMES })
+    } else if (afterFrames === 'armed' && closedAfterFrames > 0) {
+      afterFrames = 'done'
+      dc.faults.set({ dropAfterFrames: undefined })
     }
     // A rare drop that has not fired by half-time drops exactly one frame or answer.
     if (!armed && settlements.size >= FAULT_RPCS / 2) {
