@@ -30,10 +30,12 @@ const SEND_SHARE = 0.25
 /** Share that are messages.readHistory: no idempotency key, only the msg_id cache stops a re-run. */
 const READ_SHARE = 0.15
 /**
- * Drop rates: low, as each costs a reconnect (about a second of one account's calls); one that has
- * not fired by half-time drops exactly one frame or answer (see the pulse), so every fault fires.
+ * Drop rates: each drop costs one account's calls a reconnect (about a second). Lost answers are
+ * the frequent one (about 20 a run): each sends a connection's unacknowledged calls again, which
+ * is what the executed-at-most-once check needs. A drop that has not fired by half-time drops
+ * exactly one frame or answer (see the pulse), so every fault fires.
  */
-const RARE_DROPS = { dropProbability: 0.001, dropResultProbability: 0.002 } as const
+const DROP_RATES = { dropProbability: 0.001, dropResultProbability: 0.01 } as const
 /**
  * FLOOD_WAIT_1 for help.getNearestDc during forMs, every everyMs. NB: everyMs must not divide the
  * 1 s wait: at 500 ms a flooded call's retry landed in a pulse again, calls were flooded five times
@@ -279,7 +281,7 @@ async function faultRun(engine: Engine, events: readonly EngineEvent[]): Promise
   dc.faults.set({
     saltPeriodMs: 1_000,
     badServerSaltNext: 20,
-    dropProbability: RARE_DROPS.dropProbability,
+    dropProbability: DROP_RATES.dropProbability,
     duplicateProbability: 0.02,
     reorderProbability: 0.005,
     // NB: server 20 s ahead (inside the 300 s past window). A server behind the client by 45 s
@@ -287,7 +289,7 @@ async function faultRun(engine: Engine, events: readonly EngineEvent[]): Promise
     clockSkewMs: 20_000,
     userMigrate,
     internalErrorProbability: 0.01,
-    dropResultProbability: RARE_DROPS.dropResultProbability,
+    dropResultProbability: DROP_RATES.dropResultProbability,
     handshakeDelayMs: 20,
     dhGenRetryNext: 2,
     dhGenFailNext: 1,
