@@ -50,7 +50,7 @@ before(async () => {
   dc = await startTestDc({ dcCount: 1, rsaPrivateKeyPem: sharedRsaKeyPem(), api: tappedApi(), updates: apiUpdatesHook, seed: 11 })
   alice = dc.world.presetUser({ phone: '9996610001', firstName: 'Alice', username: 'lost_answer_alice' })
   bob = dc.world.presetUser({ phone: '9996610002', firstName: 'Bob', username: 'lost_answer_bob' })
-  engine = createEngine({ apiId: 4242, apiHash: 'test-hash', store: createMemoryStore(), dcs: dc.dcs, publicKeys: [dc.publicKeyPem] })
+  engine = createEngine({ apiId: 4242, apiHash: '0123456789abcdef0123456789abcdef', store: createMemoryStore(), dcs: dc.dcs, publicKeys: [dc.publicKeyPem] })
   acc = engine.account('alice')
   await acc.sendCode(alice.phone!)
   assert.equal((await acc.signIn('11111')).status, 'authorized')
