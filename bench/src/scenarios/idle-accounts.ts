@@ -8,7 +8,7 @@ import { allReady, oursRuntime } from '../swarm/ours.js'
 import { compareMetric, compareSeries, comparisonNotes } from './compare-metrics.js'
 import { addCpu } from './rpc-load.js'
 
-/** Heap budget per idle account (issue 7's target). */
+/** Heap budget per idle account: the target for a fleet of idle accounts kept in one process. */
 export const TARGET_HEAP_PER_ACCOUNT = 20 * 1024
 
 interface IdlePoint {

@@ -19,6 +19,8 @@ interface Queued {
   readonly body: Uint8Array
   readonly contentRelated: boolean
   readonly method?: string
+  /** Set for a retransmission: the msg_id and seqno it goes out under again. */
+  readonly again?: { readonly msgId: bigint; readonly seqNo: number }
 }
 
 /** What to send with a body. */
@@ -143,8 +145,8 @@ export class ClientSession {
       const batch = items.slice(at, at + n)
       at += n
       const inner: ContainerItem[] = batch.map((item) => {
-        const msgId = this.ids.next(nowMs)
-        const seqNo = this.seqNo.next(item.contentRelated)
+        const msgId = item.again?.msgId ?? this.ids.next(nowMs)
+        const seqNo = item.again?.seqNo ?? this.seqNo.next(item.contentRelated)
         if (item.ref !== 0) {
           sent.push({ ref: item.ref, msgId })
           this.record(item, msgId, seqNo)
@@ -230,6 +232,20 @@ export class ClientSession {
   }
 
   /**
+   * Puts what was sent under these msg_ids (a container expands to its messages) back at the front
+   * of the queue to go out again under the same msg_ids and seqnos, in this same session: after a
+   * lost connection, or a bad_server_salt (the refused message was not run). NB: a server that
+   * already ran a query knows its msg_id and answers from its cache; under a new msg_id it would
+   * run the query a second time. Returns the refs requeued.
+   * https://core.telegram.org/mtproto/service_messages#cancellation-of-an-rpc-query (a dropped
+   * connection loses no answer the server still holds for a msg_id)
+   */
+  retransmit(msgIds: readonly bigint[]): number[] {
+    const again = msgIds.flatMap((id) => this.ledger.takeForResend(id))
+    return this.requeue(again, true)
+  }
+
+  /**
    * Starts a new session (32/33, destroy_session, a lost server session): new id, seqno from 0, a
    * fresh replay window, and everything in flight queued again. Returns the refs requeued.
    */
@@ -252,12 +268,13 @@ export class ClientSession {
     this.ledger.settle(msgIdOrRef.msgId)
   }
 
-  private requeue(messages: SentMessage[]): number[] {
+  private requeue(messages: SentMessage[], sameIds = false): number[] {
     const items: Queued[] = messages.map((m) => ({
       ref: m.ref ?? this.nextRef++,
       body: m.body,
       contentRelated: m.contentRelated,
       ...(m.method === undefined ? {} : { method: m.method }),
+      ...(sameIds ? { again: { msgId: m.msgId, seqNo: m.seqNo } } : {}),
     }))
     this.queue = [...items, ...this.queue]
     return items.map((i) => i.ref)

@@ -331,7 +331,11 @@ export class DcConnection {
       },
       resendMessages: (msgIds: bigint[], reason: ResendReason) => {
         if (this.session === null) return
-        this.requeueRefs(this.session.resend(msgIds), reason)
+        // NB: a message refused for its salt was not run, so its msg_id is still free; keeping it
+        // matters for a query sent again after a lost connection inside a new container (refused
+        // as a whole): the server may have run that query under this very id.
+        const again = reason === 'badServerSalt' ? this.session.retransmit(msgIds) : this.session.resend(msgIds)
+        this.requeueRefs(again, reason)
         this.scheduleFlush()
       },
       requeueInFlight: (scope: 'unacked' | 'all', reason: ResendReason) => {
@@ -340,7 +344,10 @@ export class DcConnection {
           if (s !== 'inFlight') continue
           if (scope === 'unacked' && call.acked) continue
           if (this.session !== null && call.lastMsgId !== null) {
-            this.requeueRefs(this.session.resend([call.lastMsgId]), null)
+            // NB: a reconnect keeps the session, so the copy keeps its msg_id: the server may have
+            // run it and lost only the answer, and answers a known msg_id from its cache.
+            const ids = [call.lastMsgId]
+            this.requeueRefs(reason === 'reconnect' ? this.session.retransmit(ids) : this.session.resend(ids), null)
           }
           this.host.toCall(call, { type: 'rpc.resend', reason })
         }

@@ -1,7 +1,7 @@
 // Every fault of the test DC: visible in stats and in what a client sees.
 import assert from 'node:assert/strict'
 import { after, before, beforeEach, describe, test } from 'node:test'
-import type { mtp } from '@mtswarm/engine/tl'
+import { TlReader, readMethodResult, serializeObject, type mtp } from '@mtswarm/engine/tl'
 import { Faults } from './faults.js'
 import { TestDcStats } from './stats.js'
 import { startTestDc } from './test-dc.js'
@@ -20,6 +20,21 @@ describe('fault decisions', () => {
     }
     assert.deepEqual(run(7), run(7))
     assert.notDeepEqual(run(7), run(8))
+  })
+})
+
+describe('next-N drops', () => {
+  test('drop exactly the next N frames and the next N answers, then fall back to the probabilities', () => {
+    const stats = new TestDcStats()
+    const f = new Faults({ dropNextFrames: 2, dropNextResults: 1 }, 1, stats)
+    assert.deepEqual([f.dropConnection(1), f.dropConnection(2), f.dropConnection(3)], [true, true, false])
+    assert.deepEqual([f.dropResult(), f.dropResult()], [true, false])
+    assert.deepEqual([stats.faults.dropNextFrames, stats.faults.dropResult], [2, 1])
+    f.set({ dropNextFrames: 1 })
+    assert.deepEqual([f.dropConnection(4), f.dropConnection(5)], [true, false])
+    f.set({ dropNextResults: 3 })
+    f.clear()
+    assert.equal(f.dropResult(), false, 'clear() turns the counters off')
   })
 })
 
@@ -160,6 +175,39 @@ describe('test DC faults', () => {
       assert.ok((dc.stats.rpcErrors.INTERNAL ?? 0) >= 1)
     } finally {
       await c.close()
+    }
+  })
+
+  test('a lost answer: the call runs, its connection closes unanswered; its msg_id again gets the cached answer, a new msg_id runs it again', async () => {
+    const c = await TestClient.connect(clientOptions(dc))
+    const key = await c.handshake()
+    const runs = () => dc.stats.rpcCalls['help.getNearestDc'] ?? 0
+    const before = { runs: runs(), cached: dc.stats.cachedAnswersResent }
+    dc.faults.set({ dropResultProbability: 1 })
+    const body = serializeObject({ _: 'help.getNearestDc' })
+    const lost = c.sendMessage(body)
+    await c.closed
+    assert.equal(runs(), before.runs + 1, 'the call ran before its connection closed')
+    assert.equal(c.inbox.filter((m) => m.obj._ === 'mt_rpc_result').length, 0, 'no answer reached the client')
+    assert.equal(dc.stats.faults.dropResult, 1)
+
+    dc.faults.set({ dropResultProbability: undefined })
+    const d = await TestClient.connect(clientOptions(dc))
+    try {
+      // The same session over a new connection, as a client resumes after a drop.
+      d.useKey(key.authKey, c.salt, key.timeOffsetMs)
+      d.newSession(c.sessionId)
+      d.seq = c.seq
+      d.sendMessage(body, lost)
+      const again = await d.next((m) => m.obj._ === 'mt_rpc_result' && m.obj.reqMsgId === lost.msgId)
+      const nearest = readMethodResult('help.getNearestDc', new TlReader((again.obj as mtp.RawMt_rpc_result).result)) as { thisDc: number }
+      assert.equal(nearest.thisDc, 1)
+      assert.deepEqual([runs(), dc.stats.cachedAnswersResent], [before.runs + 1, before.cached + 1], 'the repeat got the cached answer, no second run')
+      const fresh = d.sendMessage(body, { msgId: c.ids.next(Date.now()) }) // c's generator: ids keep growing in the session
+      await d.next((m) => m.obj._ === 'mt_rpc_result' && m.obj.reqMsgId === fresh.msgId)
+      assert.equal(runs(), before.runs + 2, 'a new msg_id is a new call')
+    } finally {
+      await d.close()
     }
   })
 

@@ -14,6 +14,8 @@ export interface FaultConfig {
   readonly dropAfterFrames?: number
   /** Close the connection with this probability on each received frame (0..1). */
   readonly dropProbability?: number
+  /** Close the connection on each of the next N received frames (whatever the probability). */
+  readonly dropNextFrames?: number
   /** Delay every outgoing frame by this many ms … */
   readonly delayMs?: number
   /** … plus a uniform random 0..jitterMs (order is kept). */
@@ -30,6 +32,15 @@ export interface FaultConfig {
   readonly userMigrate?: Readonly<Record<string, number>>
   /** 500 INTERNAL for API calls with this probability. */
   readonly internalErrorProbability?: number
+  /**
+   * Lose the answer of an API call that has executed, with this probability: the connection that
+   * carried the call closes before the answer (and the acks of that flush) goes out, as when a
+   * connection dies with the answer on the wire. The answer stays in the session's msg_id cache,
+   * so a repeat of the same msg_id gets it; a copy under a new msg_id executes again.
+   */
+  readonly dropResultProbability?: number
+  /** Lose the answers of the next N executed API calls, as dropResultProbability does. */
+  readonly dropNextResults?: number
   /** Delay every handshake answer by this many ms. */
   readonly handshakeDelayMs?: number
   /** Answer the next N set_client_DH_params with dh_gen_retry. */
@@ -49,6 +60,8 @@ export class Faults {
   private badSaltLeft: number
   private retryLeft: number
   private failLeft: number
+  private dropFramesLeft: number
+  private dropResultsLeft: number
 
   constructor(
     initial: FaultConfig,
@@ -60,6 +73,8 @@ export class Faults {
     this.badSaltLeft = initial.badServerSaltNext ?? 0
     this.retryLeft = initial.dhGenRetryNext ?? 0
     this.failLeft = initial.dhGenFailNext ?? 0
+    this.dropFramesLeft = initial.dropNextFrames ?? 0
+    this.dropResultsLeft = initial.dropNextResults ?? 0
   }
 
   /** Merges `patch` into the configuration (a key set to undefined turns that fault off). */
@@ -68,6 +83,8 @@ export class Faults {
     if ('badServerSaltNext' in patch) this.badSaltLeft = patch.badServerSaltNext ?? 0
     if ('dhGenRetryNext' in patch) this.retryLeft = patch.dhGenRetryNext ?? 0
     if ('dhGenFailNext' in patch) this.failLeft = patch.dhGenFailNext ?? 0
+    if ('dropNextFrames' in patch) this.dropFramesLeft = patch.dropNextFrames ?? 0
+    if ('dropNextResults' in patch) this.dropResultsLeft = patch.dropNextResults ?? 0
   }
 
   /** Turns every fault off. */
@@ -76,6 +93,8 @@ export class Faults {
     this.badSaltLeft = 0
     this.retryLeft = 0
     this.failLeft = 0
+    this.dropFramesLeft = 0
+    this.dropResultsLeft = 0
   }
 
   get config(): FaultConfig {
@@ -119,6 +138,11 @@ export class Faults {
       this.stats.bump(this.stats.faults, 'dropAfterFrames')
       return true
     }
+    if (this.dropFramesLeft > 0) {
+      this.dropFramesLeft--
+      this.stats.bump(this.stats.faults, 'dropNextFrames')
+      return true
+    }
     return this.chance(this.cfg.dropProbability, 'dropProbability')
   }
 
@@ -155,6 +179,16 @@ export class Faults {
     }
     if (this.chance(this.cfg.internalErrorProbability, 'internalError')) return { code: 500, message: 'INTERNAL' }
     return undefined
+  }
+
+  /** Whether the answer of an API call that has just executed is to be lost (with its connection). */
+  dropResult(): boolean {
+    if (this.dropResultsLeft > 0) {
+      this.dropResultsLeft--
+      this.stats.bump(this.stats.faults, 'dropResult')
+      return true
+    }
+    return this.chance(this.cfg.dropResultProbability, 'dropResult')
   }
 
   get handshakeDelayMs(): number {

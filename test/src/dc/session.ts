@@ -50,6 +50,8 @@ export interface SessionLink {
   sendPayload(payload: Uint8Array): void
   /** ping_delay_disconnect: close after `ms` unless re-armed; undefined re-arms with the last delay. */
   armDisconnect(ms: number | undefined): void
+  /** Closes the connection now (what is not yet written is lost). */
+  close(): void
 }
 
 /** The DC a session lives on. */
@@ -473,10 +475,14 @@ export class Session {
       })
       .then((answer) => {
         this.results.set(msgId, { state: 'done', body: entry.dropped ? undefined : answer })
-        if (!entry.dropped) {
-          this.enqueue(answer, 'response', true)
-          this.scheduleFlush()
+        if (entry.dropped) return resolveDone()
+        if (this.link !== undefined && !this.link.closed && this.ctx.faults.dropResult()) {
+          // The answer is lost with its connection; only a repeat of this msg_id gets it back.
+          this.link.close()
+          return resolveDone()
         }
+        this.enqueue(answer, 'response', true)
+        this.scheduleFlush()
         resolveDone()
       })
   }

@@ -1,4 +1,4 @@
-// The issue-4 interop scenario's fixture: a two-DC test DC with the real API handlers, the layer
+// The interop scenario's fixture: a two-DC test DC with the real API handlers, the layer
 // codecs and the API updates hook, every API call recorded (DC, layer, method, outcome), preset
 // accounts, and driver factories for GramJS and mtcute. Knows nothing of either client's internals.
 import { createApiHandler } from '../dc/api/api-handler.js'

@@ -1,4 +1,4 @@
-// Issue 4's headline check: GramJS (layer 198) and mtcute (layer 227), unmodified except for
+// Two independent clients, GramJS (layer 198) and mtcute (layer 227), unmodified except for
 // trusting the test DC's key, against the test DC with the real API handlers and layer codecs:
 // handshake and help.getConfig at startup, a code login, a 2FA (SRP) login that PHONE_MIGRATE_2
 // sends to DC 2, a message seen in history and as a pushed update — per client, and across them.
