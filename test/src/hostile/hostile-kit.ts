@@ -122,6 +122,7 @@ export class HostileKit {
     this.figures.cases++
     const framesBefore = this.hostile.stats.framesOut
     const healthyBefore = this.healthyDone
+    const crashesBefore = this.rt.stats.connectionCrashes + this.rt.stats.rpcCrashes
     this.delay.reset()
     await body()
     // the healthy accounts must still be answering after the case
@@ -134,6 +135,8 @@ export class HostileKit {
     this.figures.peakMemoryGrowthBytes = Math.max(this.figures.peakMemoryGrowthBytes, this.memPeak)
     this.figures.framesSent += this.hostile.stats.framesOut - framesBefore
     assert.deepEqual(this.healthyErrors.map(String), [], `${name}: healthy accounts' calls failed`)
+    // NB: hostile input must end in typed refusals; a crash means something untyped escaped
+    assert.equal(this.rt.stats.connectionCrashes + this.rt.stats.rpcCrashes, crashesBefore, `${name}: a connection or call crashed`)
     assert.ok(this.healthyDone >= healthyBefore + HEALTHY_ACCOUNTS, `${name}: healthy accounts stopped answering`)
     assert.ok(this.memPeak < MAX_MEMORY_GROWTH_BYTES, `${name}: memory grew ${(this.memPeak / 2 ** 20).toFixed(0)} MiB`)
     return stallMs

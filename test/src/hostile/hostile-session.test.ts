@@ -51,16 +51,17 @@ const PACKED_MIB_UPDATE = body({
 
 /** `depth` msg_copy wrappers around `inner`, written in one pass (serializing level by level is quadratic). */
 function nestedCopies(inner: Uint8Array, depth: number, msgId: bigint): Uint8Array {
-  const LEVEL = 4 + 8 + 4 + 4 // msg_copy id, then message: msg_id, seqno, bytes
+  const LEVEL = 4 + 4 + 8 + 4 + 4 // msg_copy id, then a boxed message: id, msg_id, seqno, bytes
   const out = new Uint8Array(depth * LEVEL + inner.length)
   const view = new DataView(out.buffer)
   out.set(inner, depth * LEVEL)
   for (let level = depth - 1; level >= 0; level--) {
     const at = level * LEVEL
     view.setUint32(at, 0xe06046b2, true)
-    view.setBigInt64(at + 4, msgId, true)
-    view.setInt32(at + 12, 1, true)
-    view.setInt32(at + 16, out.length - at - LEVEL, true)
+    view.setUint32(at + 4, 0x5bb8e511, true)
+    view.setBigInt64(at + 8, msgId + 4n * BigInt(level), true) // distinct ids: a repeated one stops at the replay check
+    view.setInt32(at + 16, 1, true)
+    view.setInt32(at + 20, out.length - at - LEVEL, true)
   }
   return out
 }
@@ -147,11 +148,11 @@ describe('a malicious server mid-session', () => {
       'honest',
     ))
 
-  test('msg_copy nested 10,000 deep, then the honest answer', () =>
+  test('msg_copy nested 40,000 deep (1 MB), then the honest answer', () =>
     sessionCase(
       'nested msg_copy',
       (_m, link) => {
-        link.sendEncrypted(nestedCopies(body({ _: 'updatesTooLong' }), 10_000, link.nextMsgId('other')))
+        link.sendEncrypted(nestedCopies(body({ _: 'updatesTooLong' }), 40_000, link.nextMsgId('other')))
       },
       'honest',
     ))
