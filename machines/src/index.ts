@@ -1,4 +1,5 @@
 // @mtswarm/machines: pure XState statecharts (handshake, DC connection, RPC, account). Re-exports only.
+export * from './secret/secret.js'
 export * from './rpc/rpc.events.js'
 export * from './rpc/rpc.logic.js'
 export * from './rpc/rpc.machine.js'
@@ -9,6 +10,7 @@ export * from './handshake/handshake.logic.js'
 export * from './handshake/handshake.machine.js'
 export * from './handshake/handshake.ignores.js'
 export * from './testing/recorder.js'
+export * from './testing/reveal.js'
 export * from './dc-connection/dc-connection.events.js'
 export * from './dc-connection/dc-connection.logic.js'
 export * from './dc-connection/dc-connection.machine.js'

@@ -1,15 +1,17 @@
 // Events the account (user session) machine receives: from its owner, from the login flow's
 // caller, from its DC connection children, and auth-related RPC errors the engine forwards.
-// Secrets (code, password) travel in events straight into the invoked step; context never keeps them.
+// Secrets (code, password) travel boxed (Secret) in events straight into the invoked step; context
+// never keeps them. The phone is boxed too (personal data), printed with its last digits only.
 import type { DcConnectionReport } from '../dc-connection/dc-connection.events.js'
+import type { Secret } from '../secret/secret.js'
 
 /** Events of {@link accountMachine}. */
 export type AccountEvent =
   | { type: 'account.start' }
   | { type: 'account.stop' }
-  | { type: 'login.start'; phone: string }
-  | { type: 'login.code'; code: string }
-  | { type: 'login.password'; password: string }
+  | { type: 'login.start'; phone: Secret<string> }
+  | { type: 'login.code'; code: Secret<string> }
+  | { type: 'login.password'; password: Secret<string> }
   | { type: 'login.signUp'; firstName: string; lastName: string }
   | { type: 'login.cancel' }
   | { type: 'auth.error'; errorMessage: string }

@@ -1,5 +1,6 @@
 // Pure rules of a user session: which errors revoke it, which move its home DC, how login errors
 // route the flow. https://core.telegram.org/api/auth · https://core.telegram.org/api/errors
+import type { Secret } from '../secret/secret.js'
 
 /** Home-DC moves allowed in a row before the session gives up (303 loops). */
 export const MAX_ACCOUNT_MIGRATIONS = 3
@@ -67,8 +68,10 @@ export interface AccountContext {
   homeDcId: number
   authKeyIds: Readonly<Record<number, bigint>>
   userId: bigint | null
-  phone: string | null
-  phoneCodeHash: string | null
+  /** Boxed: personal data, printed with its last digits only. */
+  phone: Secret<string> | null
+  /** Boxed: with the code it logs the phone in. */
+  phoneCodeHash: Secret<string> | null
   /** DCs with a connection child (ids `dc-<n>`). */
   dcIds: number[]
   migrations: number

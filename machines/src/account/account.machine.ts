@@ -4,6 +4,7 @@
 // https://core.telegram.org/api/auth
 import { and, assign, enqueueActions, fromPromise, setup } from 'xstate'
 import { dcConnectionMachine } from '../dc-connection/dc-connection.machine.js'
+import { secret, type Secret } from '../secret/secret.js'
 import { ACCOUNT_EVENT_DESCRIPTIONS as ev } from './account.events.js'
 import type { AccountEvent } from './account.events.js'
 import {
@@ -17,30 +18,36 @@ import {
 } from './account.logic.js'
 import type { AccountContext, AccountInput, RevocationReason } from './account.logic.js'
 
-/** Inputs and outputs of the engine-provided login steps (each one RPC on the home DC). */
+/**
+ * Inputs and outputs of the engine-provided login steps (each one RPC on the home DC). Secrets and
+ * the phone are boxed: these inputs and outputs reach `inspect` (actor input, done events).
+ */
 export interface SendCodeInput {
   accountId: string
   dcId: number
-  phone: string
+  phone: Secret<string>
+}
+export interface SendCodeOutput {
+  phoneCodeHash: Secret<string>
 }
 export interface SignInInput {
   accountId: string
   dcId: number
-  phone: string
-  phoneCodeHash: string
-  code: string
+  phone: Secret<string>
+  phoneCodeHash: Secret<string>
+  code: Secret<string>
 }
 export type SignInOutput = { kind: 'authorized'; userId: bigint } | { kind: 'signUpRequired' }
 export interface CheckPasswordInput {
   accountId: string
   dcId: number
-  password: string
+  password: Secret<string>
 }
 export interface SignUpInput {
   accountId: string
   dcId: number
-  phone: string
-  phoneCodeHash: string
+  phone: Secret<string>
+  phoneCodeHash: Secret<string>
   firstName: string
   lastName: string
 }
@@ -63,6 +70,9 @@ const notProvided = (name: string) => async (): Promise<never> => {
 }
 
 type Ctx = { context: AccountContext }
+
+/** Stands in for a missing boxed value; the step it reaches fails on the server (empty string). */
+const EMPTY = secret('')
 
 const loginFailed = (description: string) => ({
   target: '#account.anonymous',
@@ -96,7 +106,7 @@ export const accountMachine = setup({
   },
   actors: {
     dcConnection: dcConnectionMachine,
-    sendCode: fromPromise<{ phoneCodeHash: string }, SendCodeInput>(notProvided('sendCode')),
+    sendCode: fromPromise<SendCodeOutput, SendCodeInput>(notProvided('sendCode')),
     signIn: fromPromise<SignInOutput, SignInInput>(notProvided('signIn')),
     checkPassword: fromPromise<{ userId: bigint }, CheckPasswordInput>(notProvided('checkPassword')),
     signUp: fromPromise<{ userId: bigint }, SignUpInput>(notProvided('signUp')),
@@ -176,7 +186,7 @@ export const accountMachine = setup({
           invoke: {
             id: 'sendCode',
             src: 'sendCode',
-            input: ({ context }: Ctx) => ({ accountId: context.accountId, dcId: context.homeDcId, phone: context.phone ?? '' }),
+            input: ({ context }: Ctx) => ({ accountId: context.accountId, dcId: context.homeDcId, phone: context.phone ?? EMPTY }),
             onDone: {
               target: 'codeSent',
               description: 'code sent; wait for the user to type it',
@@ -197,9 +207,9 @@ export const accountMachine = setup({
             input: ({ context, event }: { context: AccountContext; event: AccountEvent }) => ({
               accountId: context.accountId,
               dcId: context.homeDcId,
-              phone: context.phone ?? '',
-              phoneCodeHash: context.phoneCodeHash ?? '',
-              code: event.type === 'login.code' ? event.code : '',
+              phone: context.phone ?? EMPTY,
+              phoneCodeHash: context.phoneCodeHash ?? EMPTY,
+              code: event.type === 'login.code' ? event.code : EMPTY,
             }),
             onDone: [
               {
@@ -237,7 +247,7 @@ export const accountMachine = setup({
             input: ({ context, event }: { context: AccountContext; event: AccountEvent }) => ({
               accountId: context.accountId,
               dcId: context.homeDcId,
-              password: event.type === 'login.password' ? event.password : '',
+              password: event.type === 'login.password' ? event.password : EMPTY,
             }),
             onDone: {
               target: '#account.authorized',
@@ -267,8 +277,8 @@ export const accountMachine = setup({
             input: ({ context, event }: { context: AccountContext; event: AccountEvent }) => ({
               accountId: context.accountId,
               dcId: context.homeDcId,
-              phone: context.phone ?? '',
-              phoneCodeHash: context.phoneCodeHash ?? '',
+              phone: context.phone ?? EMPTY,
+              phoneCodeHash: context.phoneCodeHash ?? EMPTY,
               firstName: event.type === 'login.signUp' ? event.firstName : '',
               lastName: event.type === 'login.signUp' ? event.lastName : '',
             }),

@@ -12,6 +12,7 @@ import {
 import { ACCOUNT_EVENT_TYPES } from './account.events.js'
 import { ACCOUNT_IGNORES } from './account.ignores.js'
 import type { AccountContext } from './account.logic.js'
+import { phoneSecret, secret } from '../secret/secret.js'
 import { accountMachine } from './account.machine.js'
 
 const err = (id: string, ...messages: string[]) =>
@@ -22,9 +23,9 @@ const explored = exploreMachine(accountMachine, {
   samples: {
     'account.start': [{ type: 'account.start' }],
     'account.stop': [{ type: 'account.stop' }],
-    'login.start': [{ type: 'login.start', phone: '+15550100' }],
-    'login.code': [{ type: 'login.code', code: '12345' }],
-    'login.password': [{ type: 'login.password', password: 'hunter2' }],
+    'login.start': [{ type: 'login.start', phone: phoneSecret('+15550100') }],
+    'login.code': [{ type: 'login.code', code: secret('12345') }],
+    'login.password': [{ type: 'login.password', password: secret('hunter2') }],
     'login.signUp': [{ type: 'login.signUp', firstName: 'A', lastName: 'B' }],
     'login.cancel': [{ type: 'login.cancel' }],
     'auth.error': [
@@ -37,7 +38,7 @@ const explored = exploreMachine(accountMachine, {
       { type: 'dc.ready', dcId: 4 },
     ],
     'dc.down': [{ type: 'dc.down', dcId: 2, reason: 'pong timeout' }],
-    'xstate.done.actor.sendCode': [{ type: 'xstate.done.actor.sendCode', output: { phoneCodeHash: 'h' } }],
+    'xstate.done.actor.sendCode': [{ type: 'xstate.done.actor.sendCode', output: { phoneCodeHash: secret('h') } }],
     'xstate.error.actor.sendCode': err('sendCode', 'PHONE_MIGRATE_4', 'PHONE_NUMBER_INVALID'),
     'xstate.done.actor.signIn': [
       { type: 'xstate.done.actor.signIn', output: { kind: 'authorized', userId: 10n } },

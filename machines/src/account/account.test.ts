@@ -4,15 +4,17 @@ import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { SimulatedClock, createActor, fromCallback, fromPromise, waitFor } from 'xstate'
 import { dcConnectionMachine } from '../dc-connection/dc-connection.machine.js'
+import { phoneSecret, secret } from '../secret/secret.js'
 import { recordActions } from '../testing/recorder.js'
+import { revealDeep } from '../testing/reveal.js'
 import type { AccountInput } from './account.logic.js'
 import { accountMachine } from './account.machine.js'
-import type { CheckPasswordInput, SendCodeInput, SignInInput, SignInOutput } from './account.machine.js'
+import type { CheckPasswordInput, SendCodeInput, SendCodeOutput, SignInInput, SignInOutput } from './account.machine.js'
 
 const rpcError = (errorMessage: string) => Object.assign(new Error(errorMessage), { errorMessage })
 
 interface Fakes {
-  sendCode?: (i: SendCodeInput) => Promise<{ phoneCodeHash: string }>
+  sendCode?: (i: SendCodeInput) => Promise<SendCodeOutput>
   signIn?: (i: SignInInput) => Promise<SignInOutput>
   checkPassword?: (i: CheckPasswordInput) => Promise<{ userId: bigint }>
 }
@@ -37,7 +39,7 @@ function start(input: Partial<AccountInput> = {}, fakes: Fakes = {}) {
           }),
         },
       }),
-      sendCode: step('sendCode', fakes.sendCode ?? (async () => ({ phoneCodeHash: 'hash' }))),
+      sendCode: step('sendCode', fakes.sendCode ?? (async () => ({ phoneCodeHash: secret('hash') }))),
       signIn: step('signIn', fakes.signIn ?? (async (): Promise<SignInOutput> => ({ kind: 'authorized', userId: 10n }))),
       checkPassword: step('checkPassword', fakes.checkPassword ?? (async () => ({ userId: 10n }))),
       signUp: step('signUp', async () => ({ userId: 11n })),
@@ -73,13 +75,13 @@ describe('accountMachine', () => {
     )
     actor.send({ type: 'account.start' })
     await waitFor(actor, (s) => s.value === 'anonymous')
-    actor.send({ type: 'login.start', phone: '+15550100' })
+    actor.send({ type: 'login.start', phone: phoneSecret('+15550100') })
     await waitFor(actor, (s) => s.matches({ loggingIn: 'codeSent' }))
-    actor.send({ type: 'login.code', code: '12345' })
+    actor.send({ type: 'login.code', code: secret('12345') })
     await waitFor(actor, (s) => s.matches({ loggingIn: 'passwordNeeded' }))
-    actor.send({ type: 'login.password', password: 'hunter2' })
+    actor.send({ type: 'login.password', password: secret('hunter2') })
     await waitFor(actor, (s) => s.value === 'authorized')
-    assert.deepEqual(steps, [
+    assert.deepEqual(revealDeep(steps), [
       ['sendCode', { accountId: 'a1', dcId: 2, phone: '+15550100' }],
       ['signIn', { accountId: 'a1', dcId: 2, phone: '+15550100', phoneCodeHash: 'hash', code: '12345' }],
       ['checkPassword', { accountId: 'a1', dcId: 2, password: 'hunter2' }],
@@ -90,6 +92,26 @@ describe('accountMachine', () => {
     assert.equal(c.phoneCodeHash, null)
   })
 
+  test('the code, password, phone and phone_code_hash are boxed wherever the machine holds them', async () => {
+    const { actor } = start({}, { signIn: async () => Promise.reject(rpcError('SESSION_PASSWORD_NEEDED')) })
+    const seen: string[] = []
+    const sub = actor.subscribe((s) => seen.push(JSON.stringify(s.context, (_k, v) => (typeof v === 'bigint' ? String(v) : v))))
+    actor.send({ type: 'account.start' })
+    await waitFor(actor, (s) => s.value === 'anonymous')
+    actor.send({ type: 'login.start', phone: phoneSecret('+15550100') })
+    await waitFor(actor, (s) => s.matches({ loggingIn: 'codeSent' }))
+    actor.send({ type: 'login.code', code: secret('12345') })
+    await waitFor(actor, (s) => s.matches({ loggingIn: 'passwordNeeded' }))
+    const c = actor.getSnapshot().context
+    assert.equal(c.phone?.reveal(), '+15550100')
+    assert.equal(c.phoneCodeHash?.reveal(), 'hash')
+    assert.equal(JSON.stringify(c.phone), '"[redacted …0100]"')
+    sub.unsubscribe()
+    const all = seen.join('\n')
+    for (const s of ['15550100', 'hash', '12345']) assert.ok(!all.includes(s), `${s} printed in a snapshot's context`)
+    assert.ok(all.includes('[redacted …0100]'))
+  })
+
   test('PHONE_MIGRATE_4 moves the home DC: connect DC 4, send the code again there', async () => {
     let n = 0
     const { actor, steps, opened } = start(
@@ -97,13 +119,13 @@ describe('accountMachine', () => {
       {
         sendCode: async () => {
           if (n++ === 0) throw rpcError('PHONE_MIGRATE_4')
-          return { phoneCodeHash: 'h4' }
+          return { phoneCodeHash: secret('h4') }
         },
       },
     )
     actor.send({ type: 'account.start' })
     await waitFor(actor, (s) => s.value === 'anonymous')
-    actor.send({ type: 'login.start', phone: '+15550100' })
+    actor.send({ type: 'login.start', phone: phoneSecret('+15550100') })
     await waitFor(actor, (s) => s.matches({ loggingIn: 'codeSent' }))
     assert.deepEqual(opened, [2, 4])
     assert.equal(actor.getSnapshot().context.homeDcId, 4)
@@ -131,7 +153,7 @@ describe('accountMachine', () => {
     assert.equal(actor.getSnapshot().value, 'revoked')
     assert.deepEqual(rec.of('dropAuthorization'), [{ accountId: 'a1', reason: 'AUTH_KEY_UNREGISTERED' }])
     assert.equal(actor.getSnapshot().context.userId, null)
-    actor.send({ type: 'login.start', phone: '+15550100' })
+    actor.send({ type: 'login.start', phone: phoneSecret('+15550100') })
     await waitFor(actor, (s) => s.matches({ loggingIn: 'codeSent' }))
   })
 

@@ -1,10 +1,12 @@
 // Events the DC connection machine receives: from its owner (open/close), from the socket actor,
 // and service messages the engine has already decoded and classified. No bytes, no TL here.
+// Server salts travel boxed (Secret): events reach `inspect`.
 // https://core.telegram.org/mtproto/service_messages_about_messages
+import type { Secret } from '../secret/secret.js'
 
 /** One entry of future_salts, with times already converted to local milliseconds. */
 export interface FutureSalt {
-  salt: bigint
+  salt: Secret<bigint>
   validSinceMs: number
   validUntilMs: number
 }
@@ -17,10 +19,10 @@ export type DcConnectionEvent =
   | { type: 'socket.closed'; reason: string }
   | { type: 'transport.error'; code: number }
   | { type: 'key.confirmed' }
-  | { type: 'salt.bad'; badMsgId: bigint; newServerSalt: bigint }
+  | { type: 'salt.bad'; badMsgId: bigint; newServerSalt: Secret<bigint> }
   | { type: 'salts.received'; salts: FutureSalt[]; nowMs: number }
   | { type: 'msg.bad'; badMsgId: bigint; errorCode: number; serverMsgId: bigint; nowMs: number }
-  | { type: 'session.created'; firstMsgId: bigint; serverSalt: bigint }
+  | { type: 'session.created'; firstMsgId: bigint; serverSalt: Secret<bigint> }
   | { type: 'session.destroyed' }
   | { type: 'pong.received'; pingId: bigint }
   | { type: 'ack.needed'; msgId: bigint }

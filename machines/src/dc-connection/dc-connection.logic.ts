@@ -2,6 +2,7 @@
 // from a server msg_id, and the bad_msg_notification code table. No clocks: times come in events.
 // https://core.telegram.org/mtproto/service_messages_about_messages
 import type { ResendReason } from '../rpc/rpc.events.js'
+import { secret, type Secret } from '../secret/secret.js'
 import type { FutureSalt } from './dc-connection.events.js'
 
 /** How long connecting may take before we back off. */
@@ -32,7 +33,7 @@ export interface DcConnectionInput {
   dcId: number
   /** id of an auth key already in storage, or null to handshake first. */
   authKeyId: bigint | null
-  serverSalt?: bigint
+  serverSalt?: Secret<bigint>
   timeOffsetMs?: number
 }
 
@@ -40,8 +41,8 @@ export interface DcConnectionContext {
   dcId: number
   authKeyId: bigint | null
   /** A key from a fresh handshake until it is stored (NB: never used before it is stored). */
-  unsavedAuthKey: Uint8Array | null
-  serverSalt: bigint
+  unsavedAuthKey: Secret<Uint8Array> | null
+  serverSalt: Secret<bigint>
   /** How long the current salt stays valid from when we learnt it; 0 when unknown. */
   saltValidForMs: number
   timeOffsetMs: number
@@ -53,12 +54,15 @@ export interface DcConnectionContext {
   lastError: string | null
 }
 
+/** The salt before any is known (0: the server answers bad_server_salt with the right one). */
+const NO_SALT = secret(0n)
+
 export function initialDcConnectionContext(input: DcConnectionInput): DcConnectionContext {
   return {
     dcId: input.dcId,
     authKeyId: input.authKeyId,
     unsavedAuthKey: null,
-    serverSalt: input.serverSalt ?? 0n,
+    serverSalt: input.serverSalt ?? NO_SALT,
     saltValidForMs: 0,
     timeOffsetMs: input.timeOffsetMs ?? 0,
     pendingAcks: [],

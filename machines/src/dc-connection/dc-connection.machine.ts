@@ -6,6 +6,7 @@
 import { assign, fromCallback, fromPromise, setup } from 'xstate'
 import type { ResendReason } from '../rpc/rpc.events.js'
 import { handshakeMachine } from '../handshake/handshake.machine.js'
+import { secret, type Secret } from '../secret/secret.js'
 import { DC_CONNECTION_EVENT_DESCRIPTIONS as ev } from './dc-connection.events.js'
 import type { DcConnectionEvent, DcConnectionReport, FutureSalt } from './dc-connection.events.js'
 import {
@@ -31,9 +32,9 @@ import {
 } from './dc-connection.logic.js'
 import type { DcConnectionContext, DcConnectionInput } from './dc-connection.logic.js'
 
-/** Effects the engine provides; each receives plain params. */
+/** Effects the engine provides; each receives plain params (secrets boxed: params reach `inspect`). */
 export interface DcConnectionEffects {
-  storeSalt: { dcId: number; salt: bigint }
+  storeSalt: { dcId: number; salt: Secret<bigint> }
   storeFutureSalts: { dcId: number; salts: FutureSalt[] }
   requestFutureSalts: { dcId: number; count: number }
   /** Send these messages again under new msg_ids (the engine maps msg_ids to RPC actors). */
@@ -64,10 +65,12 @@ export interface SocketInput {
 export interface SaveAuthKeyInput {
   dcId: number
   authKeyId: bigint
-  authKey: Uint8Array
+  authKey: Secret<Uint8Array>
 }
 
 type Ctx = { context: DcConnectionContext }
+/** saveAuthKey's input when no key is held (unreachable: persistingKey is entered with one). */
+const NO_KEY = secret(new Uint8Array(0))
 const dcOnly = ({ context }: Ctx) => ({ dcId: context.dcId })
 const requeueUnacked = {
   type: 'requeueInFlight' as const,
@@ -258,7 +261,7 @@ export const dcConnectionMachine = setup({
             input: ({ context }: Ctx) => ({
               dcId: context.dcId,
               authKeyId: context.authKeyId ?? 0n,
-              authKey: context.unsavedAuthKey ?? new Uint8Array(0),
+              authKey: context.unsavedAuthKey ?? NO_KEY,
             }),
             onDone: { target: 'ready', description: 'stored: use it', actions: assign({ unsavedAuthKey: null }) },
             onError: {

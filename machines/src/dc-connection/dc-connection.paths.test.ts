@@ -14,10 +14,11 @@ import { DC_CONNECTION_EVENT_TYPES } from './dc-connection.events.js'
 import { DC_CONNECTION_IGNORES } from './dc-connection.ignores.js'
 import type { DcConnectionContext } from './dc-connection.logic.js'
 import { dcConnectionMachine } from './dc-connection.machine.js'
+import { secret } from '../secret/secret.js'
 
 const ok: HandshakeOutput = {
   ok: true,
-  result: { authKey: new Uint8Array(256), authKeyId: 5n, serverSalt: 6n, timeOffsetMs: 0 },
+  result: { authKey: secret(new Uint8Array(256)), authKeyId: 5n, serverSalt: secret(6n), timeOffsetMs: 0 },
 }
 const failed: HandshakeOutput = {
   ok: false,
@@ -38,9 +39,9 @@ const explored = exploreMachine(dcConnectionMachine, {
       { type: 'transport.error', code: -404 },
       { type: 'transport.error', code: -429 },
     ],
-    'salt.bad': [{ type: 'salt.bad', badMsgId: 100n, newServerSalt: 77n }],
+    'salt.bad': [{ type: 'salt.bad', badMsgId: 100n, newServerSalt: secret(77n) }],
     'salts.received': [
-      { type: 'salts.received', salts: [{ salt: 8n, validSinceMs: NOW - 1, validUntilMs: NOW + 3_600_000 }], nowMs: NOW },
+      { type: 'salts.received', salts: [{ salt: secret(8n), validSinceMs: NOW - 1, validUntilMs: NOW + 3_600_000 }], nowMs: NOW },
     ],
     'msg.bad': [16, 32, 20, 64].map((errorCode) => ({
       type: 'msg.bad',
@@ -49,7 +50,7 @@ const explored = exploreMachine(dcConnectionMachine, {
       serverMsgId: 7_300_000_000_000_000_000n,
       nowMs: NOW,
     })),
-    'session.created': [{ type: 'session.created', firstMsgId: 100n, serverSalt: 9n }],
+    'session.created': [{ type: 'session.created', firstMsgId: 100n, serverSalt: secret(9n) }],
     'session.destroyed': [{ type: 'session.destroyed' }],
     'pong.received': [{ type: 'pong.received', pingId: 1n }],
     'ack.needed': [{ type: 'ack.needed', msgId: 101n }],

@@ -7,7 +7,9 @@ import type { AnyActorRef } from 'xstate'
 import { handshakeMachine } from '../handshake/handshake.machine.js'
 import type { HandshakeResult, SetClientDhParamsOutput } from '../handshake/handshake.logic.js'
 import { rpcMachine } from '../rpc/rpc.machine.js'
+import { secret, type Secret } from '../secret/secret.js'
 import { recordActions } from '../testing/recorder.js'
+import { revealDeep } from '../testing/reveal.js'
 import {
   ACK_FLUSH_DELAY_MS,
   KEY_RECHECKS,
@@ -44,7 +46,7 @@ const EFFECTS = [
   'reportDown',
 ] as const satisfies readonly (keyof DcConnectionEffects)[]
 
-const NEW_KEY: HandshakeResult = { authKey: new Uint8Array(256).fill(1), authKeyId: 99n, serverSalt: 55n, timeOffsetMs: 250 }
+const NEW_KEY: HandshakeResult = { authKey: secret(new Uint8Array(256).fill(1)), authKeyId: 99n, serverSalt: secret(55n), timeOffsetMs: 250 }
 const NOW = 1_700_000_000_000
 
 function start(input: Partial<DcConnectionInput> = {}, overrides: { requeueInFlight?: (p: any) => void; resendMessages?: (p: any) => void } = {}) {
@@ -68,8 +70,8 @@ function start(input: Partial<DcConnectionInput> = {}, overrides: { requeueInFli
       }),
       handshake: handshakeMachine.provide({
         actors: {
-          reqPq: fromPromise(async (): Promise<{ carry: unknown }> => ({ carry: 1 })),
-          reqDhParams: fromPromise(async (): Promise<{ carry: unknown }> => ({ carry: 2 })),
+          reqPq: fromPromise(async (): Promise<{ carry: Secret<unknown> }> => ({ carry: secret(1) })),
+          reqDhParams: fromPromise(async (): Promise<{ carry: Secret<unknown> }> => ({ carry: secret(2) })),
           setClientDhParams: fromPromise(async (): Promise<SetClientDhParamsOutput> => ({ kind: 'dhGenOk', result: NEW_KEY })),
         },
       }),
@@ -78,7 +80,7 @@ function start(input: Partial<DcConnectionInput> = {}, overrides: { requeueInFli
       }),
     },
   })
-  const actor = createActor(machine, { clock, input: { dcId: 2, authKeyId: 5n, serverSalt: 1n, ...input } }).start()
+  const actor = createActor(machine, { clock, input: { dcId: 2, authKeyId: 5n, serverSalt: secret(1n), ...input } }).start()
   return { actor, rec, clock, saved, sockets: () => sockets }
 }
 
@@ -109,10 +111,10 @@ describe('dcConnectionMachine', () => {
     actor.send({ type: 'socket.connected' })
     assert.ok(actor.getSnapshot().matches({ online: 'handshaking' }))
     await waitFor(actor, (s) => s.matches({ online: 'ready' }))
-    assert.deepEqual(saved, [{ dcId: 2, authKeyId: 99n, authKey: NEW_KEY.authKey }])
+    assert.deepEqual(revealDeep(saved), [{ dcId: 2, authKeyId: 99n, authKey: NEW_KEY.authKey.reveal() }])
     assert.equal(actor.getSnapshot().context.authKeyId, 99n)
     assert.equal(actor.getSnapshot().context.unsavedAuthKey, null)
-    assert.deepEqual(rec.of('storeSalt'), [{ dcId: 2, salt: 55n }])
+    assert.deepEqual(revealDeep(rec.of('storeSalt')), [{ dcId: 2, salt: 55n }])
     assert.deepEqual(rec.of('applyTimeOffset'), [{ dcId: 2, timeOffsetMs: 250 }])
   })
 
@@ -173,9 +175,9 @@ describe('dcConnectionMachine', () => {
 
   test('bad_server_salt stores the new salt and resends the message', () => {
     const { actor, rec } = ready()
-    actor.send({ type: 'salt.bad', badMsgId: 100n, newServerSalt: 77n })
-    assert.equal(actor.getSnapshot().context.serverSalt, 77n)
-    assert.deepEqual(rec.calls, [
+    actor.send({ type: 'salt.bad', badMsgId: 100n, newServerSalt: secret(77n) })
+    assert.equal(actor.getSnapshot().context.serverSalt.reveal(), 77n)
+    assert.deepEqual(revealDeep(rec.calls), [
       { type: 'storeSalt', params: { dcId: 2, salt: 77n } },
       { type: 'resendMessages', params: { dcId: 2, msgIds: [100n], reason: 'badServerSalt' } },
     ])
@@ -241,8 +243,8 @@ describe('dcConnectionMachine', () => {
 
   test('new_session_created stores the salt and tells the RPC layer first_msg_id', () => {
     const { actor, rec } = ready()
-    actor.send({ type: 'session.created', firstMsgId: 1234n, serverSalt: 66n })
-    assert.deepEqual(rec.calls, [
+    actor.send({ type: 'session.created', firstMsgId: 1234n, serverSalt: secret(66n) })
+    assert.deepEqual(revealDeep(rec.calls), [
       { type: 'storeSalt', params: { dcId: 2, salt: 66n } },
       { type: 'notifyNewSession', params: { dcId: 2, firstMsgId: 1234n } },
     ])
@@ -251,12 +253,12 @@ describe('dcConnectionMachine', () => {
   test('future salts are requested again ahead of expiry', () => {
     const { actor, rec, clock } = ready()
     const salts = [
-      { salt: 10n, validSinceMs: NOW - 60_000, validUntilMs: NOW + 3_600_000 },
-      { salt: 11n, validSinceMs: NOW + 3_600_000, validUntilMs: NOW + 7_200_000 },
+      { salt: secret(10n), validSinceMs: NOW - 60_000, validUntilMs: NOW + 3_600_000 },
+      { salt: secret(11n), validSinceMs: NOW + 3_600_000, validUntilMs: NOW + 7_200_000 },
     ]
-    assert.equal(currentSalt(salts, NOW)?.salt, 10n)
+    assert.equal(currentSalt(salts, NOW)?.salt.reveal(), 10n)
     actor.send({ type: 'salts.received', salts, nowMs: NOW })
-    assert.equal(actor.getSnapshot().context.serverSalt, 10n)
+    assert.equal(actor.getSnapshot().context.serverSalt.reveal(), 10n)
     assert.deepEqual(rec.of('storeFutureSalts'), [{ dcId: 2, salts }])
     clock.increment(3_600_000 - SALT_REFRESH_MARGIN_MS - 1)
     assert.equal(rec.of('requestFutureSalts').length, 0)
@@ -366,8 +368,8 @@ describe('dcConnectionMachine with RPC actors', () => {
     const rpc = add(1)
     rpc.actor.send({ type: 'rpc.sent', msgId: 100n })
     rpc.actor.send({ type: 'rpc.acked', msgId: 100n })
-    conn.actor.send({ type: 'salt.bad', badMsgId: 100n, newServerSalt: 77n })
-    assert.deepEqual(conn.rec.of('storeSalt'), [{ dcId: 2, salt: 77n }])
+    conn.actor.send({ type: 'salt.bad', badMsgId: 100n, newServerSalt: secret(77n) })
+    assert.deepEqual(revealDeep(conn.rec.of('storeSalt')), [{ dcId: 2, salt: 77n }])
     assert.equal(rpc.enqueued, 2)
     rpc.actor.send({ type: 'rpc.sent', msgId: 112n })
     assert.equal(rpc.actor.getSnapshot().context.msgId, 112n)

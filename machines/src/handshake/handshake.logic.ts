@@ -1,6 +1,7 @@
 // Pure rules of the auth-key handshake's control flow: limits, per-step timeouts, retry backoff,
 // and the typed outcome. The step computations (nonces, pq, RSA, DH) belong to the engine.
 // https://core.telegram.org/mtproto/auth_key
+import type { Secret } from '../secret/secret.js'
 
 /** How long one step may wait for the server's answer. */
 export const HANDSHAKE_STEP_TIMEOUT_MS = 10_000
@@ -14,11 +15,14 @@ export const HANDSHAKE_BACKOFF_MAX_MS = 16_000
 
 export type HandshakeStep = 'reqPq' | 'reqDhParams' | 'setClientDhParams'
 
-/** What a finished handshake hands back (the key bytes are the engine's, passed through). */
+/**
+ * What a finished handshake hands back (the key bytes are the engine's, passed through boxed: the
+ * output reaches `inspect`). The key id is public: it heads every encrypted packet.
+ */
 export interface HandshakeResult {
-  authKey: Uint8Array
+  authKey: Secret<Uint8Array>
   authKeyId: bigint
-  serverSalt: bigint
+  serverSalt: Secret<bigint>
   /** server time − local time, from server_DH_inner_data.server_time. */
   timeOffsetMs: number
 }
@@ -26,7 +30,7 @@ export interface HandshakeResult {
 /** Answer of set_client_DH_params, decoded by the engine. */
 export type SetClientDhParamsOutput =
   | { kind: 'dhGenOk'; result: HandshakeResult }
-  | { kind: 'dhGenRetry'; carry: unknown }
+  | { kind: 'dhGenRetry'; carry: Secret<unknown> }
   | { kind: 'dhGenFail' }
 
 /** Why one attempt (or the handshake) failed. */
@@ -55,8 +59,11 @@ export interface HandshakeContext {
   stepTimeoutMs: number
   /** dh_gen_retry answers seen in this attempt. */
   dhRetries: number
-  /** Opaque state of the engine's step chain, handed from one step actor to the next. */
-  carry: unknown
+  /**
+   * Opaque state of the engine's step chain, handed from one step actor to the next. Boxed: it
+   * holds nonces, new_nonce and the DH exponent, from which the key follows.
+   */
+  carry: Secret<unknown> | null
   lastFailure: HandshakeFailure | null
   output: HandshakeOutput | null
 }

@@ -3,6 +3,7 @@
 // The steps themselves are engine-provided fromPromise actors (they send, receive and compute).
 // https://core.telegram.org/mtproto/auth_key
 import { assign, fromPromise, setup } from 'xstate'
+import type { Secret } from '../secret/secret.js'
 import type { HandshakeEvent } from './handshake.events.js'
 import { HANDSHAKE_EVENT_DESCRIPTIONS } from './handshake.events.js'
 import { MAX_DH_GEN_RETRIES, errorText, handshakeBackoffMs, initialHandshakeContext } from './handshake.logic.js'
@@ -22,11 +23,11 @@ export interface ReqPqInput {
 }
 export interface ReqDhParamsInput {
   dcId: number
-  carry: unknown
+  carry: Secret<unknown> | null
 }
 export interface SetClientDhParamsInput {
   dcId: number
-  carry: unknown
+  carry: Secret<unknown> | null
   /** 0 on the first try, then one more per dh_gen_retry (the engine derives retry_id from carry). */
   retry: number
 }
@@ -75,8 +76,8 @@ export const handshakeMachine = setup({
     output: {} as HandshakeOutput,
   },
   actors: {
-    reqPq: fromPromise<{ carry: unknown }, ReqPqInput>(notProvided('reqPq')),
-    reqDhParams: fromPromise<{ carry: unknown }, ReqDhParamsInput>(notProvided('reqDhParams')),
+    reqPq: fromPromise<{ carry: Secret<unknown> }, ReqPqInput>(notProvided('reqPq')),
+    reqDhParams: fromPromise<{ carry: Secret<unknown> }, ReqDhParamsInput>(notProvided('reqDhParams')),
     setClientDhParams: fromPromise<SetClientDhParamsOutput, SetClientDhParamsInput>(notProvided('setClientDhParams')),
   },
   actions: {

@@ -13,20 +13,21 @@ import { HANDSHAKE_EVENT_TYPES } from './handshake.events.js'
 import { HANDSHAKE_IGNORES } from './handshake.ignores.js'
 import type { HandshakeContext, HandshakeResult } from './handshake.logic.js'
 import { handshakeMachine } from './handshake.machine.js'
+import { secret } from '../secret/secret.js'
 
-const result: HandshakeResult = { authKey: new Uint8Array(256), authKeyId: 1n, serverSalt: 2n, timeOffsetMs: 0 }
+const result: HandshakeResult = { authKey: secret(new Uint8Array(256)), authKeyId: 1n, serverSalt: secret(2n), timeOffsetMs: 0 }
 const boom = new Error('security check failed')
 
 const explored = exploreMachine(handshakeMachine, {
   input: { dcId: 2 },
   samples: {
-    'xstate.done.actor.reqPq': [{ type: 'xstate.done.actor.reqPq', output: { carry: 'resPq' } }],
+    'xstate.done.actor.reqPq': [{ type: 'xstate.done.actor.reqPq', output: { carry: secret('resPq') } }],
     'xstate.error.actor.reqPq': [{ type: 'xstate.error.actor.reqPq', error: boom }],
-    'xstate.done.actor.reqDhParams': [{ type: 'xstate.done.actor.reqDhParams', output: { carry: 'dh' } }],
+    'xstate.done.actor.reqDhParams': [{ type: 'xstate.done.actor.reqDhParams', output: { carry: secret('dh') } }],
     'xstate.error.actor.reqDhParams': [{ type: 'xstate.error.actor.reqDhParams', error: boom }],
     'xstate.done.actor.setClientDhParams': [
       { type: 'xstate.done.actor.setClientDhParams', output: { kind: 'dhGenOk', result } },
-      { type: 'xstate.done.actor.setClientDhParams', output: { kind: 'dhGenRetry', carry: 'retry' } },
+      { type: 'xstate.done.actor.setClientDhParams', output: { kind: 'dhGenRetry', carry: secret('retry') } },
       { type: 'xstate.done.actor.setClientDhParams', output: { kind: 'dhGenFail' } },
     ],
     'xstate.error.actor.setClientDhParams': [{ type: 'xstate.error.actor.setClientDhParams', error: boom }],

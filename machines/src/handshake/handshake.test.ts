@@ -3,7 +3,9 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { SimulatedClock, createActor, fromPromise, waitFor } from 'xstate'
+import { secret, type Secret } from '../secret/secret.js'
 import { recordActions } from '../testing/recorder.js'
+import { revealDeep } from '../testing/reveal.js'
 import {
   HANDSHAKE_STEP_TIMEOUT_MS,
   MAX_DH_GEN_RETRIES,
@@ -14,13 +16,13 @@ import type { HandshakeResult, SetClientDhParamsOutput } from './handshake.logic
 import { handshakeMachine } from './handshake.machine.js'
 import type { ReqDhParamsInput, ReqPqInput, SetClientDhParamsInput } from './handshake.machine.js'
 
-const RESULT: HandshakeResult = { authKey: new Uint8Array(256).fill(7), authKeyId: 42n, serverSalt: 9n, timeOffsetMs: -3 }
+const RESULT: HandshakeResult = { authKey: secret(new Uint8Array(256).fill(7)), authKeyId: 42n, serverSalt: secret(9n), timeOffsetMs: -3 }
 const never = () => new Promise<never>(() => {})
 const flush = () => new Promise<void>((r) => setImmediate(r))
 
 interface Fakes {
-  reqPq?: (input: ReqPqInput) => Promise<{ carry: unknown }>
-  reqDhParams?: (input: ReqDhParamsInput) => Promise<{ carry: unknown }>
+  reqPq?: (input: ReqPqInput) => Promise<{ carry: Secret<unknown> }>
+  reqDhParams?: (input: ReqDhParamsInput) => Promise<{ carry: Secret<unknown> }>
   setClientDhParams?: (input: SetClientDhParamsInput) => Promise<SetClientDhParamsOutput>
 }
 
@@ -35,8 +37,8 @@ function start(fakes: Fakes) {
   const clock = new SimulatedClock()
   const machine = handshakeMachine.provide({
     actors: {
-      reqPq: wrap('reqPq', fakes.reqPq ?? (async () => ({ carry: 'resPq' }))),
-      reqDhParams: wrap('reqDhParams', fakes.reqDhParams ?? (async () => ({ carry: 'dhParams' }))),
+      reqPq: wrap('reqPq', fakes.reqPq ?? (async () => ({ carry: secret('resPq') }))),
+      reqDhParams: wrap('reqDhParams', fakes.reqDhParams ?? (async () => ({ carry: secret('dhParams') }))),
       setClientDhParams: wrap(
         'setClientDhParams',
         fakes.setClientDhParams ?? (async () => ({ kind: 'dhGenOk', result: RESULT }) as const),
@@ -53,7 +55,7 @@ describe('handshakeMachine', () => {
     const { actor, calls } = start({})
     const s = await waitFor(actor, (x) => x.status === 'done')
     assert.deepEqual(s.output, { ok: true, result: RESULT })
-    assert.deepEqual(calls, [
+    assert.deepEqual(revealDeep(calls), [
       ['reqPq', { dcId: 2, attempt: 1 }],
       ['reqDhParams', { dcId: 2, carry: 'resPq' }],
       ['setClientDhParams', { dcId: 2, carry: 'dhParams', retry: 0 }],
@@ -64,12 +66,12 @@ describe('handshakeMachine', () => {
     let n = 0
     const { actor, calls } = start({
       setClientDhParams: async () =>
-        n++ === 0 ? { kind: 'dhGenRetry', carry: 'retry-1' } : { kind: 'dhGenOk', result: RESULT },
+        n++ === 0 ? { kind: 'dhGenRetry', carry: secret('retry-1') } : { kind: 'dhGenOk', result: RESULT },
     })
     const s = await waitFor(actor, (x) => x.status === 'done')
     assert.equal(s.output?.ok, true)
     assert.deepEqual(
-      calls.filter(([n]) => n === 'setClientDhParams').map(([, i]) => i),
+      calls.filter(([n]) => n === 'setClientDhParams').map(([, i]) => revealDeep(i)),
       [
         { dcId: 2, carry: 'dhParams', retry: 0 },
         { dcId: 2, carry: 'retry-1', retry: 1 },
@@ -79,7 +81,7 @@ describe('handshakeMachine', () => {
   })
 
   test('endless dh_gen_retry fails after MAX_DH_GEN_RETRIES', async () => {
-    const { actor } = start({ setClientDhParams: async () => ({ kind: 'dhGenRetry', carry: 'again' }) })
+    const { actor } = start({ setClientDhParams: async () => ({ kind: 'dhGenRetry', carry: secret('again') }) })
     const s = await waitFor(actor, (x) => x.status === 'done')
     assert.deepEqual(s.output, {
       ok: false,
@@ -120,7 +122,7 @@ describe('handshakeMachine', () => {
     const { actor, calls, clock, rec } = start({
       reqDhParams: async () => {
         if (n++ === 0) throw new Error('bad dh_prime')
-        return { carry: 'dhParams' }
+        return { carry: secret('dhParams') }
       },
     })
     await waitFor(actor, (x) => x.value === 'backoff')
