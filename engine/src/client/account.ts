@@ -4,7 +4,7 @@
 import { BehaviorSubject, Subject, type Observable, type Subscription } from 'rxjs'
 import { createActor, type Actor, type AnyStateMachine } from 'xstate'
 import type { AccountRecord } from '@mtswarm/storage'
-import type { SignInOutput } from '@mtswarm/machines'
+import { phoneSecret, secret, type Secret, type SendCodeOutput, type SignInOutput } from '@mtswarm/machines'
 import { srpClientProof } from '../crypto/index.js'
 import { MigrateError, MtSwarmError, RpcError, UsageError } from '../errors/index.js'
 import type { ResultOf, tl } from '../tl/index.js'
@@ -109,11 +109,13 @@ export class Account {
 
   // Login step bookkeeping (one login flow at a time per account).
   private stepError: MtSwarmError | null = null
-  private sentCode: tl.auth.RawSentCode | null = null
+  // NB: '#' fields: auth.sentCode carries phone_code_hash, and console.log(account) prints
+  // TypeScript-private fields but never '#' ones.
+  #sentCode: tl.auth.RawSentCode | null = null
   private loginUser: tl.TypeUser | null = null
   private passwordHint: string | undefined
   /** auth.sendCode answered after a PHONE_MIGRATE move: reused when the machine asks again there. */
-  private movedSentCode: { dcId: number; phone: string; sent: tl.auth.RawSentCode } | null = null
+  #movedSentCode: { dcId: number; phone: string; sent: tl.auth.RawSentCode } | null = null
   private sendCodeMovedTo: number | null = null
 
   /** @internal Created by the engine. */
@@ -271,7 +273,8 @@ export class Account {
   async sendCode(phone: string): Promise<tl.auth.RawSentCode> {
     this.checkUsable('sendCode')
     if (typeof phone !== 'string' || !/^\+?[\d ()-]{5,20}$/.test(phone)) {
-      throw new UsageError('bad-argument', `sendCode: not a phone number: ${JSON.stringify(phone)}`)
+      // NB: not echoed: whatever was passed may be personal data (or a secret pasted in the wrong field).
+      throw new UsageError('bad-argument', `sendCode: not a phone number (5 to 20 digits, spaces, dashes or parentheses, an optional leading +; got ${describeArgument(phone)})`)
     }
     const s = await this.ready()
     if (!LOGIN_START_STATES.has(s.state)) {
@@ -279,9 +282,9 @@ export class Account {
     }
     if (s.state.startsWith('loggingIn.')) this.send({ type: 'login.cancel' })
     this.resetStep()
-    this.send({ type: 'login.start', phone: phone.replace(/[^\d]/g, '') })
+    this.send({ type: 'login.start', phone: phoneSecret(phone.replace(/[^\d]/g, '')) })
     const end = await this.until((x) => x.state === 'loggingIn.codeSent' || SETTLED_STATES.has(x.state), 'sendCode')
-    if (end.state === 'loggingIn.codeSent' && this.sentCode !== null) return this.sentCode
+    if (end.state === 'loggingIn.codeSent' && this.#sentCode !== null) return this.#sentCode
     throw this.failure('auth.sendCode', end)
   }
 
@@ -292,7 +295,7 @@ export class Account {
     await this.loaded
     this.expectState('signIn', 'loggingIn.codeSent')
     this.stepError = null
-    this.send({ type: 'login.code', code })
+    this.send({ type: 'login.code', code: secret(code) })
     const end = await this.until(
       (x) => ['authorized', 'loggingIn.passwordNeeded', 'loggingIn.signUpNeeded', 'loggingIn.codeSent'].includes(x.state) || SETTLED_STATES.has(x.state),
       'signIn',
@@ -313,7 +316,7 @@ export class Account {
     await this.loaded
     this.expectState('checkPassword', 'loggingIn.passwordNeeded')
     this.stepError = null
-    this.send({ type: 'login.password', password })
+    this.send({ type: 'login.password', password: secret(password) })
     const end = await this.until((x) => x.state === 'authorized' || x.state === 'loggingIn.passwordNeeded' || SETTLED_STATES.has(x.state), 'checkPassword')
     if (end.state === 'authorized' && this.loginUser !== null) return this.loginUser
     throw this.failure('auth.checkPassword', end)
@@ -397,12 +400,13 @@ export class Account {
   // ---- login steps (called by the engine-provided machine actors) ----------------------------
 
   /** @internal auth.sendCode on `dcId`; a PHONE_MIGRATE the runtime followed is reported to the machine. */
-  async stepSendCode(dcId: number, phone: string): Promise<{ phoneCodeHash: string }> {
-    const moved = this.movedSentCode
+  async stepSendCode(dcId: number, boxedPhone: Secret<string>): Promise<SendCodeOutput> {
+    const phone = boxedPhone.reveal()
+    const moved = this.#movedSentCode
     if (moved !== null && moved.dcId === dcId && moved.phone === phone) {
-      this.movedSentCode = null
-      this.sentCode = moved.sent
-      return { phoneCodeHash: moved.sent.phoneCodeHash }
+      this.#movedSentCode = null
+      this.#sentCode = moved.sent
+      return { phoneCodeHash: secret(moved.sent.phoneCodeHash) }
     }
     this.sendCodeMovedTo = null
     const sent = (await this.step(() =>
@@ -417,17 +421,17 @@ export class Account {
     if (movedTo !== null && movedTo !== dcId) {
       // The runtime followed PHONE_MIGRATE_X and the code was sent on DC X: tell the machine the
       // home DC moved; when it asks again on X, the answer is this one.
-      this.movedSentCode = { dcId: movedTo, phone, sent }
+      this.#movedSentCode = { dcId: movedTo, phone, sent }
       return this.stepFail(RpcError.from(303, `PHONE_MIGRATE_${movedTo}`, 'auth.sendCode'))
     }
-    this.sentCode = sent
-    return { phoneCodeHash: sent.phoneCodeHash }
+    this.#sentCode = sent
+    return { phoneCodeHash: secret(sent.phoneCodeHash) }
   }
 
   /** @internal */
-  async stepSignIn(dcId: number, phone: string, phoneCodeHash: string, code: string): Promise<SignInOutput> {
+  async stepSignIn(dcId: number, phone: Secret<string>, phoneCodeHash: Secret<string>, code: Secret<string>): Promise<SignInOutput> {
     const auth = (await this.step(() =>
-      this.call({ _: 'auth.signIn', phoneNumber: phone, phoneCodeHash, phoneCode: code }, { dcId }, false),
+      this.call({ _: 'auth.signIn', phoneNumber: phone.reveal(), phoneCodeHash: phoneCodeHash.reveal(), phoneCode: code.reveal() }, { dcId }, false),
     )) as tl.auth.TypeAuthorization
     if (auth._ === 'auth.authorizationSignUpRequired') return { kind: 'signUpRequired' }
     this.loggedIn(auth.user, dcId, 'code')
@@ -435,7 +439,7 @@ export class Account {
   }
 
   /** @internal SRP: account.getPassword → srpClientProof → auth.checkPassword. */
-  async stepCheckPassword(dcId: number, password: string): Promise<{ userId: bigint }> {
+  async stepCheckPassword(dcId: number, password: Secret<string>): Promise<{ userId: bigint }> {
     const pw = (await this.step(() => this.call({ _: 'account.getPassword' }, { dcId }, false))) as tl.account.RawPassword
     this.passwordHint = pw.hint
     const algo = pw.currentAlgo
@@ -443,7 +447,7 @@ export class Account {
       return this.stepFail(RpcError.from(400, 'PASSWORD_ALGO_UNSUPPORTED', 'account.getPassword'))
     }
     const proof = srpClientProof(
-      { algo: { salt1: algo.salt1, salt2: algo.salt2, g: algo.g, p: algo.p }, srpB: pw.srpB, srpId: pw.srpId, password },
+      { algo: { salt1: algo.salt1, salt2: algo.salt2, g: algo.g, p: algo.p }, srpB: pw.srpB, srpId: pw.srpId, password: password.reveal() },
       randomSource,
     )
     if (!proof.ok) return this.stepFail(RpcError.from(400, `SRP_${proof.error.kind.toUpperCase().replace(/-/g, '_')}`, 'auth.checkPassword'))
@@ -460,9 +464,9 @@ export class Account {
   }
 
   /** @internal */
-  async stepSignUp(dcId: number, phone: string, phoneCodeHash: string, firstName: string, lastName: string): Promise<{ userId: bigint }> {
+  async stepSignUp(dcId: number, phone: Secret<string>, phoneCodeHash: Secret<string>, firstName: string, lastName: string): Promise<{ userId: bigint }> {
     const auth = (await this.step(() =>
-      this.call({ _: 'auth.signUp', phoneNumber: phone, phoneCodeHash, firstName, lastName }, { dcId }, false),
+      this.call({ _: 'auth.signUp', phoneNumber: phone.reveal(), phoneCodeHash: phoneCodeHash.reveal(), firstName, lastName }, { dcId }, false),
     )) as tl.auth.TypeAuthorization
     if (auth._ !== 'auth.authorization') return this.stepFail(RpcError.from(400, 'SIGN_UP_FAILED', 'auth.signUp'))
     this.loggedIn(auth.user, dcId, 'signUp')
@@ -608,10 +612,10 @@ export class Account {
 
   private resetStep(): void {
     this.stepError = null
-    this.sentCode = null
+    this.#sentCode = null
     this.loginUser = null
     this.passwordHint = undefined
-    this.movedSentCode = null
+    this.#movedSentCode = null
   }
 
   /** The error a login helper rejects with when the machine did not reach the wanted state. */
@@ -670,6 +674,11 @@ export class Account {
 function withoutDc(options: InvokeOptions): InvokeOptions {
   const { dcId: _dcId, ...rest } = options
   return rest
+}
+
+/** What a refused argument was, without its content (it may be personal data or a secret). */
+function describeArgument(v: unknown): string {
+  return typeof v === 'string' ? `a string of ${v.length} characters` : typeof v
 }
 
 function randomSource(n: number): Uint8Array {

@@ -1,6 +1,7 @@
 // The inspector's memory: turns XState inspection events into small plain records, bounded in
 // actors and events per actor. It keeps no actor references and knows nothing about HTTP.
 import type { InspectionEvent } from 'xstate'
+import { Secret } from '@mtswarm/machines'
 
 /** Which chart an actor runs, read from the machine id (`other` = callback/promise actors). */
 export type ActorKind = 'account' | 'dcConnection' | 'rpc' | 'handshake' | 'other'
@@ -37,7 +38,7 @@ export interface ActorRecord {
 export interface ActorEventRecord {
   readonly atMs: number
   readonly type: string
-  /** Scalar fields of the event, redacted (see {@link summarizeEvent}). */
+  /** Scalar fields of the event (see {@link summarizeEvent}). */
   readonly detail: string
   readonly source: string | undefined
   readonly state: string
@@ -66,8 +67,6 @@ export const DEFAULT_MAX_EVENTS_PER_ACTOR = 25
 const MAX_DETAIL_CHARS = 160
 const MAX_STRING_FIELD_CHARS = 48
 const LABEL_KEYS = ['method', 'accountId', 'dcId', 'homeDcId', 'requestId', 'attempt'] as const
-/** Event fields never shown: secrets and codes a user types, key material. */
-const REDACTED_KEY = /phone|code|password|hash|key|secret|token|srp|nonce|bytes|body|payload/i
 
 const KINDS: Record<string, ActorKind> = {
   account: 'account',
@@ -296,15 +295,17 @@ export function statePaths(value: unknown, prefix = ''): string[] {
 }
 
 /**
- * The event's scalar fields as `k=v` pairs, at most {@link MAX_DETAIL_CHARS} characters.
- * Fields whose name suggests a secret (phone, code, password, key, hash, nonce, bytes …) and
- * objects are left out: the page is a debugging aid, not a log of credentials.
+ * The event's scalar fields as `k=v` pairs, at most {@link MAX_DETAIL_CHARS} characters; objects
+ * are left out. Secrets arrive boxed from their source (machines' events carry `Secret`), so a
+ * box shows as its printed form (`code=[redacted]`, `phone=[redacted …0042]`): this table keeps
+ * no list of secret field names of its own.
  */
 export function summarizeEvent(event: object): string {
   const parts: string[] = []
   for (const [k, v] of Object.entries(event)) {
-    if (k === 'type' || REDACTED_KEY.test(k)) continue
-    if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') parts.push(`${k}=${String(v)}`)
+    if (k === 'type') continue
+    if (v instanceof Secret) parts.push(`${k}=${String(v)}`)
+    else if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') parts.push(`${k}=${String(v)}`)
     else if (typeof v === 'string') parts.push(`${k}=${v.length > MAX_STRING_FIELD_CHARS ? `${v.slice(0, MAX_STRING_FIELD_CHARS)}…` : v}`)
   }
   const s = parts.join(' ')

@@ -11,9 +11,11 @@ import {
   type CheckPasswordInput,
   type ImportAuthorizationInput,
   type SendCodeInput,
+  type SendCodeOutput,
   type SignInInput,
   type SignInOutput,
   type SignUpInput,
+  secret,
 } from '@mtswarm/machines'
 import type { AccountRecord } from '@mtswarm/storage'
 import { srpClientProof } from '../crypto/index.js'
@@ -114,21 +116,22 @@ export function accountLogic(rt: Runtime, accountId: string | undefined, options
   return accountMachine.provide({
     actors: {
       dcConnection: accountConnectionLogic(rt, accountId) as never,
-      sendCode: fromPromise<{ phoneCodeHash: string }, SendCodeInput>(async ({ input }) => {
+      // NB: boxed values are revealed only into the request; the hash goes back boxed.
+      sendCode: fromPromise<SendCodeOutput, SendCodeInput>(async ({ input }) => {
         const sent = await rt.invoke(
           input.accountId,
           input.dcId,
-          { _: 'auth.sendCode', phoneNumber: input.phone, apiId: client.apiId, apiHash: options.apiHash, settings: { _: 'codeSettings' } },
+          { _: 'auth.sendCode', phoneNumber: input.phone.reveal(), apiId: client.apiId, apiHash: options.apiHash, settings: { _: 'codeSettings' } },
           surface,
         )
         if (sent._ !== 'auth.sentCode') throw new RpcError(-400, `UNEXPECTED_${sent._}`, 'auth.sendCode', { kind: 'rpcError', errorCode: -400, errorMessage: sent._ })
-        return { phoneCodeHash: sent.phoneCodeHash }
+        return { phoneCodeHash: secret(sent.phoneCodeHash) }
       }),
       signIn: fromPromise<SignInOutput, SignInInput>(async ({ input }) => {
         const r = await rt.invoke(
           input.accountId,
           input.dcId,
-          { _: 'auth.signIn', phoneNumber: input.phone, phoneCodeHash: input.phoneCodeHash, phoneCode: input.code },
+          { _: 'auth.signIn', phoneNumber: input.phone.reveal(), phoneCodeHash: input.phoneCodeHash.reveal(), phoneCode: input.code.reveal() },
           surface,
         )
         return r._ === 'auth.authorization' ? { kind: 'authorized', userId: r.user.id } : { kind: 'signUpRequired' }
@@ -139,7 +142,7 @@ export function accountLogic(rt: Runtime, accountId: string | undefined, options
         if (algo?._ !== 'passwordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow' || pw.srpB === undefined || pw.srpId === undefined) {
           throw new RpcError(-400, 'PASSWORD_ALGO_UNSUPPORTED', 'account.getPassword', { kind: 'rpcError', errorCode: -400, errorMessage: 'PASSWORD_ALGO_UNSUPPORTED' })
         }
-        const proof = srpClientProof({ algo, srpB: pw.srpB, srpId: pw.srpId, password: input.password }, random)
+        const proof = srpClientProof({ algo, srpB: pw.srpB, srpId: pw.srpId, password: input.password.reveal() }, random)
         if (!proof.ok) throw new RpcError(-400, `SRP_${proof.error.kind.toUpperCase()}`, 'auth.checkPassword', { kind: 'rpcError', errorCode: -400, errorMessage: proof.error.kind })
         const r = await rt.invoke(input.accountId, input.dcId, {
           _: 'auth.checkPassword',
@@ -150,8 +153,8 @@ export function accountLogic(rt: Runtime, accountId: string | undefined, options
       signUp: fromPromise<{ userId: bigint }, SignUpInput>(async ({ input }) => {
         const r = await rt.invoke(input.accountId, input.dcId, {
           _: 'auth.signUp',
-          phoneNumber: input.phone,
-          phoneCodeHash: input.phoneCodeHash,
+          phoneNumber: input.phone.reveal(),
+          phoneCodeHash: input.phoneCodeHash.reveal(),
           firstName: input.firstName,
           lastName: input.lastName,
         })

@@ -14,7 +14,9 @@ import {
   type ResendReason,
   type RpcEvent,
   type SaveAuthKeyInput,
+  type Secret,
   type SocketInput,
+  secret,
 } from '@mtswarm/machines'
 import type { KeyedBus } from '../bus/index.js'
 import {
@@ -240,7 +242,7 @@ export class DcConnection {
     const input: DcConnectionInput = {
       dcId: this.dcId,
       authKeyId: this.authKey?.authKeyId ?? null,
-      serverSalt: this.salt,
+      serverSalt: secret(this.salt),
       timeOffsetMs: this.timeOffsetMs,
     }
     const actor = createActor(this.host.dcLogic, {
@@ -301,7 +303,8 @@ export class DcConnection {
 
   private effects() {
     return {
-      storeSalt: (salt: bigint) => {
+      storeSalt: (boxed: Secret<bigint>) => {
+        const salt = boxed.reveal()
         this.salt = salt
         this.session?.setSalt(salt)
         this.persist(
@@ -321,7 +324,7 @@ export class DcConnection {
             accountId: this.accountId,
             dcId: this.dcId,
             current: this.session?.salt ?? this.salt,
-            future: salts.map((s) => ({ salt: s.salt, validSinceSec: toSec(s.validSinceMs), validUntilSec: toSec(s.validUntilMs) })),
+            future: salts.map((s) => ({ salt: s.salt.reveal(), validSinceSec: toSec(s.validSinceMs), validUntilSec: toSec(s.validUntilMs) })),
             updatedAtMs: this.host.options.nowMs(),
           }),
         )
@@ -475,12 +478,13 @@ export class DcConnection {
   /** Body of saveAuthKey: the key is durable before the machine may use it. */
   async saveAuthKey(input: SaveAuthKeyInput): Promise<void> {
     {
-      const key = encryptionKeyOf(input.authKey)
+      const authKey = input.authKey.reveal()
+      const key = encryptionKeyOf(authKey)
       await this.host.options.store.putAuthKey({
         accountId: this.accountId,
         dcId: this.dcId,
         kind: 'perm',
-        key: input.authKey,
+        key: authKey,
         keyId: key.authKeyId,
         createdAtMs: this.host.options.nowMs(),
       })
@@ -666,14 +670,14 @@ export class DcConnection {
         return
       case 'salt.bad':
         this.host.stats.badServerSalts++
-        out.push({ type: 'salt.bad', badMsgId: e.badMsgId, newServerSalt: e.newSalt })
+        out.push({ type: 'salt.bad', badMsgId: e.badMsgId, newServerSalt: secret(e.newSalt) })
         return
       case 'msg.bad':
         if (e.code === 16 || e.code === 17) this.session?.syncTime(m.msgId, now)
         out.push({ type: 'msg.bad', badMsgId: e.badMsgId, errorCode: e.code, serverMsgId: m.msgId, nowMs: now })
         return
       case 'session.created':
-        out.push({ type: 'session.created', firstMsgId: e.firstMsgId, serverSalt: e.serverSalt })
+        out.push({ type: 'session.created', firstMsgId: e.firstMsgId, serverSalt: secret(e.serverSalt) })
         return
       case 'session.destroyed':
         out.push({ type: 'session.destroyed' })
@@ -683,7 +687,7 @@ export class DcConnection {
         return
       case 'salts.future': {
         const off = this.session?.timeOffsetMs ?? this.timeOffsetMs
-        const salts = e.salts.map((s) => ({ salt: s.salt, validSinceMs: s.validSince * 1000 - off, validUntilMs: s.validUntil * 1000 - off }))
+        const salts = e.salts.map((s) => ({ salt: secret(s.salt), validSinceMs: s.validSince * 1000 - off, validUntilMs: s.validUntil * 1000 - off }))
         out.push({ type: 'salts.received', salts, nowMs: now })
         return
       }

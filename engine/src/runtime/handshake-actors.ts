@@ -1,10 +1,12 @@
 // The handshake machine's three step actors, built on the protocol's pure client steps: each
 // sends one plain message over the connection and awaits the next plain answer. The machine owns
 // order, timeouts and retries; these own bytes only. Knows nothing of sockets (a PlainChannel).
+// What they hand the machine between steps (nonces, new_nonce, the DH exponent) and at the end
+// (the key, the first salt) is boxed: the machine's context and outputs reach `inspect`.
 // https://core.telegram.org/mtproto/auth_key
 import { checkPrime } from 'node:crypto'
 import { fromPromise } from 'xstate'
-import { handshakeMachine, type SetClientDhParamsOutput } from '@mtswarm/machines'
+import { handshakeMachine, secret, type Secret, type SetClientDhParamsOutput } from '@mtswarm/machines'
 import { rememberSafePrime, type RandomSource, type RsaPublicKey } from '../crypto/index.js'
 import {
   clientHandshake,
@@ -60,32 +62,38 @@ export interface HandshakeActorsOptions {
   readonly nowMs: () => number
 }
 
+/** The step state a previous step boxed (the machine hands it on without looking). */
+function unbox<T>(carry: Secret<unknown> | null): T {
+  if (carry === null) throw new Error('handshake step started without the previous step state')
+  return carry.reveal() as T
+}
+
 /** handshakeMachine with the engine's step actors. */
 export function handshakeLogic(o: HandshakeActorsOptions) {
   return handshakeMachine.provide({
     actors: {
-      reqPq: fromPromise<{ carry: unknown }, { dcId: number; attempt: number }>(async ({ input, signal, system }) => {
+      reqPq: fromPromise<{ carry: Secret<unknown> }, { dcId: number; attempt: number }>(async ({ input, signal, system }) => {
         const ch = o.channel(system, input.dcId)
         const { request, state } = clientHandshake.step1(o.random)
         const answer = ch.receive(signal)
         ch.send(request)
         const carry: AfterResPq = { state, resPq: (await answer) as mtp.TypeResPQ }
-        return { carry }
+        return { carry: secret(carry) }
       }),
-      reqDhParams: fromPromise<{ carry: unknown }, { dcId: number; carry: unknown }>(async ({ input, signal, system }) => {
+      reqDhParams: fromPromise<{ carry: Secret<unknown> }, { dcId: number; carry: Secret<unknown> | null }>(async ({ input, signal, system }) => {
         const ch = o.channel(system, input.dcId)
-        const prev = input.carry as AfterResPq
+        const prev = unbox<AfterResPq>(input.carry)
         const r = clientHandshake.step2(prev.state, prev.resPq, { publicKeys: o.publicKeys, dcId: o.wireDcId(input.dcId) }, o.random)
         if (!r.ok) throw new HandshakeStepError(r.error)
         const answer = ch.receive(signal)
         ch.send(r.value.request)
         const carry: DhGenCarry = { kind: 'first', after: { state: r.value.state, answer: (await answer) as mtp.TypeServer_DH_Params } }
-        return { carry }
+        return { carry: secret(carry) }
       }),
-      setClientDhParams: fromPromise<SetClientDhParamsOutput, { dcId: number; carry: unknown; retry: number }>(
+      setClientDhParams: fromPromise<SetClientDhParamsOutput, { dcId: number; carry: Secret<unknown> | null; retry: number }>(
         async ({ input, signal, system }) => {
           const ch = o.channel(system, input.dcId)
-          const carry = input.carry as DhGenCarry
+          const carry = unbox<DhGenCarry>(input.carry)
           let request: mtp.RawMt_set_client_DH_paramsRequest
           let state: ClientAwaitingDhGen
           if (carry.kind === 'first') {
@@ -114,12 +122,12 @@ export function handshakeLogic(o: HandshakeActorsOptions) {
           }
           if (f.value.kind === 'retry') {
             const next: DhGenCarry = { kind: 'retry', request: f.value.request, state: f.value.state }
-            return { kind: 'dhGenRetry', carry: next }
+            return { kind: 'dhGenRetry', carry: secret(next) }
           }
           const k = f.value.key
           return {
             kind: 'dhGenOk',
-            result: { authKey: k.authKey, authKeyId: k.authKeyId, serverSalt: k.serverSalt, timeOffsetMs: k.timeOffsetMs },
+            result: { authKey: secret(k.authKey), authKeyId: k.authKeyId, serverSalt: secret(k.serverSalt), timeOffsetMs: k.timeOffsetMs },
           }
         },
       ),

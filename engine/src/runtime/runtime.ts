@@ -22,6 +22,7 @@ import { HandshakeGate } from './handshake-gate.js'
 import { RpcCall } from './rpc-call.js'
 import { RPC_DEADLINE_EVENT, fastRpcStep, rpcStateValue } from './rpc-fast.js'
 import { RpcError, type RuntimeFailure } from './rpc-error.js'
+import { boxSecretResult, revealSettlement } from './secret-results.js'
 import { RuntimeStats, type AccountNotice } from './runtime-types.js'
 
 /** Cap on calls pending at once across the runtime (each a record, a promise, perhaps an actor). */
@@ -206,7 +207,7 @@ export class Runtime implements ConnectionHost {
     if (event.type === 'rpc.resend') this.stats.resends++
     if (call.settled) return
     if (call.fast !== null) this.fastEvent(call, event)
-    else this.rpcBus.send(call.requestId, event)
+    else this.rpcBus.send(call.requestId, boxSecretResult(call.method, event))
   }
 
   notify(accountId: string, notice: AccountNotice): void {
@@ -314,7 +315,7 @@ export class Runtime implements ConnectionHost {
           const call = this.calls.get(p.requestId)
           if (call !== undefined) call.conn?.dropAnswer(p.msgId)
         },
-        settle: (_, p) => this.settle(p.requestId, p.settlement),
+        settle: (_, p) => this.settle(p.requestId, revealSettlement(p.settlement)),
         notifyMigrated: (_, p) => {
           const call = this.calls.get(p.requestId)
           if (call === undefined) return

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { createActor, waitFor } from 'xstate'
 import { accountLogic, createAccountActor } from '@mtswarm/engine'
+import { phoneSecret, secret } from '@mtswarm/machines'
 import { createMemoryStore } from '@mtswarm/storage'
 import { runtimeFor, startDc } from './harness.js'
 
@@ -21,10 +22,10 @@ describe('account machine on the runtime', () => {
       account.start()
       account.send({ type: 'account.start' })
       await waitFor(account, (s) => s.matches('anonymous'), WAIT)
-      account.send({ type: 'login.start', phone: '9996620002' })
+      account.send({ type: 'login.start', phone: phoneSecret('9996620002') })
       await waitFor(account, (s) => s.matches({ loggingIn: 'codeSent' }), WAIT)
       assert.equal(account.getSnapshot().context.homeDcId, 2)
-      account.send({ type: 'login.code', code: '22222' })
+      account.send({ type: 'login.code', code: secret('22222') })
       await waitFor(account, (s) => s.matches('authorized'), WAIT)
       assert.equal(account.getSnapshot().context.userId, bob.id)
       assert.deepEqual(account.getSnapshot().context.dcIds, [1, 2])
@@ -55,18 +56,18 @@ describe('account machine on the runtime', () => {
       await waitFor(account, (s) => s.matches('anonymous'), WAIT)
       await waitFor(other, (s) => s.matches('anonymous'), WAIT)
       assert.deepEqual(rt.liveConnections().map((c) => c.key).sort(), ['carol/1', 'dave/1'])
-      account.send({ type: 'login.start', phone: '9996610003' })
-      other.send({ type: 'login.start', phone: '9996610004' })
+      account.send({ type: 'login.start', phone: phoneSecret('9996610003') })
+      other.send({ type: 'login.start', phone: phoneSecret('9996610004') })
       await waitFor(account, (s) => s.matches({ loggingIn: 'codeSent' }), WAIT)
       await waitFor(other, (s) => s.matches({ loggingIn: 'codeSent' }), WAIT)
-      account.send({ type: 'login.code', code: '11111' })
-      other.send({ type: 'login.code', code: '11111' })
+      account.send({ type: 'login.code', code: secret('11111') })
+      other.send({ type: 'login.code', code: secret('11111') })
       await waitFor(other, (s) => s.matches('authorized'), WAIT)
       assert.equal(other.getSnapshot().context.userId, dave.id)
       await waitFor(account, (s) => s.matches({ loggingIn: 'passwordNeeded' }), WAIT)
-      account.send({ type: 'login.password', password: 'wrong' })
+      account.send({ type: 'login.password', password: secret('wrong') })
       await waitFor(account, (s) => s.matches({ loggingIn: 'passwordNeeded' }) && s.context.lastError === 'PASSWORD_HASH_INVALID', WAIT)
-      account.send({ type: 'login.password', password: 'hunter2' })
+      account.send({ type: 'login.password', password: secret('hunter2') })
       await waitFor(account, (s) => s.matches('authorized'), WAIT)
       assert.equal(account.getSnapshot().context.userId, carol.id)
       // Stopping an account closes its connections (the proxy children's finalize).

@@ -3,7 +3,7 @@
 // Run: npx tsx test/src/inspector/demo.ts [port] [--for=seconds]   then open the printed URL.
 import { createActor, fromCallback, fromPromise } from 'xstate'
 import { accountMachine, dcConnectionMachine, handshakeMachine, recordActions, rpcMachine } from '@mtswarm/machines'
-import type { SetClientDhParamsOutput } from '@mtswarm/machines'
+import type { Secret, SetClientDhParamsOutput } from '@mtswarm/machines'
 import { startInspector } from '@mtswarm/engine'
 
 const port = Number(process.argv.find((a) => /^\d+$/.test(a)) ?? 0)
@@ -17,7 +17,7 @@ const hang = <T,>() => fromPromise<T, any>(() => new Promise<T>(() => {}))
 
 // Sockets connect after a while; handshakes hang in one of their steps (the page shows where).
 const handshake = handshakeMachine.provide({
-  actors: { reqPq: hang<{ carry: unknown }>(), reqDhParams: hang<{ carry: unknown }>(), setClientDhParams: hang<SetClientDhParamsOutput>() },
+  actors: { reqPq: hang<{ carry: Secret<unknown> }>(), reqDhParams: hang<{ carry: Secret<unknown> }>(), setClientDhParams: hang<SetClientDhParamsOutput>() },
 })
 const dcConnection = dcConnectionMachine.provide({
   actors: {

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict'
 import { createServer } from 'node:net'
 import { describe, test } from 'node:test'
 import { createActor, setup } from 'xstate'
-import { recordActions, rpcMachine } from '@mtswarm/machines'
+import { phoneSecret, recordActions, rpcMachine, secret } from '@mtswarm/machines'
 import { startInspector, statePaths, summarizeEvent, type Inspector, type InspectorMessage } from '@mtswarm/engine'
 
 const EFFECTS = ['enqueue', 'dequeue', 'dropAnswer', 'settle', 'notifyMigrated'] as const
@@ -254,10 +254,10 @@ describe('inspector records', () => {
     assert.deepEqual(statePaths({ ready: { keepalive: 'waiting', acks: 'idle' } }), ['ready.keepalive.waiting', 'ready.acks.idle'])
   })
 
-  test('summarizeEvent keeps scalars and leaves out secrets and objects', () => {
+  test('summarizeEvent keeps scalars, shows boxed secrets as redacted and leaves out objects', () => {
     assert.equal(
-      summarizeEvent({ type: 'login.code', phoneCode: '12345', password: 'x', authKey: new Uint8Array(4), msgId: 5n, reason: 'badServerSalt', dcId: 2, result: { _: 'x' } }),
-      'msgId=5 reason=badServerSalt dcId=2',
+      summarizeEvent({ type: 'login.code', code: secret('12345'), phone: phoneSecret('99966 1 0042'), authKey: new Uint8Array(4), msgId: 5n, errorCode: 400, reason: 'badServerSalt', dcId: 2, result: { _: 'x' } }),
+      'code=[redacted] phone=[redacted …0042] msgId=5 errorCode=400 reason=badServerSalt dcId=2',
     )
     assert.ok(summarizeEvent({ type: 't', errorMessage: 'E'.repeat(500) }).length <= 161)
   })
