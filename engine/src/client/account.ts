@@ -198,7 +198,8 @@ export class Account {
       throw new UsageError('bad-config', `${request._}: no endpoint is configured for DC ${options.dcId}`)
     }
     const dcId = options.dcId ?? this.homeDcId
-    if (dcId !== this.homeDcId && this.authorized) await this.importTo(dcId)
+    // NB: auth.importAuthorization is the carrying itself: waiting for importTo there waits on itself.
+    if (dcId !== this.homeDcId && this.authorized && request._ !== 'auth.importAuthorization') await this.importTo(dcId)
     const epoch = this.epoch
     const started = this.host.options.nowMs()
     // NB: an authorized account handles 303 itself (USER_MIGRATE needs the authorization carried
