@@ -81,7 +81,17 @@ export class CaptureScanner {
     for (const [name, t] of secrets.texts) textForms.set(name, [t])
     for (const [name, b] of secrets.bytes) {
       const buf = Buffer.from(b)
-      textForms.set(name, [buf.toString('hex'), buf.toString('base64'), buf.toString('base64url'), buf.subarray(0, WINDOW).toString('hex')])
+      const head = [...buf.subarray(0, WINDOW)]
+      textForms.set(name, [
+        buf.toString('hex'),
+        buf.toString('base64'),
+        buf.toString('base64url'),
+        buf.subarray(0, WINDOW).toString('hex'),
+        // String(bytes) and util.inspect print decimals; JSON.stringify(bytes) prints an index map.
+        head.join(','),
+        head.join(', '),
+        head.map((x, i) => `"${i}":${x}`).join(','),
+      ])
     }
     for (const [name, n] of secrets.int64s) {
       const u = BigInt.asUintN(64, n)
