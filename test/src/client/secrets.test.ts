@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { inspect } from 'node:util'
 import type { InspectionEvent } from 'xstate'
-import { createEngine, type Engine, type EngineOptions } from '@mtswarm/engine'
+import { MtSwarmError, RpcError, UsageError, createEngine, type Engine, type EngineOptions } from '@mtswarm/engine'
 import { createMemoryStore, type SessionStore } from '@mtswarm/storage'
 import { startTestDc } from '../dc/index.js'
 import { apiUpdatesHook, createApiHandler } from '../dc/api/index.js'
@@ -229,5 +229,61 @@ describe('secrets never leave the engine in clear', () => {
     control.capture(Buffer.from(`..${bot.token}..`))
     const found = control.findings(secrets).join('\n')
     for (const name of ['auth key 0', 'server salt', 'password', 'login code', 'auth key 1', 'bot token']) assert.ok(found.includes(name), `control finds ${name}:\n${found}`)
+  })
+
+  test("a thrown error's message, stack, JSON and util.inspect carry no password, code, phone_code_hash or bot token", async () => {
+    const password = 'pw-err-51d0 tr0ub4dor'
+    const wrongPassword = 'pw-err-0bad guess'
+    dc.world.presetUser({ phone: '9996620302', firstName: 'Erring', password })
+    const bot = dc.world.presetBot({ username: 'secret_err_bot', firstName: 'Err', homeDcId: 1 })
+    const wrongToken = `${bot.user.id}:AAwrong-secret-0815`
+    const garbageToken = 'not a token: secret-garbage-7'
+    // Without inspect: calls take the common path with no rpc actor.
+    const engine = engineWith(createMemoryStore(), {})
+    const errors: unknown[] = []
+    let hash = ''
+    try {
+      const acc = engine.account('erring-user')
+      hash = (await acc.sendCode('9996620302')).phoneCodeHash
+      errors.push(await rejection(acc.signIn(WRONG_CODE)))
+      assert.equal((await acc.signIn(CODE)).status, 'passwordNeeded')
+      errors.push(await rejection(acc.checkPassword(wrongPassword)))
+      errors.push(await rejection(acc.invoke({ _: 'auth.signIn', phoneNumber: '9996620302', phoneCodeHash: hash, phoneCode: Number(CODE) as never })))
+      errors.push(await rejection(acc.sendCode(`+${password}`)))
+      const botAcc = engine.account('erring-bot')
+      errors.push(await rejection(botAcc.signInBot(wrongToken)))
+      errors.push(await rejection(botAcc.signInBot(garbageToken)))
+      errors.push(await rejection(botAcc.invoke({ _: 'auth.importBotAuthorization', flags: 0, apiId: 'x' as never, apiHash: 'h', botAuthToken: bot.token })))
+    } finally {
+      await engine.stop()
+    }
+    assert.ok(errors.every((e) => e instanceof MtSwarmError), 'every failure is a typed error')
+    assert.deepEqual(
+      errors.map((e) => (e instanceof RpcError ? e.errorName : e instanceof UsageError ? e.reason : String(e))),
+      ['PHONE_CODE_INVALID', 'PASSWORD_HASH_INVALID', 'bad-argument', 'bad-argument', 'ACCESS_TOKEN_INVALID', 'bad-argument', 'bad-argument'],
+    )
+    const scanner = new CaptureScanner()
+    for (const e of errors) {
+      const err = e as Error
+      scanner.capture(err, { message: err.message, stack: err.stack, inspected: inspect(err, { depth: Infinity, showHidden: true }), string: String(err) })
+    }
+    const findings = scanner.findings({
+      texts: new Map([
+        ['password', password],
+        ['wrong password', wrongPassword],
+        ['bot token', bot.token],
+        ['bot token secret', bot.token.split(':')[1]!],
+        ['wrong bot token', wrongToken],
+        ['malformed bot token', garbageToken],
+        ['phone_code_hash', hash],
+      ]),
+      codes: new Map([
+        ['login code', CODE],
+        ['wrong login code', WRONG_CODE],
+      ]),
+      bytes: new Map(),
+      int64s: new Map(),
+    })
+    assert.deepEqual(findings, [])
   })
 })
