@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { inspect } from 'node:util'
 import type { InspectionEvent } from 'xstate'
-import { MtSwarmError, RpcError, UsageError, createEngine, type Engine, type EngineOptions } from '@mtswarm/engine'
+import { ActorTable, MtSwarmError, RpcError, UsageError, createEngine, type Engine, type EngineOptions } from '@mtswarm/engine'
 import { createMemoryStore, type SessionStore } from '@mtswarm/storage'
 import { startTestDc } from '../dc/index.js'
 import { apiUpdatesHook, createApiHandler } from '../dc/api/index.js'
@@ -135,7 +135,10 @@ describe('secrets never leave the engine in clear', () => {
     const hashes: string[] = []
     const errors: unknown[] = []
     const output: string[] = []
+    // The built-in inspector's memory, fed the same events: it keeps no secret list of its own.
+    const table = new ActorTable({ maxActors: 10_000, maxEventsPerActor: 1_000 })
     const onInspect = (ev: InspectionEvent): void => {
+      table.record(ev)
       seen.add(ev.type === '@xstate.event' ? `event ${ev.event.type}` : ev.type === '@xstate.actor' ? `actor ${String(ev.actorRef.id).replace(/[:\d].*$/, '')}` : ev.type)
       const ctx = (ev as { snapshot?: { context?: { method?: unknown } } }).snapshot?.context
       if (typeof ctx?.method === 'string') seen.add(`rpc ${ctx.method}`)
@@ -172,6 +175,8 @@ describe('secrets never leave the engine in clear', () => {
     }
     for (const e of errors) scanner.capture(e, { message: (e as Error).message, inspected: inspect(e, { depth: Infinity, showHidden: true }) })
     for (const chunk of output) scanner.capture(chunk)
+    for (const rec of table.all()) scanner.capture({ rec, events: table.events(rec.sessionId) })
+    assert.ok(table.all().some((r) => table.events(r.sessionId).some((e) => e.detail.includes('code=[redacted]'))), 'the page shows login.code as redacted')
 
     // The capture is not empty: it saw every step that carries one of the secrets.
     for (const step of [
