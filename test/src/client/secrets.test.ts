@@ -139,7 +139,7 @@ describe('secrets never leave the engine in clear', () => {
     const table = new ActorTable({ maxActors: 10_000, maxEventsPerActor: 1_000 })
     const onInspect = (ev: InspectionEvent): void => {
       table.record(ev)
-      seen.add(ev.type === '@xstate.event' ? `event ${ev.event.type}` : ev.type === '@xstate.actor' ? `actor ${String(ev.actorRef.id).replace(/[:\d].*$/, '')}` : ev.type)
+      seen.add(ev.type === '@xstate.event' ? `event ${ev.event.type}` : ev.type === '@xstate.actor' ? `actor ${String((ev.actorRef as { id?: unknown }).id).replace(/[:\d].*$/, '')}` : ev.type)
       const ctx = (ev as { snapshot?: { context?: { method?: unknown } } }).snapshot?.context
       if (typeof ctx?.method === 'string') seen.add(`rpc ${ctx.method}`)
       scanner.capture(ev, printableOf(ev))
