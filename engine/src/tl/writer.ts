@@ -239,5 +239,7 @@ function badNumber(pos: number, kind: keyof typeof RANGES, v: unknown, field: st
 }
 
 function badType(pos: number, expected: string, v: unknown, field: string | undefined): TlError {
-  return new TlError('bad-value', `${at(field, pos)}: expected ${expected}, got ${describe(v)}`, pos, undefined, field)
+  // NB: a wrong type is named, never printed: a login code passed as a number must not reach a log.
+  const got = typeof v === 'number' ? 'a number' : typeof v === 'bigint' ? 'a bigint' : describe(v)
+  return new TlError('bad-value', `${at(field, pos)}: expected ${expected}, got ${got}`, pos, undefined, field)
 }

@@ -3,7 +3,8 @@
 // authorization carried to another DC, logOut, bot login with a wrong and a right token) run with
 // an `inspect` hook, an events$ subscriber and console/stdout/stderr captured. Everything captured
 // is walked and printed, then searched for the password, the codes, phone_code_hash, the auth key
-// bytes (raw, hex, base64), the server salts and the bot token. Errors thrown are searched too.
+// bytes (raw, hex, base64, decimals), the server salts, the bot token and the api_hash. Errors
+// thrown are searched too.
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { inspect } from 'node:util'
@@ -115,8 +116,11 @@ async function rejection(p: Promise<unknown>): Promise<unknown> {
   assert.fail('expected a rejection')
 }
 
+/** The application's api_hash: a credential of its own (https://my.telegram.org), searched for too. */
+const API_HASH = '5ec7e7a9b1c2d3e4f5a6b7c8d9e0f1a2'
+
 function engineWith(store: SessionStore, extra: Partial<EngineOptions>): Engine {
-  return createEngine({ apiId: 4242, apiHash: 'test-hash', store, dcs: dc.dcs, publicKeys: [dc.publicKeyPem], ...extra })
+  return createEngine({ apiId: 4242, apiHash: API_HASH, store, dcs: dc.dcs, publicKeys: [dc.publicKeyPem], ...extra })
 }
 
 const PASSWORD = 'pw-9f3a correct horse'
@@ -210,6 +214,7 @@ describe('secrets never leave the engine in clear', () => {
       texts: new Map([
         ['password', PASSWORD],
         ['wrong password', WRONG_PASSWORD],
+        ['api_hash', API_HASH],
         ['bot token', bot.token],
         ['bot token secret', bot.token.split(':')[1]!],
         ['wrong bot token', wrongToken],
@@ -276,6 +281,7 @@ describe('secrets never leave the engine in clear', () => {
       texts: new Map([
         ['password', password],
         ['wrong password', wrongPassword],
+        ['api_hash', API_HASH],
         ['bot token', bot.token],
         ['bot token secret', bot.token.split(':')[1]!],
         ['wrong bot token', wrongToken],
