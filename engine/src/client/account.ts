@@ -132,6 +132,11 @@ export class Account {
     this.loaded.catch(() => {})
   }
 
+  /** What console.log and util.inspect show: the id and state, not the host (its options hold the api_hash). */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `Account { id: ${JSON.stringify(this.id)}, state: ${JSON.stringify(this.state.state)} }`
+  }
+
   /** The current snapshot. */
   get state(): AccountSnapshot {
     return this.stateSubject.value

@@ -126,6 +126,11 @@ export class Engine {
     }
   }
 
+  /** What console.log and util.inspect show: never `options` (they hold the api_hash and the store). */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `Engine { state: ${JSON.stringify(this.lifecycle)}, accounts: ${this.accounts.size} }`
+  }
+
   /** 'running' until stop() is called. */
   get state(): EngineState {
     return this.lifecycle

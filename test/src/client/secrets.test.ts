@@ -173,6 +173,8 @@ describe('secrets never leave the engine in clear', () => {
       const me = await botAcc.signInBot(bot.token)
       assert.equal(me.id, bot.user.id)
       errors.push(await rejection(botAcc.sendCode(`+${PASSWORD}`)))
+      // Whoever logs the engine or an account gets no options (api_hash, store) either.
+      for (const x of [engine, acc, botAcc]) scanner.capture(inspect(x, { depth: Infinity }))
     } finally {
       await engine.stop()
       restore()
