@@ -15,6 +15,8 @@ import { startHostileServer, type AnyTl, type ClientMessage, type HostileLink, t
 export const HOSTILE_DC = 9
 /** Longest event-loop stall any case may cause. */
 export const MAX_STALL_MS = 50
+/** Further runs of a case whose stall passed the bound (see {@link HostileKit.run}). */
+const STALL_RERUNS = 2
 /** Growth of heap + array buffers over the suite's baseline that no case may pass. */
 export const MAX_MEMORY_GROWTH_BYTES = 256 * 1024 * 1024
 /** A victim's call is given this long; a case never waits for more than twice it. */
@@ -105,16 +107,18 @@ export class HostileKit {
    * Runs one case: `body` drives the victim; meanwhile healthy traffic runs. Then checks the
    * case's bounds: no stall over MAX_STALL_MS, memory under MAX_MEMORY_GROWTH_BYTES, healthy calls
    * went on (at least one more each round) and none failed.
-   * NB: a stall over the bound is judged on a second run of the case (a fresh victim): work that
-   * holds the loop does it every time, while a machine busy with other processes rarely
-   * deschedules this one twice in the same place. The smaller of the two is the case's stall.
+   * NB: a stall over the bound is judged again on up to STALL_RERUNS more runs of the case (a fresh
+   * victim each): work that holds the loop does it every time, while a machine busy with other
+   * processes (or a GC pause of the healthy traffic) rarely lands in the same case three times in a
+   * row. The smallest of the runs is the case's stall.
    */
   async run(name: string, body: () => Promise<void>): Promise<{ stallMs: number }> {
-    const first = await this.runOnce(name, body)
-    if (first < MAX_STALL_MS) return { stallMs: first }
-    const second = await this.runOnce(`${name} (again)`, body)
-    const stallMs = Math.min(first, second)
-    assert.ok(stallMs < MAX_STALL_MS, `${name}: the event loop stalled ${first.toFixed(1)} ms, then ${second.toFixed(1)} ms`)
+    const stalls = [await this.runOnce(name, body)]
+    while (Math.min(...stalls) >= MAX_STALL_MS && stalls.length <= STALL_RERUNS) {
+      stalls.push(await this.runOnce(`${name} (again)`, body))
+    }
+    const stallMs = Math.min(...stalls)
+    assert.ok(stallMs < MAX_STALL_MS, `${name}: the event loop stalled ${stalls.map((s) => s.toFixed(1)).join(', ')} ms`)
     return { stallMs }
   }
 
