@@ -62,6 +62,7 @@ export const ACCOUNT_IGNORES: IgnoreTable<T> = {
     'auth.error': 'already moving; errors from the old DC are stale',
   },
   'migrating.importingAuthorization': { 'dc.ready': DC_READY },
+  'migrating.importRetry': { 'dc.ready': DC_READY },
   revoked: {
     ...NO_LOGIN,
     'account.start': STARTED,

@@ -4,6 +4,13 @@ import type { Secret } from '../secret/secret.js'
 
 /** Home-DC moves allowed in a row before the session gives up (303 loops). */
 export const MAX_ACCOUNT_MIGRATIONS = 3
+/**
+ * Tries of export/importAuthorization per USER_MIGRATE before the account stays on its old home
+ * DC (still logged in there): one 500 must not log a user out.
+ */
+export const MAX_IMPORT_ATTEMPTS = 3
+/** Wait between two tries of export/importAuthorization. */
+export const IMPORT_RETRY_MS = 1_000
 
 /** Errors that end an authorization: the user must log in again. */
 export const REVOCATION_ERRORS = [
@@ -75,6 +82,10 @@ export interface AccountContext {
   /** DCs with a connection child (ids `dc-<n>`). */
   dcIds: number[]
   migrations: number
+  /** The home DC before the current USER_MIGRATE (where the login still is until it is imported). */
+  previousHomeDcId: number | null
+  /** Failed export/import tries in the current migration. */
+  importAttempts: number
   lastError: string | null
   revokedBy: RevocationReason | null
 }
@@ -89,6 +100,8 @@ export function initialAccountContext(input: AccountInput): AccountContext {
     phoneCodeHash: null,
     dcIds: [],
     migrations: 0,
+    previousHomeDcId: null,
+    importAttempts: 0,
     lastError: null,
     revokedBy: null,
   }

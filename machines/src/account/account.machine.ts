@@ -8,7 +8,9 @@ import { secret, type Secret } from '../secret/secret.js'
 import { ACCOUNT_EVENT_DESCRIPTIONS as ev } from './account.events.js'
 import type { AccountEvent } from './account.events.js'
 import {
+  IMPORT_RETRY_MS,
   MAX_ACCOUNT_MIGRATIONS,
+  MAX_IMPORT_ATTEMPTS,
   dcChildId,
   errorMessageOf,
   homeMigrateDcId,
@@ -131,6 +133,9 @@ export const accountMachine = setup({
   guards: {
     hasUser: ({ context }) => context.userId !== null,
     homeDcReady: ({ context, event }) => event.type === 'dc.ready' && event.dcId === context.homeDcId,
+  },
+  delays: {
+    importRetry: IMPORT_RETRY_MS,
   },
 }).createMachine({
   id: 'account',
@@ -319,6 +324,8 @@ export const accountMachine = setup({
             target: 'migrating',
             description: 'USER_MIGRATE_X: move the home DC and carry the authorization over',
             actions: assign({
+              previousHomeDcId: ({ context }) => context.homeDcId,
+              importAttempts: 0,
               homeDcId: ({ context, event }) => homeMigrateDcId(event.errorMessage) ?? context.homeDcId,
               migrations: ({ context }) => context.migrations + 1,
             }),
@@ -355,7 +362,7 @@ export const accountMachine = setup({
             src: 'importAuthorization',
             input: ({ context }: Ctx) => ({
               accountId: context.accountId,
-              fromDcId: context.dcIds[0] ?? context.homeDcId,
+              fromDcId: context.previousHomeDcId ?? context.dcIds[0] ?? context.homeDcId,
               toDcId: context.homeDcId,
             }),
             onDone: {
@@ -363,12 +370,34 @@ export const accountMachine = setup({
               description: 'authorization imported',
               actions: assign({ userId: ({ event }) => event.output.userId }),
             },
-            onError: {
-              target: '#account.anonymous',
-              description: 'import failed: log in again',
-              actions: assign({ userId: null, lastError: ({ event }) => errorMessageOf(event.error) }),
-            },
+            onError: [
+              {
+                guard: ({ event }) => isRevocation(errorMessageOf(event.error)),
+                target: '#account.revoked',
+                description: 'the old DC says the login is gone (AUTH_KEY_UNREGISTERED …): revoked',
+                actions: assign({ revokedBy: ({ event }) => errorMessageOf(event.error) as RevocationReason, userId: null }),
+              },
+              {
+                guard: ({ context }) => context.importAttempts + 1 < MAX_IMPORT_ATTEMPTS,
+                target: 'importRetry',
+                description: 'export/import failed (a 500, a timeout …): try again after importRetry',
+                actions: assign({
+                  importAttempts: ({ context }) => context.importAttempts + 1,
+                  lastError: ({ event }) => errorMessageOf(event.error),
+                }),
+              },
+              {
+                target: '#account.authorized',
+                description:
+                  'export/import kept failing: stay logged in on the old home DC (the next USER_MIGRATE tries again); never log out for it',
+                actions: assign({ homeDcId: ({ context }) => context.previousHomeDcId ?? context.homeDcId }),
+              },
+            ],
           },
+        },
+        importRetry: {
+          description: 'A failed export/import waits importRetry before the next try.',
+          after: { importRetry: { target: 'importingAuthorization', description: 'try the export/import again' } },
         },
       },
     },

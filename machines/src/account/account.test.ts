@@ -7,7 +7,7 @@ import { dcConnectionMachine } from '../dc-connection/dc-connection.machine.js'
 import { phoneSecret, secret } from '../secret/secret.js'
 import { recordActions } from '../testing/recorder.js'
 import { revealDeep } from '../testing/reveal.js'
-import type { AccountInput } from './account.logic.js'
+import { IMPORT_RETRY_MS, MAX_IMPORT_ATTEMPTS, type AccountInput } from './account.logic.js'
 import { accountMachine } from './account.machine.js'
 import type { CheckPasswordInput, SendCodeInput, SendCodeOutput, SignInInput, SignInOutput } from './account.machine.js'
 
@@ -17,6 +17,7 @@ interface Fakes {
   sendCode?: (i: SendCodeInput) => Promise<SendCodeOutput>
   signIn?: (i: SignInInput) => Promise<SignInOutput>
   checkPassword?: (i: CheckPasswordInput) => Promise<{ userId: bigint }>
+  importAuthorization?: () => Promise<{ userId: bigint }>
 }
 
 function start(input: Partial<AccountInput> = {}, fakes: Fakes = {}) {
@@ -43,14 +44,15 @@ function start(input: Partial<AccountInput> = {}, fakes: Fakes = {}) {
       signIn: step('signIn', fakes.signIn ?? (async (): Promise<SignInOutput> => ({ kind: 'authorized', userId: 10n }))),
       checkPassword: step('checkPassword', fakes.checkPassword ?? (async () => ({ userId: 10n }))),
       signUp: step('signUp', async () => ({ userId: 11n })),
-      importAuthorization: step('importAuthorization', async () => ({ userId: 10n })),
+      importAuthorization: step('importAuthorization', fakes.importAuthorization ?? (async () => ({ userId: 10n }))),
     },
   })
+  const clock = new SimulatedClock()
   const actor = createActor(machine, {
-    clock: new SimulatedClock(),
+    clock,
     input: { accountId: 'a1', homeDcId: 2, authKeyIds: { 2: 1n, 4: 2n }, ...input },
   }).start()
-  return { actor, rec, steps, opened }
+  return { actor, rec, steps, opened, clock }
 }
 
 describe('accountMachine', () => {
@@ -143,6 +145,50 @@ describe('accountMachine', () => {
     await waitFor(actor, (s) => s.value === 'authorized' && s.context.homeDcId === 4)
     assert.deepEqual(steps, [['importAuthorization', { accountId: 'a1', fromDcId: 2, toDcId: 4 }]])
     assert.deepEqual(rec.of('saveAuthorization').at(-1), { accountId: 'a1', userId: 10n, homeDcId: 4 })
+  })
+
+  test('USER_MIGRATE_4: a failed export/import (500) is tried again after IMPORT_RETRY_MS, and succeeds', async () => {
+    let failures = MAX_IMPORT_ATTEMPTS - 1
+    const { actor, steps, clock } = start(
+      { userId: 10n },
+      { importAuthorization: async () => (failures-- > 0 ? Promise.reject(rpcError('INTERNAL')) : { userId: 10n }) },
+    )
+    actor.send({ type: 'account.start' })
+    await waitFor(actor, (s) => s.value === 'authorized')
+    actor.send({ type: 'auth.error', errorMessage: 'USER_MIGRATE_4' })
+    for (let i = 1; i < MAX_IMPORT_ATTEMPTS; i++) {
+      await waitFor(actor, (s) => s.matches({ migrating: 'importRetry' }))
+      assert.equal(actor.getSnapshot().context.userId, 10n, 'still logged in while retrying')
+      clock.increment(IMPORT_RETRY_MS)
+    }
+    await waitFor(actor, (s) => s.value === 'authorized' && s.context.homeDcId === 4)
+    assert.equal(steps.length, MAX_IMPORT_ATTEMPTS)
+    assert.equal(actor.getSnapshot().context.userId, 10n)
+  })
+
+  test('USER_MIGRATE_4: export/import failing every try leaves the account logged in on its old home DC', async () => {
+    const { actor, steps, clock, rec } = start({ userId: 10n }, { importAuthorization: async () => Promise.reject(rpcError('INTERNAL')) })
+    actor.send({ type: 'account.start' })
+    await waitFor(actor, (s) => s.value === 'authorized')
+    actor.send({ type: 'auth.error', errorMessage: 'USER_MIGRATE_4' })
+    for (let i = 1; i < MAX_IMPORT_ATTEMPTS; i++) {
+      await waitFor(actor, (s) => s.matches({ migrating: 'importRetry' }))
+      clock.increment(IMPORT_RETRY_MS)
+    }
+    await waitFor(actor, (s) => s.value === 'authorized')
+    const c = actor.getSnapshot().context
+    assert.deepEqual([c.userId, c.homeDcId], [10n, 2])
+    assert.equal(steps.length, MAX_IMPORT_ATTEMPTS)
+    assert.deepEqual(rec.of('dropAuthorization'), [])
+  })
+
+  test('USER_MIGRATE_4: the old DC answering AUTH_KEY_UNREGISTERED to the export revokes the login', async () => {
+    const { actor } = start({ userId: 10n }, { importAuthorization: async () => Promise.reject(rpcError('AUTH_KEY_UNREGISTERED')) })
+    actor.send({ type: 'account.start' })
+    await waitFor(actor, (s) => s.value === 'authorized')
+    actor.send({ type: 'auth.error', errorMessage: 'USER_MIGRATE_4' })
+    await waitFor(actor, (s) => s.value === 'revoked')
+    assert.equal(actor.getSnapshot().context.revokedBy, 'AUTH_KEY_UNREGISTERED')
   })
 
   test('AUTH_KEY_UNREGISTERED revokes the login; logging in again is possible', async () => {
