@@ -448,6 +448,8 @@ async function faultRun(engine: Engine, events: readonly EngineEvent[]): Promise
   assert.deepEqual([...issuedCalls.keys()].filter((k) => settlements.get(k) !== 1).map((k) => `${k}:${settlements.get(k) ?? 0}`), [], 'calls not settled exactly once')
   assert.equal(delta('doubleSettles'), 0, 'no second settle attempt in the runtime')
   assert.equal(delta('callsSettled') + delta('callsFailed'), delta('callsStarted'), 'every call the runtime started settled once')
+  // no fault of the run may log anyone out (one 500 on export/importAuthorization used to)
+  assert.deepEqual(accounts.filter((acc) => acc.state.state === 'anonymous' || acc.state.state === 'revoked').map((acc) => acc.id), [], 'accounts logged out by the faults')
   const okByAccountMethod = new Map<string, number>()
   const methodOf = { send: 'messages.sendMessage', read: 'messages.readHistory', nearest: 'help.getNearestDc', state: 'updates.getState' } as const
   for (const [k, o] of outcomes) if (o === 'ok') bump(okByAccountMethod, `${issuedCalls.get(k)!.accountId}|${methodOf[issuedCalls.get(k)!.kind]}|ok`)
