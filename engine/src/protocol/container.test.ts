@@ -76,6 +76,43 @@ describe('msg_container', () => {
     assert.equal(containerBatchSize([]), 0)
   })
 
+  test('exactly MAX_RECEIVED_CONTAINER_MESSAGES inner messages are accepted', () => {
+    const n = MAX_RECEIVED_CONTAINER_MESSAGES
+    const b = new Uint8Array(CONTAINER_HEADER_BYTES + n * (CONTAINER_ITEM_HEADER_BYTES + 4))
+    const v = new DataView(b.buffer)
+    v.setUint32(0, MSG_CONTAINER_ID, true)
+    v.setInt32(4, n, true)
+    for (let i = 0; i < n; i++) {
+      const at = CONTAINER_HEADER_BYTES + i * (CONTAINER_ITEM_HEADER_BYTES + 4)
+      v.setBigInt64(at, BigInt(i * 4 + 4), true)
+      v.setInt32(at + 12, 4, true)
+      v.setUint32(at + 16, 0x7abe77ec, true)
+    }
+    const r = unpackContainer(b, BigInt(n * 4 + 4))
+    assert.ok(r.ok && r.value.length === n)
+  })
+
+  test('a container of exactly MAX_CONTAINER_BYTES packs; 4 bytes more does not', () => {
+    const fits = MAX_CONTAINER_BYTES - CONTAINER_HEADER_BYTES - CONTAINER_ITEM_HEADER_BYTES
+    assert.equal(packContainer([{ msgId: 4n, seqNo: 1, body: new Uint8Array(fits) }]).length, MAX_CONTAINER_BYTES)
+    assert.throws(() => packContainer([{ msgId: 4n, seqNo: 1, body: new Uint8Array(fits + 4) }]), {
+      name: 'RangeError',
+      message: `container of ${MAX_CONTAINER_BYTES + 4} bytes exceeds ${MAX_CONTAINER_BYTES}`,
+    })
+    // a batch that fills the limit exactly is one container; one byte-word more splits it
+    const half = (MAX_CONTAINER_BYTES - CONTAINER_HEADER_BYTES) / 2 - CONTAINER_ITEM_HEADER_BYTES
+    assert.equal(containerBatchSize([{ body: new Uint8Array(half) }, { body: new Uint8Array(half) }]), 2)
+    assert.equal(containerBatchSize([{ body: new Uint8Array(half) }, { body: new Uint8Array(half + 4) }]), 1)
+  })
+
+  test('isContainer needs the 4-byte constructor id: exactly 4 bytes is enough, 3 are not', () => {
+    const id = new Uint8Array(4)
+    new DataView(id.buffer).setUint32(0, MSG_CONTAINER_ID, true)
+    assert.equal(isContainer(id), true)
+    assert.equal(isContainer(id.subarray(0, 3)), false)
+    assert.equal(isContainer(body(0x7abe77ec)), false)
+  })
+
   describe('unpack refuses', () => {
     const packed = packContainer(items)
     const edit = (f: (v: DataView, b: Uint8Array) => void): Uint8Array => {
@@ -127,6 +164,56 @@ describe('msg_container', () => {
     test('an inner msg_id not below the container msg_id', () => {
       const r = unpackContainer(packed, 8n)
       assert.deepEqual(r, { ok: false, error: { kind: 'inner-msg-id-not-below-container', msgId: 8n, containerMsgId: 8n } })
+    })
+
+    test('the refusals carry the offsets and sizes that did not fit', () => {
+      assert.deepEqual(unpackContainer(edit((v) => v.setInt32(4, MAX_RECEIVED_CONTAINER_MESSAGES + 1, true)), 12n), {
+        ok: false,
+        error: { kind: 'too-many-messages', expected: MAX_RECEIVED_CONTAINER_MESSAGES, received: MAX_RECEIVED_CONTAINER_MESSAGES + 1 },
+      })
+      assert.deepEqual(unpackContainer(edit((v) => v.setInt32(4, -1, true)), 12n), {
+        ok: false,
+        error: { kind: 'too-many-messages', expected: MAX_RECEIVED_CONTAINER_MESSAGES, received: -1 },
+      })
+      assert.deepEqual(unpackContainer(edit((v) => v.setInt32(20, 4000, true)), 12n), {
+        ok: false,
+        error: { kind: 'truncated', offset: 24, expected: 4000, received: packed.length - 24 },
+      })
+      assert.deepEqual(unpackContainer(edit((v) => v.setInt32(4, 3, true)), 12n), {
+        ok: false,
+        error: { kind: 'truncated', offset: packed.length, expected: CONTAINER_ITEM_HEADER_BYTES, received: 0 },
+      })
+      const b = new Uint8Array(packed.length + 4)
+      b.set(packed)
+      assert.deepEqual(unpackContainer(b, 12n), { ok: false, error: { kind: 'trailing-bytes', expected: packed.length, received: packed.length + 4 } })
+    })
+
+    test('fewer bytes than the container header, and exactly the header', () => {
+      assert.deepEqual(unpackContainer(packed.subarray(0, 7), 12n), { ok: false, error: { kind: 'truncated', offset: 0, expected: 8, received: 7 } })
+      const header = new Uint8Array(8)
+      new DataView(header.buffer).setUint32(0, MSG_CONTAINER_ID, true)
+      assert.deepEqual(unpackContainer(header, 12n), { ok: true, value: [] })
+    })
+
+    test('an item header that ends exactly at the end, its body missing: truncated at the body', () => {
+      const b = new Uint8Array(CONTAINER_HEADER_BYTES + CONTAINER_ITEM_HEADER_BYTES)
+      const v = new DataView(b.buffer)
+      v.setUint32(0, MSG_CONTAINER_ID, true)
+      v.setInt32(4, 1, true)
+      v.setBigInt64(8, 4n, true)
+      v.setInt32(20, 4, true)
+      assert.deepEqual(unpackContainer(b, 12n), { ok: false, error: { kind: 'truncated', offset: 24, expected: 4, received: 0 } })
+    })
+
+    test('inner lengths below 4 (no constructor id) are refused; exactly 4 is a body', () => {
+      for (const length of [0, -4]) {
+        assert.deepEqual(unpackContainer(edit((v) => v.setInt32(20, length, true)), 12n), {
+          ok: false,
+          error: { kind: 'bad-inner-length', msgId: 4n, received: length },
+        })
+      }
+      const r = unpackContainer(packContainer([{ msgId: 4n, seqNo: 0, body: body(0x7abe77ec, 0) }]), 8n)
+      assert.ok(r.ok && r.value.length === 1 && r.value[0]!.body.length === 4)
     })
 
     test('two inner messages with the same msg_id', () => {

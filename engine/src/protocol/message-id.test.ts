@@ -79,4 +79,20 @@ describe('msg_id', () => {
     assert.equal(checkMsgIdTime(msgIdFromMs(T0 - MAX_MSG_ID_PAST_MS - 1000), T0).kind, 'too-old')
     assert.equal(checkMsgIdTime(msgIdFromMs(T0 + MAX_MSG_ID_FUTURE_MS + 1000), T0).kind, 'too-new')
   })
+
+  // https://core.telegram.org/mtproto/security_guidelines#checking-msg-id: "older than 300 seconds"
+  // and "more than 30 seconds in the future" are ignored; exactly 300 s / 30 s is still accepted.
+  test('checkMsgIdTime edges: exactly 300 s old and exactly 30 s ahead pass, 1 ms beyond does not', () => {
+    assert.equal(MAX_MSG_ID_PAST_MS, 300_000)
+    assert.equal(MAX_MSG_ID_FUTURE_MS, 30_000)
+    // whole seconds: the msg_id's low 32 bits are 0, so msgIdToMs is exact
+    const atSec = (ms: number): bigint => BigInt(ms / 1000) << 32n
+    assert.equal(msgIdToMs(atSec(T0 - 300_000)), T0 - 300_000)
+    assert.deepEqual(checkMsgIdTime(atSec(T0 - 300_000), T0), { kind: 'ok' })
+    assert.deepEqual(checkMsgIdTime(atSec(T0 + 30_000), T0), { kind: 'ok' })
+    const old = msgIdFromMs(T0 - 300_001)
+    assert.deepEqual(checkMsgIdTime(old, T0), { kind: 'too-old', msgIdMs: msgIdToMs(old), nowMs: T0 })
+    const ahead = msgIdFromMs(T0 + 30_001)
+    assert.deepEqual(checkMsgIdTime(ahead, T0), { kind: 'too-new', msgIdMs: msgIdToMs(ahead), nowMs: T0 })
+  })
 })

@@ -31,7 +31,44 @@ describe('ReplayWindow', () => {
     assert.equal(w.check(5n).kind, 'duplicate')
   })
 
-  test('size must be positive', () => {
-    assert.throws(() => new ReplayWindow(0), RangeError)
+  test('size must be a positive integer; 1 is the smallest window', () => {
+    assert.throws(() => new ReplayWindow(0), { name: 'RangeError', message: 'replay window size must be >= 1, got 0' })
+    assert.throws(() => new ReplayWindow(1.5), RangeError)
+    const w = new ReplayWindow(1)
+    w.add(7n)
+    assert.equal(w.check(7n).kind, 'duplicate')
+    w.add(8n)
+    assert.equal(w.check(7n).kind, 'below-window')
+  })
+
+  test('before anything is evicted there is no floor: even the smallest ids are only checked for duplicates', () => {
+    const w = new ReplayWindow(4)
+    assert.deepEqual(w.check(0n), { kind: 'ok' })
+    assert.deepEqual(w.check(-5n), { kind: 'ok' })
+  })
+
+  test('adding an id twice stores it once (it takes one slot, and does not push out another id)', () => {
+    const w = new ReplayWindow(2)
+    w.add(5n)
+    w.add(5n)
+    assert.equal(w.count, 1)
+    w.add(9n)
+    assert.equal(w.count, 2)
+    assert.equal(w.check(5n).kind, 'duplicate') // still stored: the second add did not take a slot
+  })
+
+  test('every stored id of a full window is found again (the binary search visits every slot)', () => {
+    // ids added in a scrambled order, so the search meets every position and every parity of mid
+    const size = 1000
+    const w = new ReplayWindow(size)
+    const ids: bigint[] = []
+    for (let i = 0; i < size; i++) ids.push(BigInt(((i * 617) % size) * 4 + 1000))
+    for (const id of ids) {
+      assert.deepEqual(w.check(id), { kind: 'ok' }, `${id} before it was added`)
+      w.add(id)
+    }
+    assert.equal(w.count, size)
+    for (const id of ids) assert.deepEqual(w.check(id), { kind: 'duplicate', msgId: id }, `replay of ${id}`)
+    for (const id of ids) assert.deepEqual(w.check(id + 1n), { kind: 'ok' }, `${id + 1n} was never seen`)
   })
 })
