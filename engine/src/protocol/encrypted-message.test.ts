@@ -91,6 +91,15 @@ describe('encrypted message framing', () => {
     assert.equal(errorOf(new MessageReceiver({ key, sessionId: SESSION, receiver: 'client' }).receive(p, T0)).kind, 'msg-key-mismatch')
   })
 
+  // https://core.telegram.org/mtproto/description#encrypted-message-encrypted-data: 12..1024 bytes of
+  // padding, the total a multiple of 16; we send the least that satisfies both
+  test('paddingLength is the least padding of at least 12 bytes that ends on a 16-byte boundary', () => {
+    assert.equal(paddingLength(4), 12) // 32 + 4 + 12 = 48
+    assert.equal(paddingLength(0), 16) // 32 + 0 + 16 = 48
+    assert.equal(paddingLength(8), 24) // 32 + 8 + 24 = 64
+    assert.equal(paddingLength(12), 20) // 32 + 12 + 20 = 64
+  })
+
   test('padding is 12..27 bytes and the plaintext a multiple of 16', () => {
     for (let len = 0; len < 64; len += 4) {
       const pad = paddingLength(len)
@@ -227,6 +236,46 @@ describe('every receive check gives its own typed error, and the receiver recove
       assert.equal(e.kind === 'bad-message-length' && e.received, length)
     }
     s.acceptsNext()
+  })
+
+  test('a plaintext shorter than 44 bytes (header + minimum padding) is a typed bad-message-length, not a RangeError', () => {
+    const s = setup()
+    for (const total of [16, 32]) {
+      const e = errorOf(s.receiver.receive(rawServerPacket(plaintextWith(0, 32, s.next()).slice(0, total)), s.now()))
+      assert.deepEqual(e, { kind: 'bad-message-length', expected: 'a plaintext of at least 44 bytes', received: total })
+    }
+    s.acceptsNext()
+  })
+
+  test('message_data_length equal to the whole payload leaves no padding: refused as padding, not as length', () => {
+    const s = setup()
+    const e = errorOf(s.receiver.receive(rawServerPacket(plaintextWith(32, 64, s.next())), s.now()))
+    assert.deepEqual(e, { kind: 'bad-padding-length', expected: '12..1024', received: 0 })
+    const past = errorOf(s.receiver.receive(rawServerPacket(plaintextWith(36, 64, s.next())), s.now()))
+    assert.deepEqual(past, { kind: 'bad-message-length', expected: 'a multiple of 4 in [0, 32]', received: 36 })
+    s.acceptsNext()
+  })
+
+  test('exactly 12 and exactly 1024 bytes of padding are accepted (the bounds are inclusive)', () => {
+    const s = setup()
+    // 32 + 4 + 12 = 48 and 32 + 0 + 1024 = 1056, both multiples of 16
+    for (const [length, total] of [
+      [4, 48],
+      [0, 1056],
+    ] as const) {
+      const id = s.next()
+      const r = s.receiver.receive(rawServerPacket(plaintextWith(length, total, id)), s.now())
+      assert.ok(r.ok, `body ${length}, plaintext ${total}`)
+      assert.equal(r.value.body.length, length)
+      assert.equal(r.value.msgId, id)
+    }
+  })
+
+  test('exactly 24 bytes (outer header, no ciphertext) get past the length check to the ciphertext check', () => {
+    const s = setup()
+    const p = s.packet(s.next()).slice(0, 24)
+    assert.deepEqual(errorOf(s.receiver.receive(p, s.now())), { kind: 'bad-ciphertext-length', expected: 'a positive multiple of 16', received: 0 })
+    assert.deepEqual(errorOf(s.receiver.receive(p.subarray(0, 23), s.now())), { kind: 'too-short', expected: 24, received: 23 })
   })
 
   test('acceptInner: an inner msg_id is processed once', () => {
