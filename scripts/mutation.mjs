@@ -15,13 +15,13 @@ const root = resolve(new URL('..', import.meta.url).pathname)
 const TESTS_FOR = {
   'engine/src/protocol/handshake-client.ts': ['engine/src/protocol/handshake.test.ts', 'engine/src/protocol/handshake-client.test.ts'],
   'engine/src/protocol/handshake-shared.ts': ['engine/src/protocol/handshake.test.ts', 'engine/src/protocol/handshake-client.test.ts'],
-  'engine/src/transport/abridged-codec.ts': ['engine/src/transport/codecs.test.ts'],
-  'engine/src/transport/intermediate-codec.ts': ['engine/src/transport/codecs.test.ts'],
-  'engine/src/transport/full-codec.ts': ['engine/src/transport/codecs.test.ts'],
-  'engine/src/transport/framed-codec.ts': ['engine/src/transport/codecs.test.ts'],
-  'engine/src/transport/frame.ts': ['engine/src/transport/codecs.test.ts'],
-  'engine/src/transport/client-codec.ts': ['engine/src/transport/codecs.test.ts'],
-  'engine/src/transport/byte-queue.ts': ['engine/src/transport/codecs.test.ts'],
+  'engine/src/transport/abridged-codec.ts': ['engine/src/transport/codecs.test.ts', 'engine/src/transport/codec-bounds.test.ts'],
+  'engine/src/transport/intermediate-codec.ts': ['engine/src/transport/codecs.test.ts', 'engine/src/transport/codec-bounds.test.ts'],
+  'engine/src/transport/full-codec.ts': ['engine/src/transport/codecs.test.ts', 'engine/src/transport/codec-bounds.test.ts'],
+  'engine/src/transport/framed-codec.ts': ['engine/src/transport/codecs.test.ts', 'engine/src/transport/codec-bounds.test.ts'],
+  'engine/src/transport/frame.ts': ['engine/src/transport/codecs.test.ts', 'engine/src/transport/codec-bounds.test.ts'],
+  'engine/src/transport/client-codec.ts': ['engine/src/transport/codecs.test.ts', 'engine/src/transport/codec-bounds.test.ts'],
+  'engine/src/transport/byte-queue.ts': ['engine/src/transport/codecs.test.ts', 'engine/src/transport/codec-bounds.test.ts'],
 }
 
 function colocatedTests(file) {
