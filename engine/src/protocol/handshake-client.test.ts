@@ -4,11 +4,22 @@
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { generateKeyPairSync } from 'node:crypto'
-import { bigIntToBytes, parseRsaPrivateKey, type RsaPrivateKey } from '../crypto/index.js'
+import {
+  TELEGRAM_DH_PRIME,
+  bigIntFromBytes,
+  bigIntToBytes,
+  checkDhPublicValue,
+  deriveTmpAes,
+  parseRsaPrivateKey,
+  rsaPadDecrypt,
+  type RsaPrivateKey,
+} from '../crypto/index.js'
 import { seededRandom } from '../crypto/test-random.js'
-import type { mtp } from '../tl/index.js'
-import { clientHandshake, type ClientHandshakeOptions } from './handshake-client.js'
-import type { HandshakeError } from './handshake-shared.js'
+import { sha1 } from '../crypto/hash.js'
+import { deserializeObject, type mtp } from '../tl/index.js'
+import { clientHandshake, type ClientAwaitingDhParams, type ClientHandshakeOptions } from './handshake-client.js'
+import { serverHandshake, type ServerHandshakeOptions } from './handshake-server.js'
+import { decryptInner, encryptInner, type HandshakeError } from './handshake-shared.js'
 import type { Result } from './result.js'
 
 function makeKey(bits: number): RsaPrivateKey {
@@ -22,6 +33,13 @@ const options: ClientHandshakeOptions = { publicKeys: [serverKey.publicKey], dcI
 const SAMPLE_PQ = bigIntToBytes(2694724800268887959n)
 // A 62-bit prime (checked with `openssl prime`): before pq was bounded, factoring it never ended.
 const PRIME_62 = bigIntToBytes(2305843009213706309n)
+
+const T0 = 1_700_000_000_000
+
+function value<T>(r: Result<T, HandshakeError>): T {
+  if (!r.ok) assert.fail(`unexpected handshake error: ${r.error.kind}`)
+  return r.value
+}
 
 function errorOf<T>(r: Result<T, HandshakeError>): HandshakeError {
   assert.equal(r.ok, false, 'expected a handshake error')
@@ -61,5 +79,165 @@ describe('client step 2: resPQ is checked cheaply before pq is factored', () => 
     assert.deepEqual(e, { kind: 'pq-refused', error: { kind: 'pq-prime', expected: 'a product of two primes', actual: 2305843009213706309n } })
     const big = errorOf(clientHandshake.step2(s1.state, resPq(s1.state.nonce, { pq: new Uint8Array(9).fill(0xff) }), options, rand))
     assert.deepEqual(big, { kind: 'pq-refused', error: { kind: 'pq-too-large', expected: 'pq < 2^63', actualBits: 72 } })
+  })
+})
+
+describe('client step 2: the request it sends', () => {
+  /** Decrypts req_DH_params.encrypted_data with the server key, as the server would. */
+  function innerOf(request: mtp.RawMt_req_DH_paramsRequest): mtp.TypeP_Q_inner_data {
+    const data = rsaPadDecrypt(serverKey, request.encryptedData)
+    assert.ok(data.ok, 'the server key decrypts encrypted_data')
+    return deserializeObject(data.value) as mtp.TypeP_Q_inner_data
+  }
+
+  test('a permanent key: p_q_inner_data_dc with p < q from pq, the nonces, and no expires_in anywhere', () => {
+    const rand = seededRandom('permanent')
+    const s1 = clientHandshake.step1(rand)
+    const s2 = value(clientHandshake.step2(s1.state, resPq(s1.state.nonce), options, rand))
+    const inner = innerOf(s2.request)
+    assert.equal(inner._, 'mt_p_q_inner_data_dc')
+    assert.equal(bigIntFromBytes(inner.p), 1513098571n)
+    assert.equal(bigIntFromBytes(inner.q), 1780931429n)
+    assert.deepEqual([bigIntFromBytes(s2.request.p), bigIntFromBytes(s2.request.q)], [1513098571n, 1780931429n])
+    assert.equal(s2.request.publicKeyFingerprint, serverKey.publicKey.fingerprint)
+    assert.ok(inner._ === 'mt_p_q_inner_data_dc' && inner.dc === 2, 'p_q_inner_data_dc for DC 2')
+    assert.deepEqual(inner.newNonce, s2.state.newNonce)
+    assert.equal(s2.state.newNonce.length, 32)
+    assert.equal('expiresIn' in s2.state, false)
+  })
+
+  test('a temporary key (expiresIn): p_q_inner_data_temp_dc carries expires_in, and the state keeps it', () => {
+    const rand = seededRandom('temporary')
+    const s1 = clientHandshake.step1(rand)
+    const s2 = value(clientHandshake.step2(s1.state, resPq(s1.state.nonce), { ...options, expiresIn: 86400 }, rand))
+    const inner = innerOf(s2.request)
+    assert.ok(inner._ === 'mt_p_q_inner_data_temp_dc', inner._)
+    assert.equal(inner.expiresIn, 86400)
+    assert.equal(inner.dc, 2)
+    assert.equal(s2.state.expiresIn, 86400)
+  })
+
+  test('the trusted key is the one the server lists, whatever its place in either list', () => {
+    const rand = seededRandom('key-choice')
+    const s1 = clientHandshake.step1(rand)
+    const other = makeKey(2048)
+    const s2 = value(
+      clientHandshake.step2(
+        s1.state,
+        resPq(s1.state.nonce, { serverPublicKeyFingerprints: [7n, serverKey.publicKey.fingerprint] }),
+        { ...options, publicKeys: [other.publicKey, serverKey.publicKey] },
+        rand,
+      ),
+    )
+    assert.equal(s2.request.publicKeyFingerprint, serverKey.publicKey.fingerprint)
+    assert.equal(innerOf(s2.request)._, 'mt_p_q_inner_data_dc')
+  })
+
+  test('a resPQ of another constructor is refused as unexpected-constructor', () => {
+    const rand = seededRandom('ctor')
+    const s1 = clientHandshake.step1(rand)
+    const wrong = { _: 'mt_server_DH_params_fail', nonce: s1.state.nonce } as unknown as mtp.TypeResPQ
+    assert.deepEqual(errorOf(clientHandshake.step2(s1.state, wrong, options, rand)), {
+      kind: 'unexpected-constructor',
+      expected: 'mt_resPQ',
+      received: 'mt_server_DH_params_fail',
+    })
+  })
+
+  test('RSA_PAD that cannot fit under a trusted key (a 1024-bit modulus) is refused as rsa-failed', () => {
+    const small = makeKey(1024)
+    const rand = seededRandom('rsa-fail')
+    const s1 = clientHandshake.step1(rand)
+    const e = errorOf(
+      clientHandshake.step2(s1.state, resPq(s1.state.nonce, { serverPublicKeyFingerprints: [small.publicKey.fingerprint] }), { ...options, publicKeys: [small.publicKey] }, rand),
+    )
+    assert.deepEqual(e, { kind: 'rsa-failed', error: { kind: 'rsa-pad-no-temp-key', expected: 'key_aes_encrypted < n', actual: 64 } })
+  })
+})
+
+describe('client step 3: g_b is redrawn until it passes its own range check', () => {
+  const serverOptions: ServerHandshakeOptions = { privateKeys: [serverKey], dhPrime: TELEGRAM_DH_PRIME, g: 3, dcId: 2 }
+
+  /** A client in awaiting-dh-params and the server's real server_DH_params_ok for it. */
+  function toStep3(seed: string): { state: ClientAwaitingDhParams; answer: mtp.TypeServer_DH_Params; srand: (n: number) => Uint8Array } {
+    const crand = seededRandom(`c-${seed}`)
+    const srand = seededRandom(`s-${seed}`)
+    const s1 = clientHandshake.step1(crand)
+    const r1 = serverHandshake.step1(s1.request, serverOptions, srand)
+    const s2 = value(clientHandshake.step2(s1.state, r1.response, options, crand))
+    const r2 = value(serverHandshake.step2(r1.state, s2.request, serverOptions, srand, T0))
+    return { state: s2.state, answer: r2.response, srand }
+  }
+
+  /** Random bytes where the first `bad` requests for a 256-byte b get all zeros (g^0 = 1: out of range). */
+  function badFirst(bad: number, seed: string): { random: (n: number) => Uint8Array; draws: () => number } {
+    const rand = seededRandom(seed)
+    let draws = 0
+    return {
+      random: (n) => {
+        if (n !== 256) return rand(n)
+        draws++
+        return draws <= bad ? new Uint8Array(256) : rand(n)
+      },
+      draws: () => draws,
+    }
+  }
+
+  test('a first b whose g_b fails the check is replaced; the g_b sent passes it, and the server derives the same key', () => {
+    const { state, answer } = toStep3('redraw')
+    const r = badFirst(1, 'redraw-b')
+    const s3 = value(clientHandshake.step3(state, answer, r.random, T0))
+    assert.equal(r.draws(), 2)
+    const tmp = deriveTmpAes(state.newNonce, state.serverNonce)
+    const inner = decryptInner(s3.request.encryptedData, tmp)
+    assert.ok(inner.ok && inner.value._ === 'mt_client_DH_inner_data', 'client_DH_inner_data under the tmp key')
+    const gB = (inner.value as mtp.RawMt_client_DH_inner_data).gB
+    assert.ok(checkDhPublicValue(gB, TELEGRAM_DH_PRIME, 'g_b').ok, 'the g_b sent passes the range check')
+    assert.notEqual(bigIntFromBytes(gB), 1n)
+    assert.equal(s3.state.retries, 0)
+    assert.equal(s3.state.authKey.length, 256)
+  })
+
+  test('seven bad draws are survived; after eight, a typed dh-check-failed for g_b', () => {
+    const { state, answer } = toStep3('eight')
+    const seven = badFirst(7, 'seven-b')
+    assert.equal(clientHandshake.step3(state, answer, seven.random, T0).ok, true, 'seven bad draws, then a good one')
+    assert.equal(seven.draws(), 8)
+    const eight = badFirst(8, 'eight-b')
+    const e = errorOf(clientHandshake.step3(state, answer, eight.random, T0))
+    assert.equal(eight.draws(), 8)
+    assert.deepEqual(e, {
+      kind: 'dh-check-failed',
+      error: { kind: 'dh-value-out-of-range', which: 'g_b', expected: '1 < x < dh_prime − 1', actual: 1n },
+    })
+  })
+
+  test('the time offset is server_time minus the local clock, in whole seconds of server time', () => {
+    const { state, answer } = toStep3('offset')
+    const s3 = value(clientHandshake.step3(state, answer, seededRandom('offset-b'), T0 - 2500))
+    assert.equal(s3.state.timeOffsetMs, 2500)
+  })
+
+  test('server_DH_params_fail with the right new_nonce_hash is refused as server-dh-params-fail', () => {
+    const { state, answer } = toStep3('params-fail')
+    const fail: mtp.RawMt_server_DH_params_fail = {
+      _: 'mt_server_DH_params_fail',
+      nonce: answer.nonce,
+      serverNonce: answer.serverNonce,
+      newNonceHash: sha1(state.newNonce).subarray(4, 20),
+    }
+    assert.deepEqual(errorOf(clientHandshake.step3(state, fail, seededRandom('x'), T0)), {
+      kind: 'server-dh-params-fail',
+      expected: 'server_DH_params_ok',
+      received: 'server_DH_params_fail',
+    })
+  })
+
+  test('an inner object other than server_DH_inner_data is refused as unexpected-constructor', () => {
+    const { state, answer } = toStep3('inner-ctor')
+    const tmp = deriveTmpAes(state.newNonce, state.serverNonce)
+    const wrongInner = encryptInner({ _: 'mt_client_DH_inner_data', nonce: state.nonce, serverNonce: state.serverNonce, retryId: 0n, gB: new Uint8Array(8) }, tmp, seededRandom('pad'))
+    const e = errorOf(clientHandshake.step3(state, { ...(answer as mtp.RawMt_server_DH_params_ok), encryptedAnswer: wrongInner }, seededRandom('x'), T0))
+    assert.deepEqual(e, { kind: 'unexpected-constructor', expected: 'mt_server_DH_inner_data', received: 'mt_client_DH_inner_data' })
   })
 })
