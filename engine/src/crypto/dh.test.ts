@@ -1,8 +1,8 @@
 import { test, describe } from 'node:test'
 import assert from 'node:assert/strict'
-import { generatePrimeSync } from 'node:crypto'
 import { bigIntFromBytes, bigIntToBytes, fromHex, toHex } from './bytes.js'
 import { TELEGRAM_DH_PRIME, checkDhGroup, checkDhPublicValue, dhModPow, dhPublicValue, dhSharedKey } from './dh.js'
+import { UNSAFE_PRIME_2048 } from './dh-primes.vectors.js'
 import { SAMPLE } from './samples-auth-key.vectors.js'
 import { SEED_000 } from './seed-000.vectors.js'
 
@@ -92,7 +92,7 @@ describe('DH', () => {
     assert.equal(composite % 3n, 0n)
     const c = checkDhGroup(composite, 3)
     assert.deepEqual(c, { ok: false, error: { kind: 'dh-prime-not-safe', expected: 'p and (p−1)/2 prime', actual: 'p composite' } })
-    const unsafe = generatePrimeSync(2048, { bigint: true, safe: false })
+    const unsafe = UNSAFE_PRIME_2048
     const r = checkDhGroup(unsafe, 4)
     assert.deepEqual(r, { ok: false, error: { kind: 'dh-prime-not-safe', expected: 'p and (p−1)/2 prime', actual: '(p−1)/2 composite' } })
   })
