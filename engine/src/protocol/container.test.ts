@@ -92,6 +92,17 @@ describe('msg_container', () => {
     assert.ok(r.ok && r.value.length === n)
   })
 
+  test('the limits: 1 MiB messages, 4 KiB of that kept for encryption headers and padding, 1020 / 1024 messages', () => {
+    // https://core.telegram.org/mtproto/service_messages#simple-container (at most 1024 messages)
+    assert.equal(MAX_CONTAINER_BYTES, 1024 * 1024 - 4096)
+    assert.equal(MAX_CONTAINER_MESSAGES, 1020)
+    assert.equal(MAX_RECEIVED_CONTAINER_MESSAGES, 1024)
+    assert.throws(() => packContainer(Array.from({ length: 1021 }, (_, i) => ({ msgId: BigInt(i * 4 + 4), seqNo: 0, body: body(1) }))), {
+      name: 'RangeError',
+      message: 'container holds at most 1020 messages, got 1021',
+    })
+  })
+
   test('a container of exactly MAX_CONTAINER_BYTES packs; 4 bytes more does not', () => {
     const fits = MAX_CONTAINER_BYTES - CONTAINER_HEADER_BYTES - CONTAINER_ITEM_HEADER_BYTES
     assert.equal(packContainer([{ msgId: 4n, seqNo: 1, body: new Uint8Array(fits) }]).length, MAX_CONTAINER_BYTES)

@@ -80,6 +80,33 @@ describe('msg_id', () => {
     assert.equal(checkMsgIdTime(msgIdFromMs(T0 + MAX_MSG_ID_FUTURE_MS + 1000), T0).kind, 'too-new')
   })
 
+  test('parity predicates: client ids ≡ 0 mod 4 only; server ids odd only', () => {
+    assert.deepEqual([0n, 1n, 2n, 3n, 4n].map(isClientMsgId), [true, false, false, false, true])
+    assert.deepEqual([0n, 1n, 2n, 3n, 4n].map(isServerMsgId), [false, true, false, true, false])
+  })
+
+  test('a server id without a kind is a response (≡ 1 mod 4)', () => {
+    const gen = new MessageIdGenerator({ role: 'server' })
+    assert.equal(gen.next(T0 + 250) & 3n, 1n)
+  })
+
+  test('the first id is the clock itself; only a whole second moves it, by one step of 4', () => {
+    const gen = new MessageIdGenerator()
+    assert.equal(gen.next(T0 + 250), msgIdFromMs(T0 + 250)) // low bits already non-zero: unchanged
+    const whole = new MessageIdGenerator()
+    assert.equal(whole.next(T0), (BigInt(T0 / 1000) << 32n) + 4n) // low bits zero: the next multiple of 4
+    assert.equal(whole.lastId, (BigInt(T0 / 1000) << 32n) + 4n)
+    assert.equal(new MessageIdGenerator().lastId, 0n)
+  })
+
+  test('syncFromServerTime: offset = server_time·1000 − local clock, and ids follow it', () => {
+    const gen = new MessageIdGenerator()
+    assert.equal(gen.syncFromServerTime(T0 / 1000 + 5, T0 - 250), 5_250)
+    assert.equal(gen.timeOffsetMs, 5_250)
+    assert.equal(gen.serverNowMs(T0), T0 + 5_250)
+    assert.equal(gen.syncFromServerMsgId(msgIdFromMs(T0 - 3_000) | 1n, T0), -3_000)
+  })
+
   // https://core.telegram.org/mtproto/security_guidelines#checking-msg-id: "older than 300 seconds"
   // and "more than 30 seconds in the future" are ignored; exactly 300 s / 30 s is still accepted.
   test('checkMsgIdTime edges: exactly 300 s old and exactly 30 s ahead pass, 1 ms beyond does not', () => {
