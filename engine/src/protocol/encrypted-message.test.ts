@@ -2,6 +2,7 @@ import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { encryptMessagePayload } from '../crypto/index.js'
 import {
+  MAX_MIN_PADDING_BYTES,
   MessageReceiver,
   decryptMessage,
   encryptMessage,
@@ -108,6 +109,24 @@ describe('encrypted message framing', () => {
     }
   })
 
+  test('programmer errors are RangeErrors that say what was wrong', () => {
+    assert.throws(() => encryptionKeyOf(new Uint8Array(255)), { name: 'RangeError', message: 'auth_key must be 256 bytes, got 255' })
+    assert.throws(() => encryptMessage(key, fields(5n, { body: new Uint8Array(6) }), 'server-to-client', random), {
+      name: 'RangeError',
+      message: 'body length 6 is not a multiple of 4',
+    })
+    // BODY is 12 bytes: 32 + 12 + 20 = 64
+    assert.throws(() => encryptMessage(key, fields(5n), 'server-to-client', new Uint8Array(19)), {
+      name: 'RangeError',
+      message: 'need 20 random padding bytes, got 19',
+    })
+  })
+
+  test('MAX_MIN_PADDING_BYTES (27) covers the padding of every body length', () => {
+    assert.equal(MAX_MIN_PADDING_BYTES, 27)
+    for (let len = 0; len < 64; len += 4) assert.ok(paddingLength(len) <= MAX_MIN_PADDING_BYTES, `body ${len}`)
+  })
+
   test('encryptMessage takes padding as bytes too, and refuses too few', () => {
     const ok = encryptMessage(key, fields(5n), 'server-to-client', new Uint8Array(27))
     assert.ok(decryptMessage(key, ok, 'server-to-client').ok)
@@ -174,8 +193,9 @@ describe('every receive check gives its own typed error, and the receiver recove
 
   test('msg_id parity on the server side: an odd id from the client', () => {
     const server = new MessageReceiver({ key, sessionId: SESSION, receiver: 'server' })
-    const p = encryptMessage(key, fields(msgIdFromMs(T0) | 1n), 'client-to-server', random)
-    assert.equal(errorOf(server.receive(p, T0)).kind, 'msg-id-parity')
+    const odd = msgIdFromMs(T0) | 1n
+    const p = encryptMessage(key, fields(odd), 'client-to-server', random)
+    assert.deepEqual(errorOf(server.receive(p, T0)), { kind: 'msg-id-parity', expected: 'client', received: odd })
     const good = encryptMessage(key, fields(msgIdFromMs(T0 + 5)), 'client-to-server', random)
     assert.ok(server.receive(good, T0).ok)
   })
