@@ -11,6 +11,7 @@ import {
   PQ_LIMIT,
   factorizePq,
   isPrime64,
+  pollardBrent,
   type PqError,
   type PqFactors,
   type PqWork,
@@ -135,5 +136,38 @@ describe('isPrime64 (deterministic Miller–Rabin)', () => {
 
   test('accepts the primes listed above (each checked with openssl prime)', () => {
     for (const p of [P16, P20, P21A, P21B, P21C, P32, P36, P48, P62, P63_MAX]) assert.equal(isPrime64(p), true, `${p}`)
+  })
+})
+
+describe('the Pollard–Brent fallback (reached only when every SQUFOF group fails)', () => {
+  const fresh = (): PqWork => ({ squfofRounds: 0, reverseSteps: 0, pollardSteps: 0 })
+
+  test('splits composites with small and medium factors, within the budget', () => {
+    for (const [a, b] of [
+      [P16, P48],
+      [P20, P36],
+      [P21A, P21B],
+      [1009n, P32],
+    ] as const) {
+      const work = fresh()
+      const f = pollardBrent(a * b, work)
+      assert.ok(f === a || f === b, `${a} · ${b} gave ${f}`)
+      assert.ok(work.pollardSteps > 0 && work.pollardSteps < MAX_PQ_POLLARD_STEPS, `${work.pollardSteps} steps`)
+    }
+    assert.equal(pollardBrent(2n * P32, fresh()), 2n)
+  })
+
+  test('a prime spends exactly the budget and gives up with 0, never more steps', () => {
+    for (const p of [P32, P62]) {
+      const work = fresh()
+      assert.equal(pollardBrent(p, work), 0n)
+      assert.equal(work.pollardSteps, MAX_PQ_POLLARD_STEPS)
+    }
+  })
+
+  test('a budget already spent stops it at once', () => {
+    const work: PqWork = { squfofRounds: 0, reverseSteps: 0, pollardSteps: MAX_PQ_POLLARD_STEPS }
+    assert.equal(pollardBrent(P20 * P36, work), 0n)
+    assert.equal(work.pollardSteps, MAX_PQ_POLLARD_STEPS)
   })
 })

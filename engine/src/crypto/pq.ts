@@ -232,10 +232,12 @@ function squfofRace(n: bigint, ks: number[], bound: number, work: PqWork): bigin
 }
 
 /**
- * Pollard–Brent over BigInt: slow but general; used only when SQUFOF gives up, and stopped after
- * MAX_PQ_POLLARD_STEPS iterations (returns 0 then).
+ * Pollard–Brent over BigInt: slow but general; factorizePq uses it only when SQUFOF gives up (no
+ * pq in a large random sample ever got there), so it is exported for its own tests. Returns a
+ * nontrivial factor of the odd composite n, 2 for an even n, or 0 once `work.pollardSteps` reaches
+ * MAX_PQ_POLLARD_STEPS (a prime n always ends there).
  */
-function pollardBrent(n: bigint, work: PqWork): bigint {
+export function pollardBrent(n: bigint, work: PqWork): bigint {
   const m = 128n
   const spend = (): boolean => {
     if (work.pollardSteps >= MAX_PQ_POLLARD_STEPS) return false
