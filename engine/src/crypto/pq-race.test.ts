@@ -1,7 +1,7 @@
 // The racing-SQUFOF pq path (pq.ts + pq.wat) on many inputs.
 import { test, describe } from 'node:test'
 import assert from 'node:assert/strict'
-import { factorizePq } from './pq.js'
+import { factorizePq, type PqWork } from './pq.js'
 
 function isPrime(n: bigint): boolean {
   if (n < 2n) return false
@@ -33,6 +33,7 @@ function primeStream(seed: number, bits: number): () => bigint {
 describe('pq factorization: racing SQUFOF', () => {
   test('300 products of two 30..32-bit primes below 2^63 (Telegram-sized pq): p·q = pq, p ≤ q, both prime', () => {
     // one factor of each pair from each stream: 31 + 32 bits stays below 2^63 as real pq does
+    const total = { squfofRounds: 0, reverseSteps: 0 }
     for (const [seedA, bitsA, seedB, bitsB] of [
       [0x1234567, 31, 0x7654321, 31],
       [0x89abcdef, 32, 0xfedcba9, 31],
@@ -43,12 +44,22 @@ describe('pq factorization: racing SQUFOF', () => {
       for (let i = 0; i < 100; i++) {
         const a = primeA()
         const b = primeB()
-        assert.ok(a * b < 1n << 63n)
-        const r = factorizePq(a * b)
+        assert.ok(a * b < 1n << 63n, `${a} * ${b} < 2^63`)
+        const work: PqWork = { squfofRounds: 0, reverseSteps: 0, pollardSteps: 0 }
+        const r = factorizePq(a * b, work)
         assert.ok(r.ok, `${a} * ${b}`)
         assert.deepEqual(r.value, a < b ? { p: a, q: b } : { p: b, q: a }, `${a} * ${b}`)
+        // SQUFOF alone splits every one of them: the fallback is never needed for a genuine pq
+        assert.equal(work.pollardSteps, 0, `${a} * ${b} needed the fallback`)
+        total.squfofRounds += work.squfofRounds
+        total.reverseSteps += work.reverseSteps
       }
     }
+    // Bounds on the work the racing SQUFOF does over these 300 (2,571,142 rounds and 3,093,351 reverse
+    // steps as written, plus a quarter): a slip that skips fewer improper square forms or loses the
+    // race spends far more, even where it still finds the factors.
+    assert.ok(total.squfofRounds <= 3_200_000, `${total.squfofRounds} forward rounds`)
+    assert.ok(total.reverseSteps <= 3_900_000, `${total.reverseSteps} reverse steps`)
   })
 
   test('unbalanced factors: a 20-bit prime times a 40-bit prime', () => {
