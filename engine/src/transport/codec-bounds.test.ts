@@ -154,6 +154,13 @@ describe('the frame-size cap', () => {
   })
 })
 
+test('abridged refuses to frame a payload that is not whole 4-byte words (a programmer error)', () => {
+  assert.throws(() => new AbridgedCodec({ side: 'client' }).encode(new Uint8Array(6)), {
+    name: 'RangeError',
+    message: 'abridged: payload length 6 is not a multiple of 4',
+  })
+})
+
 describe('transport error codes', () => {
   test('only a 4-byte payload holding a negative int32 is an error code', () => {
     assert.equal(transportErrorCode(Uint8Array.of(0x6c, 0xfe, 0xff, 0xff)), -404)
