@@ -154,6 +154,24 @@ describe('the frame-size cap', () => {
   })
 })
 
+test('padded intermediate pads data frames with 0..15 random bytes (the low 4 bits of one random byte)', () => {
+  const client = new PaddedIntermediateCodec({ side: 'client', random: (n) => new Uint8Array(n).fill(0xff), tagged: false })
+  const frame = client.encode(Uint8Array.of(1, 2, 3, 4))
+  assert.equal(frame.length, 4 + 4 + 15)
+  assert.equal(new DataView(frame.buffer).getUint32(0, true), 4 + 15)
+  const none = new PaddedIntermediateCodec({ side: 'client', random: (n) => new Uint8Array(n).fill(0xf0), tagged: false })
+  assert.equal(none.encode(Uint8Array.of(1, 2, 3, 4)).length, 8)
+})
+
+test('full: a seqno gap is reported as a non-fatal decode error and the codec stays open', () => {
+  const client = new FullCodec({ side: 'client' })
+  const server = new FullCodec({ side: 'server' })
+  client.encode(new Uint8Array(4)) // seqno 0, never delivered
+  server.push(client.encode(new Uint8Array(4)))
+  assert.deepEqual(server.next(), { kind: 'decode-error', error: { kind: 'seqno-mismatch', expected: 0, actual: 1 }, fatal: false })
+  assert.equal(server.closed, false)
+})
+
 test('abridged refuses to frame a payload that is not whole 4-byte words (a programmer error)', () => {
   assert.throws(() => new AbridgedCodec({ side: 'client' }).encode(new Uint8Array(6)), {
     name: 'RangeError',
