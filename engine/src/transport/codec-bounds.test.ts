@@ -86,6 +86,13 @@ describe('framed codecs, fed one byte at a time', () => {
     )
   })
 
+  test('a tag wrong in one byte only is refused, and the error shows both tags in hex', () => {
+    const server = new IntermediateCodec({ side: 'server' })
+    server.push(Uint8Array.of(0xee, 0xee, 0xee, 0x0d, 4, 0, 0, 0, 1, 2, 3, 4))
+    assert.deepEqual(server.next(), { kind: 'decode-error', error: { kind: 'bad-tag', expected: 'eeeeeeee', actual: 'eeeeee0d' }, fatal: true })
+    assert.equal(server.closed, true)
+  })
+
   test('lost framing is reported on the byte that shows it: abridged length byte, intermediate length ≥ 2^31, full length', () => {
     const at = (codec: TransportCodec, bytes: number[]) => byteByByte(codec, Uint8Array.from(bytes)).map(([i, e]) => [i, e.kind === 'decode-error' && e.error])
     assert.deepEqual(at(new AbridgedCodec({ side: 'client' }), [0x80, 0, 0, 0]), [[1, { kind: 'bad-length', expected: 'first length byte ≤ 0x7f', actual: 0x80 }]])
