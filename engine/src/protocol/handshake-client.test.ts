@@ -10,6 +10,7 @@ import {
   bigIntToBytes,
   checkDhPublicValue,
   deriveTmpAes,
+  newNonceHash,
   parseRsaPrivateKey,
   rsaPadDecrypt,
   type RsaPrivateKey,
@@ -17,7 +18,7 @@ import {
 import { seededRandom } from '../crypto/test-random.js'
 import { sha1 } from '../crypto/hash.js'
 import { deserializeObject, type mtp } from '../tl/index.js'
-import { clientHandshake, type ClientAwaitingDhParams, type ClientHandshakeOptions } from './handshake-client.js'
+import { clientHandshake, type ClientAwaitingDhGen, type ClientAwaitingDhParams, type ClientHandshakeOptions } from './handshake-client.js'
 import { serverHandshake, type ServerHandshakeOptions } from './handshake-server.js'
 import { decryptInner, encryptInner, type HandshakeError } from './handshake-shared.js'
 import type { Result } from './result.js'
@@ -155,34 +156,34 @@ describe('client step 2: the request it sends', () => {
   })
 })
 
+const serverOptions: ServerHandshakeOptions = { privateKeys: [serverKey], dhPrime: TELEGRAM_DH_PRIME, g: 3, dcId: 2 }
+
+/** A client in awaiting-dh-params and the server's real server_DH_params_ok for it. */
+function toStep3(seed: string): { state: ClientAwaitingDhParams; answer: mtp.TypeServer_DH_Params; srand: (n: number) => Uint8Array } {
+  const crand = seededRandom(`c-${seed}`)
+  const srand = seededRandom(`s-${seed}`)
+  const s1 = clientHandshake.step1(crand)
+  const r1 = serverHandshake.step1(s1.request, serverOptions, srand)
+  const s2 = value(clientHandshake.step2(s1.state, r1.response, options, crand))
+  const r2 = value(serverHandshake.step2(r1.state, s2.request, serverOptions, srand, T0))
+  return { state: s2.state, answer: r2.response, srand }
+}
+
+/** Random bytes where the first `bad` requests for a 256-byte b get all zeros (g^0 = 1: out of range). */
+function badFirst(bad: number, seed: string): { random: (n: number) => Uint8Array; draws: () => number } {
+  const rand = seededRandom(seed)
+  let draws = 0
+  return {
+    random: (n) => {
+      if (n !== 256) return rand(n)
+      draws++
+      return draws <= bad ? new Uint8Array(256) : rand(n)
+    },
+    draws: () => draws,
+  }
+}
+
 describe('client step 3: g_b is redrawn until it passes its own range check', () => {
-  const serverOptions: ServerHandshakeOptions = { privateKeys: [serverKey], dhPrime: TELEGRAM_DH_PRIME, g: 3, dcId: 2 }
-
-  /** A client in awaiting-dh-params and the server's real server_DH_params_ok for it. */
-  function toStep3(seed: string): { state: ClientAwaitingDhParams; answer: mtp.TypeServer_DH_Params; srand: (n: number) => Uint8Array } {
-    const crand = seededRandom(`c-${seed}`)
-    const srand = seededRandom(`s-${seed}`)
-    const s1 = clientHandshake.step1(crand)
-    const r1 = serverHandshake.step1(s1.request, serverOptions, srand)
-    const s2 = value(clientHandshake.step2(s1.state, r1.response, options, crand))
-    const r2 = value(serverHandshake.step2(r1.state, s2.request, serverOptions, srand, T0))
-    return { state: s2.state, answer: r2.response, srand }
-  }
-
-  /** Random bytes where the first `bad` requests for a 256-byte b get all zeros (g^0 = 1: out of range). */
-  function badFirst(bad: number, seed: string): { random: (n: number) => Uint8Array; draws: () => number } {
-    const rand = seededRandom(seed)
-    let draws = 0
-    return {
-      random: (n) => {
-        if (n !== 256) return rand(n)
-        draws++
-        return draws <= bad ? new Uint8Array(256) : rand(n)
-      },
-      draws: () => draws,
-    }
-  }
-
   test('a first b whose g_b fails the check is replaced; the g_b sent passes it, and the server derives the same key', () => {
     const { state, answer } = toStep3('redraw')
     const r = badFirst(1, 'redraw-b')
@@ -239,5 +240,105 @@ describe('client step 3: g_b is redrawn until it passes its own range check', ()
     const wrongInner = encryptInner({ _: 'mt_client_DH_inner_data', nonce: state.nonce, serverNonce: state.serverNonce, retryId: 0n, gB: new Uint8Array(8) }, tmp, seededRandom('pad'))
     const e = errorOf(clientHandshake.step3(state, { ...(answer as mtp.RawMt_server_DH_params_ok), encryptedAnswer: wrongInner }, seededRandom('x'), T0))
     assert.deepEqual(e, { kind: 'unexpected-constructor', expected: 'mt_server_DH_inner_data', received: 'mt_client_DH_inner_data' })
+  })
+})
+
+describe('client steps: states, nonce fields and constructors named exactly', () => {
+  test('each step hands back the state type of the next one, and a permanent key carries no expiresIn', () => {
+    const rand = seededRandom('states')
+    const s1 = clientHandshake.step1(rand)
+    assert.deepEqual(s1, { request: { _: 'mt_req_pq_multi', nonce: s1.state.nonce }, state: { step: 'awaiting-res-pq', nonce: s1.state.nonce } })
+    assert.equal(s1.state.nonce.length, 16)
+    const { state, answer } = toStep3('states')
+    assert.equal(state.step, 'awaiting-dh-params')
+    const s3 = value(clientHandshake.step3(state, answer, seededRandom('states-b'), T0))
+    assert.equal(s3.state.step, 'awaiting-dh-gen')
+    assert.equal('expiresIn' in s3.state, false)
+  })
+
+  test('step 3: a wrong server_nonce outside, a wrong nonce inside, each names its field', () => {
+    const { state, answer } = toStep3('fields')
+    const outer = errorOf(clientHandshake.step3(state, { ...answer, serverNonce: new Uint8Array(16) }, seededRandom('x'), T0))
+    assert.ok(outer.kind === 'nonce-mismatch' && outer.field === 'server_nonce', JSON.stringify(outer.kind))
+    const tmp = deriveTmpAes(state.newNonce, state.serverNonce)
+    const ok = answer as mtp.RawMt_server_DH_params_ok
+    const inner = decryptInner(ok.encryptedAnswer, tmp)
+    assert.ok(inner.ok, 'the real answer decrypts')
+    const forged = encryptInner({ ...(inner.value as mtp.RawMt_server_DH_inner_data), nonce: new Uint8Array(16) }, tmp, seededRandom('pad'))
+    const e = errorOf(clientHandshake.step3(state, { ...ok, encryptedAnswer: forged }, seededRandom('x'), T0))
+    assert.ok(e.kind === 'nonce-mismatch' && e.field === 'nonce', JSON.stringify(e.kind))
+    const badGa = encryptInner({ ...(inner.value as mtp.RawMt_server_DH_inner_data), gA: bigIntToBytes(1n) }, tmp, seededRandom('pad'))
+    assert.deepEqual(errorOf(clientHandshake.step3(state, { ...ok, encryptedAnswer: badGa }, seededRandom('x'), T0)), {
+      kind: 'dh-check-failed',
+      error: { kind: 'dh-value-out-of-range', which: 'g_a', expected: '1 < x < dh_prime − 1', actual: 1n },
+    })
+  })
+
+  test('step 3: server_DH_params_fail with a wrong new_nonce_hash names new_nonce', () => {
+    const { state, answer } = toStep3('fail-hash')
+    const fail: mtp.RawMt_server_DH_params_fail = { _: 'mt_server_DH_params_fail', nonce: answer.nonce, serverNonce: answer.serverNonce, newNonceHash: new Uint8Array(16) }
+    const e = errorOf(clientHandshake.step3(state, fail, seededRandom('x'), T0))
+    assert.ok(e.kind === 'nonce-mismatch' && e.field === 'new_nonce', JSON.stringify(e.kind))
+  })
+
+  test('step 3: an answer of another constructor is refused as unexpected-constructor', () => {
+    const { state, answer } = toStep3('ctor3')
+    const wrong = { _: 'mt_dh_gen_ok', nonce: answer.nonce, serverNonce: answer.serverNonce } as unknown as mtp.TypeServer_DH_Params
+    assert.deepEqual(errorOf(clientHandshake.step3(state, wrong, seededRandom('x'), T0)), {
+      kind: 'unexpected-constructor',
+      expected: 'mt_server_DH_params_ok',
+      received: 'mt_dh_gen_ok',
+    })
+  })
+})
+
+describe('client finish: dh_gen_ok, dh_gen_retry, dh_gen_fail', () => {
+  function awaitingGen(seed: string): ClientAwaitingDhGen {
+    const { state, answer } = toStep3(seed)
+    return value(clientHandshake.step3(state, answer, seededRandom(`${seed}-b`), T0)).state
+  }
+  const answerOf = (s: ClientAwaitingDhGen) => ({ nonce: s.nonce, serverNonce: s.serverNonce })
+
+  test('dh_gen_ok for a permanent key: the key, and no expiresIn field', () => {
+    const s = awaitingGen('gen-ok')
+    const done = value(clientHandshake.finish(s, { _: 'mt_dh_gen_ok', ...answerOf(s), newNonceHash1: newNonceHash(s.newNonce, s.authKey, 1) }, seededRandom('x')))
+    assert.ok(done.kind === 'done', done.kind)
+    assert.equal('expiresIn' in done.key, false)
+    assert.deepEqual(done.key.authKey, s.authKey)
+  })
+
+  test('a wrong nonce is refused, naming the nonce field', () => {
+    const s = awaitingGen('gen-nonce')
+    const e = errorOf(clientHandshake.finish(s, { _: 'mt_dh_gen_ok', ...answerOf(s), nonce: new Uint8Array(16), newNonceHash1: new Uint8Array(16) }, seededRandom('x')))
+    assert.ok(e.kind === 'nonce-mismatch' && e.field === 'nonce', JSON.stringify(e.kind))
+  })
+
+  test('dh_gen_fail: with its own hash it is dh-gen-fail; with a forged hash, new-nonce-hash-mismatch 3', () => {
+    const s = awaitingGen('gen-fail')
+    const hash3 = newNonceHash(s.newNonce, s.authKey, 3)
+    assert.deepEqual(errorOf(clientHandshake.finish(s, { _: 'mt_dh_gen_fail', ...answerOf(s), newNonceHash3: hash3 }, seededRandom('x'))), {
+      kind: 'dh-gen-fail',
+      expected: 'dh_gen_ok',
+      received: 'dh_gen_fail',
+    })
+    const forged = errorOf(clientHandshake.finish(s, { _: 'mt_dh_gen_fail', ...answerOf(s), newNonceHash3: new Uint8Array(16) }, seededRandom('x')))
+    assert.ok(forged.kind === 'new-nonce-hash-mismatch' && forged.which === 3, JSON.stringify(forged.kind))
+  })
+
+  test('dh_gen_retry whose new b keeps failing its check ends in a typed dh-check-failed', () => {
+    const s = awaitingGen('gen-retry')
+    const bad = badFirst(8, 'retry-b')
+    const e = errorOf(clientHandshake.finish(s, { _: 'mt_dh_gen_retry', ...answerOf(s), newNonceHash2: newNonceHash(s.newNonce, s.authKey, 2) }, bad.random))
+    assert.ok(e.kind === 'dh-check-failed' && e.error.kind === 'dh-value-out-of-range', JSON.stringify(e.kind))
+  })
+
+  test('an answer of another constructor is refused as unexpected-constructor', () => {
+    const s = awaitingGen('gen-ctor')
+    const wrong = { _: 'mt_server_DH_params_ok', ...answerOf(s) } as unknown as mtp.TypeSet_client_DH_params_answer
+    assert.deepEqual(errorOf(clientHandshake.finish(s, wrong, seededRandom('x'))), {
+      kind: 'unexpected-constructor',
+      expected: 'mt_dh_gen_ok',
+      received: 'mt_server_DH_params_ok',
+    })
   })
 })
