@@ -14,8 +14,8 @@ export default {
   timeoutFactor: 3,
   reporters: ['clear-text', 'progress', 'json'],
   // the sandbox copies only what a single engine test file needs; node_modules is linked, not copied
-  ignorePatterns: ['/bench', '/examples', '/test', '/storage', '/machines/src', '/reports', '/tmp', '/.mutation-baseline', '*.lmdb*'],
-  tempDirName: '.stryker-tmp',
+  ignorePatterns: ['/bench', '/examples', '/test', '/storage', '/machines/src', '/reports', '/tmp', '/.mutation-baseline', '/.stryker-tmp*', '*.lmdb*'],
+  tempDirName: process.env.MUTATION_TMP ?? '.stryker-tmp',
   cleanTempDir: 'always',
   thresholds: { high: 95, low: 90 },
 }
