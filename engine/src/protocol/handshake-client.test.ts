@@ -12,9 +12,11 @@ import {
   deriveTmpAes,
   newNonceHash,
   parseRsaPrivateKey,
+  rememberSafePrime,
   rsaPadDecrypt,
   type RsaPrivateKey,
 } from '../crypto/index.js'
+import { OPENSSL_SAFE_A } from '../crypto/dh-primes.vectors.js'
 import { seededRandom } from '../crypto/test-random.js'
 import { sha1 } from '../crypto/hash.js'
 import { deserializeObject, type mtp } from '../tl/index.js'
@@ -272,6 +274,21 @@ describe('client steps: states, nonce fields and constructors named exactly', ()
       kind: 'dh-check-failed',
       error: { kind: 'dh-value-out-of-range', which: 'g_a', expected: '1 < x < dh_prime − 1', actual: 1n },
     })
+  })
+
+  test('step 3: a dh_prime this process has not verified is handed back to be checked off the event loop, then accepted', () => {
+    const { state, answer } = toStep3('unverified')
+    const tmp = deriveTmpAes(state.newNonce, state.serverNonce)
+    const ok = answer as mtp.RawMt_server_DH_params_ok
+    const inner = decryptInner(ok.encryptedAnswer, tmp)
+    assert.ok(inner.ok, 'the real answer decrypts')
+    // OPENSSL_SAFE_A ≡ 2 mod 3, so g = 3 generates its subgroup; g_a = p/3 is inside the safety margin
+    const other = { ...(inner.value as mtp.RawMt_server_DH_inner_data), dhPrime: bigIntToBytes(OPENSSL_SAFE_A), gA: bigIntToBytes(OPENSSL_SAFE_A / 3n) }
+    const forged = { ...ok, encryptedAnswer: encryptInner(other, tmp, seededRandom('pad')) }
+    assert.deepEqual(errorOf(clientHandshake.step3(state, forged, seededRandom('x'), T0)), { kind: 'dh-prime-unverified', prime: OPENSSL_SAFE_A })
+    rememberSafePrime(OPENSSL_SAFE_A) // what the runtime does after crypto.checkPrime said p and (p − 1)/2 are prime
+    const s3 = value(clientHandshake.step3(state, forged, seededRandom('unverified-b'), T0))
+    assert.equal(s3.state.group.p, OPENSSL_SAFE_A)
   })
 
   test('step 3: server_DH_params_fail with a wrong new_nonce_hash names new_nonce', () => {
