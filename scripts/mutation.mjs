@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Mutation testing of one source file against its own tests (StrykerJS, command runner).
-// Usage: npm run mutation -- <source file> [test file ...]
+// Usage: npm run mutation -- <source file>[:lines,lines…] [test file ...]
+// (`pq.ts:240-375,36-54` mutates only those line ranges: for a big file whose tests are slow.)
 // Without test files, runs the file's colocated tests: <name>.test.ts and <name>-*.test.ts beside it,
 // plus the ones TESTS_FOR names below (files whose tests are named after a concept, not the file).
 // Prints Stryker's table and one summary line; the JSON report goes to reports/mutation/<name>.json.
@@ -31,11 +32,12 @@ function colocatedTests(file) {
   return found.map((f) => join(dir, f))
 }
 
-const [target, ...explicitTests] = process.argv.slice(2)
-if (target === undefined) {
-  console.error('usage: npm run mutation -- <source file> [test file ...]')
+const [arg, ...explicitTests] = process.argv.slice(2)
+if (arg === undefined) {
+  console.error('usage: npm run mutation -- <source file>[:lines,lines…] [test file ...]')
   process.exit(2)
 }
+const [target, ranges] = arg.split(':')
 const file = relative(root, resolve(process.env.INIT_CWD ?? process.cwd(), target))
 if (!existsSync(join(root, file))) {
   console.error(`no such file: ${file}`)
@@ -48,13 +50,13 @@ if (tests.length === 0) {
   console.error(`no tests found for ${file}; name them after it`)
   process.exit(2)
 }
-console.log(`mutating ${file} against ${tests.join(', ')}`)
+console.log(`mutating ${file}${ranges === undefined ? '' : ` lines ${ranges}`} against ${tests.join(', ')}`)
 
 const name = file.replace(/^engine\/src\//, '').replace(/\.ts$/, '').replaceAll('/', '-')
 process.chdir(root)
 const results = await new Stryker({
   ...shared,
-  mutate: [file],
+  mutate: ranges === undefined ? [file] : ranges.split(',').map((r) => `${file}:${r}`),
   commandRunner: { command: `node --import tsx --test --test-reporter=dot ${tests.join(' ')}` },
   jsonReporter: { fileName: `reports/mutation/${name}.json` },
 }).runMutationTest()
