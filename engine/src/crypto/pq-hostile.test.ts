@@ -82,6 +82,19 @@ describe('pq from a hostile server: refused or split, within a fixed work budget
     })
   }
 
+  test('the work counters count what was done: exact figures for the gold pq values', () => {
+    // core.telegram.org/mtproto/samples-auth_key (step 3), shared/seeds/000_*.txt, and the old samples page
+    for (const [pq, expected] of [
+      [2694724800268887959n, { squfofRounds: 3965, reverseSteps: 3970, pollardSteps: 0 }],
+      [0x18ddcaf407b7cdcdn, { squfofRounds: 275, reverseSteps: 252, pollardSteps: 0 }],
+      [0x17ed48941a08f981n, { squfofRounds: 19088, reverseSteps: 25600, pollardSteps: 0 }],
+    ] as const) {
+      const work: PqWork = { squfofRounds: 0, reverseSteps: 0, pollardSteps: 0 }
+      assert.equal(factorizePq(pq, work).ok, true, `${pq} splits`)
+      assert.deepEqual(work, expected, `${pq}`)
+    }
+  })
+
   test('a prime pq costs no search at all: Miller–Rabin refuses it before SQUFOF starts', () => {
     for (const p of [P32, P36, P48, P62, P63_MAX]) {
       const work: PqWork = { squfofRounds: 0, reverseSteps: 0, pollardSteps: 0 }
