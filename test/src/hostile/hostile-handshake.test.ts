@@ -13,13 +13,7 @@ import type { AnyTl, HostileLink, HostileScript } from './hostile-server.js'
 
 const kit = new HostileKit()
 before(() => kit.start())
-after(async () => {
-  await kit.stop()
-  const f = kit.figures
-  process.stderr.write(
-    `hostile handshake suite: ${f.cases} cases, ${f.framesSent} frames sent, longest stall ${f.longestStallMs.toFixed(1)} ms, peak memory growth ${(f.peakMemoryGrowthBytes / 2 ** 20).toFixed(1)} MiB\n`,
-  )
-})
+after(() => kit.stop('hostile handshake suite'))
 
 const be = (n: bigint): Uint8Array => {
   const hex = n.toString(16)

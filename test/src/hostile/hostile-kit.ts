@@ -158,7 +158,8 @@ export class HostileKit {
     }
   }
 
-  async stop(): Promise<void> {
+  /** Stops everything and prints the suite's figures under `label` (stderr: the runner shows it). */
+  async stop(label: string): Promise<void> {
     this.delay.disable()
     clearInterval(this.sampler)
     this.healthyRunning = false
@@ -166,5 +167,9 @@ export class HostileKit {
     await Promise.allSettled(this.healthyLoops)
     await this.hostile.close()
     await this.dc.close()
+    const f = this.figures
+    process.stderr.write(
+      `${label}: ${f.cases} cases, ${f.framesSent} frames sent, longest stall ${f.longestStallMs.toFixed(1)} ms, peak memory growth ${(f.peakMemoryGrowthBytes / 2 ** 20).toFixed(1)} MiB\n`,
+    )
   }
 }

@@ -9,30 +9,13 @@ import { gzipSync } from 'node:zlib'
 import { after, before, describe, test } from 'node:test'
 import { MAX_GZIP_INFLATED_BYTES, serializeObject, type TlObject } from '@mtswarm/engine/tl'
 import { msgIdFromMs, packContainer } from '@mtswarm/engine/protocol'
+import { seededRng } from '../start/story.js'
 import { HOSTILE_DC, HostileKit, answerService, honestNearest } from './hostile-kit.js'
 import type { ClientMessage, HostileLink } from './hostile-server.js'
 
 const kit = new HostileKit()
 before(() => kit.start())
-after(async () => {
-  await kit.stop()
-  const f = kit.figures
-  process.stderr.write(
-    `hostile session suite: ${f.cases} cases, ${f.framesSent} frames sent, longest stall ${f.longestStallMs.toFixed(1)} ms, peak memory growth ${(f.peakMemoryGrowthBytes / 2 ** 20).toFixed(1)} MiB\n`,
-  )
-})
-
-/** A tiny seeded PRNG (mulberry32), so a failing random case can be replayed. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+after(() => kit.stop('hostile session suite'))
 
 const body = (obj: object): Uint8Array => serializeObject(obj as TlObject)
 
@@ -209,7 +192,7 @@ describe('a malicious server mid-session', () => {
     sessionCase(
       'mutations',
       (m, link) => {
-        const rnd = seeded(11)
+        const rnd = seededRng(11)
         const forged = link.seal(body({ _: 'mt_rpc_result', reqMsgId: m.msgId, result: body(honestNearest('XX')) }))
         for (let i = 0; i < 200; i++) {
           const copy = forged.slice()
@@ -264,7 +247,7 @@ describe('a malicious server mid-session', () => {
 
   test('10,000 seeded random frames once the session is up (across reconnects), then the honest answer', async () => {
     const FRAMES = 10_000
-    const rnd = seeded(20261207)
+    const rnd = seededRng(20261207)
     const u8 = (n: number) => Uint8Array.from({ length: n }, () => Math.floor(rnd() * 256))
     const long = () => BigInt.asIntN(64, (BigInt(Math.floor(rnd() * 2 ** 32)) << 32n) | BigInt(Math.floor(rnd() * 2 ** 32)))
     const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!
