@@ -11,8 +11,6 @@ import { bigIntFromBytes, bigIntToBytes, toHex } from './bytes.js'
 export const DH_PRIME_BITS = 2048
 /** g_a and g_b must lie in (2^(2048−64), dh_prime − 2^(2048−64)). */
 export const DH_SAFETY_MARGIN_BITS = 64
-/** How many OpenSSL DH contexts (one per prime) are kept; creating one costs a primality check. */
-export const MAX_CACHED_DH_CONTEXTS = 8
 
 /** Telegram's production dh_prime (a safe prime; as sent in server_DH_inner_data by every DC). */
 export const TELEGRAM_DH_PRIME = BigInt(
@@ -154,21 +152,13 @@ export function checkDhPublicValue(value: Uint8Array | bigint, p: bigint, which:
   return { ok: true, value: x }
 }
 
-// One OpenSSL DH context per prime: createDiffieHellman runs a primality check on the prime
-// (hundreds of ms), after which setPrivateKey + computeSecret is a plain native modexp.
-const contexts = new Map<bigint, DiffieHellman>()
+// One OpenSSL DH context, for Telegram's prime: createDiffieHellman runs a primality check on
+// the prime (~170 ms, synchronous), after which setPrivateKey + computeSecret is a plain native
+// modexp. Made on first use (the first handshake pays the check once per process).
+let telegramContext: DiffieHellman | undefined
 
-function contextFor(p: bigint): DiffieHellman {
-  let dh = contexts.get(p)
-  if (dh === undefined) {
-    if (contexts.size >= MAX_CACHED_DH_CONTEXTS) {
-      const oldest = contexts.keys().next()
-      if (!oldest.done) contexts.delete(oldest.value)
-    }
-    dh = createDiffieHellman(Buffer.from(toHex(bigIntToBytes(p)), 'hex'), Buffer.from([2]))
-    contexts.set(p, dh)
-  }
-  return dh
+function telegramDh(): DiffieHellman {
+  return (telegramContext ??= createDiffieHellman(Buffer.from(toHex(bigIntToBytes(TELEGRAM_DH_PRIME)), 'hex'), Buffer.from([2])))
 }
 
 function bigModPow(base: bigint, exp: bigint, mod: bigint): bigint {
@@ -199,16 +189,20 @@ function rsaPathModPow(base: bigint, exp: bigint, n: bigint, size: number): Uint
 
 /**
  * base^exp mod p for an odd prime p (exp is reduced mod p − 1), as big-endian bytes of p's length.
- * Runs on the cached OpenSSL DH context. OpenSSL validates a DH "public key" before using it
- * (1 < x < p − 1 and, for a safe prime, membership in the order-(p−1)/2 subgroup), so any base it
- * refuses goes through the raw-RSA modexp instead; tiny cases take BigInt.
+ * Telegram's prime runs on a cached OpenSSL DH context. Other primes, and any base OpenSSL's DH
+ * code refuses as a "public key" (it wants 1 < x < p − 1 and, for a safe prime, membership in the
+ * order-(p−1)/2 subgroup), go through the raw-RSA modexp; tiny cases take BigInt.
  */
 export function dhModPow(base: bigint, exp: bigint, p: bigint): Uint8Array {
   const size = bigIntToBytes(p).length
   const b = base % p
   const e = exp % (p - 1n)
   if (b <= 1n || e <= 1n) return bigIntToBytes(bigModPow(b, e, p), size)
-  const dh = contextFor(p)
+  // NB: making an OpenSSL DH context runs its own primality test of p (~170 ms, synchronous), so
+  // only Telegram's prime gets one; any other prime a server sends (verified off the event loop,
+  // see unverifiedDhPrime) takes the raw-RSA modexp, which tests nothing.
+  if (p !== TELEGRAM_DH_PRIME) return rsaPathModPow(b, e, p, size)
+  const dh = telegramDh()
   try {
     // NB: the context is shared; set the exponent right before each use (no await in between).
     dh.setPrivateKey(Buffer.from(bigIntToBytes(e)))
