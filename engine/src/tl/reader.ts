@@ -21,8 +21,9 @@ export const BOOL_FALSE_ID = 0xbc799737
  * rpc_result read later included, when they share one {@link InflateBudget}): a zip bomb guard.
  * NB: a cap per gzip_packed alone is not one: ~2 KB of nested or repeated gzip_packed on the wire
  * inflated to 1 GiB of strings and V8 aborted. The size is a trade: a message is at most 1 MiB on
- * the wire and TL compresses 3–5×, so 8 MiB leaves room for the biggest real answers, while
- * inflating and decoding it costs ~1.5–3 ms per MiB on the event loop (16 MiB held it 50–130 ms).
+ * the wire and TL compresses 3–5×, so 8 MiB holds the biggest real answers, while inflating and
+ * decoding costs ~2–3 ms per MiB on the event loop (the hostile suite's container of 40 packed
+ * 1 MiB updates: ~20 ms at 8 MiB; 50–130 ms at 16 MiB before an overflow spent the allowance).
  */
 export const MAX_GZIP_INFLATED_BYTES = 8 * 1024 * 1024
 /**
@@ -361,6 +362,10 @@ export class TlReader {
       inflated = gunzipSync(packed, { maxOutputLength: Math.max(1, budget.bytesLeft) })
     } catch (e) {
       const over = (e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE'
+      // NB: an overflow spends the allowance: every later gzip_packed of the message fails at its
+      // first byte instead of inflating up to what is left again (40 packed updates of 1 MiB cost
+      // 36 wasted MiB of inflation when the budget was only charged on success)
+      if (over) budget.bytesLeft = 0
       const why = over ? `inflates past the ${MAX_GZIP_INFLATED_BYTES}-byte allowance of its message` : (e as Error).message
       throw new TlError('gzip', `gzip_packed at offset ${at}: ${why}`, at, GZIP_PACKED_ID)
     }
