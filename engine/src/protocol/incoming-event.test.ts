@@ -262,6 +262,16 @@ describe('classifyIncoming: inflation is bounded per message', () => {
     assert.equal(r.ackIds.length, count)
   })
 
+  test('an overflow spends the allowance: a later small gzip_packed of the same message is refused too', () => {
+    const packed = (n: number) => bytes({ _: 'mt_gzip_packed', packedData: gzipSync(bytes({ _: 'updateShortMessage', out: false, mentioned: false, mediaUnread: false, silent: false, id: 1, userId: 5n, message: 'x'.repeat(n), pts: 1, ptsCount: 1, date: 0 })) })
+    const first = MAX_GZIP_INFLATED_BYTES - 64 * 1024 // leaves ~64 KiB
+    const bodies = [packed(first), packed(128 * 1024), packed(1024)] // fits, overflows, would fit what was left
+    const inner = bodies.map((body, i) => ({ msgId: 2000n + BigInt(i) * 4n, seqNo: 2 * i + 1, body }))
+    const r = classifyIncoming({ msgId: 2100n, seqNo: 0, body: packContainer(inner) }, ctx)
+    const kinds = r.messages.map((m) => (m.event.type === 'message.undecodable' ? m.event.error.kind : m.event.type))
+    assert.deepEqual(kinds, ['updates', 'gzip', 'gzip'])
+  })
+
   test('a gzip bomb in an rpc_result stops at the allowance', () => {
     const bomb = { _: 'mt_gzip_packed', packedData: gzipSync(new Uint8Array(MAX_GZIP_INFLATED_BYTES + 1)) }
     const e = only({ _: 'mt_rpc_result', reqMsgId: 100n, result: bytes(bomb) })
