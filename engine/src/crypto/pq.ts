@@ -126,6 +126,20 @@ export const MAX_PQ_SQUFOF_ROUNDS = MULTIPLIER_GROUPS * roundBound(PQ_LIMIT - 1n
  */
 export const MAX_PQ_REVERSE_STEPS = MAX_PQ_SQUFOF_ROUNDS
 
+/**
+ * Work limits of one factorization. The defaults are the `MAX_PQ_*` budgets; smaller ones make a
+ * caller's bound tighter (and let tests reach what no real pq does: later multiplier groups, a
+ * spent reverse budget, a pq left unsplit).
+ */
+export interface PqBudget {
+  /** Forward rounds per multiplier group (default: roundBound of the pq, ≈ 1.5·pq^(1/4)). */
+  readonly roundsPerGroup?: number
+  /** Reverse-cycle steps over the whole factorization (default MAX_PQ_REVERSE_STEPS). */
+  readonly reverseSteps?: number
+  /** Pollard–Brent iterations (default MAX_PQ_POLLARD_STEPS). */
+  readonly pollardSteps?: number
+}
+
 function smallGcd(a: number, b: number): number {
   while (b !== 0) {
     const t = a % b
@@ -136,8 +150,8 @@ function smallGcd(a: number, b: number): number {
 }
 
 /** Reverse cycle from the square form with root r; returns a nontrivial factor of n or 0. */
-function squfofReverse(n: bigint, kn: bigint, P0: number, Pprev: number, r: number, work: PqWork): bigint {
-  const left = MAX_PQ_REVERSE_STEPS - work.reverseSteps
+function squfofReverse(n: bigint, kn: bigint, P0: number, Pprev: number, r: number, work: PqWork, maxSteps: number): bigint {
+  const left = maxSteps - work.reverseSteps
   if (left <= 0) return 0n
   const b0 = Math.floor((P0 - Pprev) / r)
   const P = b0 * r + Pprev
@@ -156,7 +170,7 @@ function squfofReverse(n: bigint, kn: bigint, P0: number, Pprev: number, r: numb
  * forward, each racer queues g = Q/gcd(Q, 2k) whenever g < 2·√(2·√(kN)); a square r² whose
  * r/gcd(r, 2k) is 1 or queued would only lead back to a trivial factor. Returns a factor or 0.
  */
-function squfofRace(n: bigint, ks: number[], bound: number, work: PqWork): bigint {
+function squfofRace(n: bigint, ks: number[], bound: number, work: PqWork, maxReverseSteps: number): bigint {
   const { ex, state: s } = squfofWasm()
   const used: number[] = []
   const kns: bigint[] = []
@@ -224,7 +238,7 @@ function squfofRace(n: bigint, ks: number[], bound: number, work: PqWork): bigin
       if (r * r !== Q) continue
       const rr = r / smallGcd(r, k2)
       if (rr === 1 || queue.includes(rr)) continue
-      const f = squfofReverse(n, kns[j]!, s[o + R_P0]!, s[o + R_P]!, r, work)
+      const f = squfofReverse(n, kns[j]!, s[o + R_P0]!, s[o + R_P]!, r, work, maxReverseSteps)
       if (f !== 0n) return f
     }
   }
@@ -237,10 +251,10 @@ function squfofRace(n: bigint, ks: number[], bound: number, work: PqWork): bigin
  * nontrivial factor of the odd composite n, 2 for an even n, or 0 once `work.pollardSteps` reaches
  * MAX_PQ_POLLARD_STEPS (a prime n always ends there).
  */
-export function pollardBrent(n: bigint, work: PqWork): bigint {
+export function pollardBrent(n: bigint, work: PqWork, maxSteps = MAX_PQ_POLLARD_STEPS): bigint {
   const m = 128n
   const spend = (): boolean => {
-    if (work.pollardSteps >= MAX_PQ_POLLARD_STEPS) return false
+    if (work.pollardSteps >= maxSteps) return false
     work.pollardSteps++
     return true
   }
@@ -334,28 +348,31 @@ function bitLength(bytes: Uint8Array): number {
 }
 
 /** Splits n (3 < n < 2^63, not prime) into a nontrivial factor, or 0 once the budget is spent. */
-function findFactor(n: bigint, work: PqWork): bigint {
+function findFactor(n: bigint, work: PqWork, budget: PqBudget): bigint {
   const small = trialDivision(n)
   if (small !== 0n) return small
-  const bound = roundBound(n)
+  const bound = budget.roundsPerGroup ?? roundBound(n)
+  const maxReverse = budget.reverseSteps ?? MAX_PQ_REVERSE_STEPS
   for (let g = 0; g < MULTIPLIERS.length; g += SQUFOF_RACERS) {
     // NB: pq.wat's f64 arithmetic is exact only for k·N < 2^70 (N < 2^59.8 with k = 1155).
     const ks = MULTIPLIERS.slice(g, g + SQUFOF_RACERS).filter((k) => n * BigInt(k) < 1n << 70n)
     if (ks.length === 0) continue
-    const f = squfofRace(n, ks, bound, work)
+    const f = squfofRace(n, ks, bound, work, maxReverse)
     if (f !== 0n) return f
   }
-  return pollardBrent(n, work)
+  return pollardBrent(n, work, budget.pollardSteps ?? MAX_PQ_POLLARD_STEPS)
 }
 
 /**
  * Splits pq (a bigint, or big-endian bytes as they come in resPQ) into primes p ≤ q.
  * Refuses, with a typed error: pq ≤ 3, pq ≥ 2^63, a prime pq, a pq with more than two prime
- * factors, and a pq not split within the fixed work budget. Pass `work` to read what it cost.
+ * factors, and a pq not split within the fixed work budget. Pass `work` to read what it cost, and
+ * `budget` for tighter limits than the defaults.
  */
 export function factorizePq(
   pq: bigint | Uint8Array,
   work: PqWork = { squfofRounds: 0, reverseSteps: 0, pollardSteps: 0 },
+  budget: PqBudget = {},
 ): { ok: true; value: PqFactors } | { ok: false; error: PqError } {
   const fail = (error: PqError): { ok: false; error: PqError } => ({ ok: false, error })
   if (typeof pq !== 'bigint') {
@@ -366,7 +383,7 @@ export function factorizePq(
   if (n <= 3n) return fail({ kind: 'pq-too-small', expected: 'pq > 3', actual: n })
   if (n >= PQ_LIMIT) return fail({ kind: 'pq-too-large', expected: 'pq < 2^63', actualBits: n.toString(2).length })
   if (isPrime64(n)) return fail({ kind: 'pq-prime', expected: 'a product of two primes', actual: n })
-  const f = findFactor(n, work)
+  const f = findFactor(n, work, budget)
   if (f === 0n) return fail({ kind: 'pq-not-factored', expected: 'a product of two primes', actual: n })
   const other = n / f
   const [p, q] = f < other ? [f, other] : [other, f]
