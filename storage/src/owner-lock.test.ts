@@ -1,7 +1,7 @@
 // The owner lock with real processes: racing openers never hold it together, a SIGKILLed holder's
 // lock is free for the next opener, and one process cannot take it twice.
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
+import { spawnTsx } from './child.fixtures.js'
 import { existsSync, writeFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -13,20 +13,9 @@ import { StoreError } from './store-error.js'
 
 const RACERS = 8
 const HOLDS_PER_RACER = 30
-const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const RACER = fileURLToPath(new URL('./lock-racer.ts', import.meta.url))
 
-function racer(args: string[]) {
-  const child = spawn(process.execPath, ['--import', 'tsx', RACER, ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
-  let out = ''
-  let err = ''
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d))
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d))
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  )
-  return { child, exited, out: () => out, err: () => err }
-}
+const racer = (args: string[]) => spawnTsx(RACER, args)
 
 const isLocked = (e: unknown): boolean => e instanceof StoreError && e.kind === 'locked'
 

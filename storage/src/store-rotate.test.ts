@@ -2,7 +2,7 @@
 // store with every record, the old one is refused, nothing sealed under the old key stays in the
 // file, and a rotation SIGKILLed at any point leaves a store that opens with exactly one key.
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
+import { spawnTsx } from './child.fixtures.js'
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -24,7 +24,6 @@ const ACCOUNTS = 3000
 const KILL_AT = [0, 0.1, 0.25, 0.4, 0.55, 0.7, 0.85, 1, 1.1, 1.2, 1.35, 1.5]
 /** Measured by the first test; this default serves when the kill test runs alone. */
 let rotationMs = 400
-const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const CLI = fileURLToPath(new URL('./cli.ts', import.meta.url))
 const OLD = new Uint8Array(32).fill(0x11)
 const NEW = new Uint8Array(32).fill(0x22)
@@ -61,19 +60,7 @@ function copyOfBase(): string {
 }
 
 function rotateCli(path: string) {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', CLI, 'rotate-key', '--path', path, '--old-key-file', oldFile, '--new-key-file', newFile, '--verify', 'none'],
-    { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-  )
-  let out = ''
-  let err = ''
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d))
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d))
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  )
-  return { child, exited, out: () => out, err: () => err }
+  return spawnTsx(CLI, ['rotate-key', '--path', path, '--old-key-file', oldFile, '--new-key-file', newFile, '--verify', 'none'])
 }
 
 /** Which of OLD and NEW open the store; every record is checked through the one that does. */
