@@ -49,19 +49,17 @@ export class TlWriter {
     // NB: `(v | 0) === v` refuses 2^31, 1.5, NaN and non-numbers for the price of one compare;
     // the typeof comes first because `|` on a bigint throws a TypeError.
     if (typeof v !== 'number' || (v | 0) !== v) throw badNumber(this.pos, 'int', v, field)
-    if (this.pos + 4 > this.buf.length) this.grow(4)
-    const b = this.buf
-    const p = this.pos
-    b[p] = v
-    b[p + 1] = v >> 8
-    b[p + 2] = v >> 16
-    b[p + 3] = v >> 24
-    this.pos = p + 4
+    this.word(v)
   }
 
   /** An unsigned 32-bit word (constructor ids): an integer in [0, 2^32). */
   uint32(v: number): void {
     if (typeof v !== 'number' || v >>> 0 !== v) throw badNumber(this.pos, 'uint32', v, undefined)
+    this.word(v)
+  }
+
+  /** Four little-endian bytes of a number already checked to fit 32 bits (signed or not). */
+  private word(v: number): void {
     if (this.pos + 4 > this.buf.length) this.grow(4)
     const b = this.buf
     const p = this.pos
