@@ -6,7 +6,7 @@ import { readdirSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
 
 const root = new URL('..', import.meta.url).pathname
-const all = ['storage', 'machines', 'engine', 'test', 'bench']
+const all = ['storage', 'machines', 'engine', 'testdc', 'test', 'bench']
 const args = process.argv.slice(2)
 const skipCodegen = args.includes('--no-codegen')
 const named = args.filter((a) => !a.startsWith('--'))

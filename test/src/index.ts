@@ -1,7 +1,3 @@
-// Public surface of @mtswarm/test (re-exports only).
-export * from './dc/index.js'
-export { TestClient, TestRpcError, TestClientTimeoutError, innermostMethod } from './dc/testing/test-client.js'
-export type { TestClientOptions, TestTransport, ReceivedMessage } from './dc/testing/test-client.js'
-export { createApiHandler, apiHandlers, apiUpdatesHook, updatesFor } from './dc/api/index.js'
-export type { ApiHandlerOptions, HandlerTable } from './dc/api/index.js'
-export { dcLayersHook } from './dc/layers/index.js'
+// @mtswarm/test holds the tests that span packages; it has no public surface of its own. The test
+// DC it drives is @mtswarm/testdc.
+export {}

@@ -1,7 +1,7 @@
 // Throughput with the test DC's faults on: the same load with and without delays, jitter,
 // duplicated and reordered frames, forced bad_server_salt and rare dropped connections. Every call
 // must still settle with its result.
-import type { FaultConfig, TestDcStatsSnapshot } from '@mtswarm/test'
+import type { FaultConfig, TestDcStatsSnapshot } from '@mtswarm/testdc'
 import type { Metric } from '../report/run-report.js'
 import type { BenchContext, Scenario } from '../swarm/context.js'
 import { allReady, oursRuntime } from '../swarm/ours.js'

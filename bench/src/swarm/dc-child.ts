@@ -4,7 +4,7 @@
 // Run by dc-process.ts; knows nothing of the scenarios.
 import { Server, type Socket } from 'node:net'
 import { parseArgs } from 'node:util'
-import type { FaultConfig } from '@mtswarm/test'
+import type { FaultConfig } from '@mtswarm/testdc'
 import type { DcRequest, DcResponse } from './dc-protocol.js'
 
 // Every socket the DC accepts, so `dropAll` can cut them at once (the test DC keeps its own list
@@ -25,7 +25,7 @@ const { values } = parseArgs({
   strict: true,
 })
 
-const { startTestDc, generateRsaKeyPem, createApiHandler, apiUpdatesHook, dcLayersHook } = await import('@mtswarm/test')
+const { startTestDc, generateRsaKeyPem, createApiHandler, apiUpdatesHook, dcLayersHook } = await import('@mtswarm/testdc')
 const { parseRsaPrivateKey } = await import('@mtswarm/engine/crypto')
 
 /**

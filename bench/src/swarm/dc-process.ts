@@ -3,7 +3,7 @@
 // CPU (/proc/<pid>/stat). Knows nothing of the scenarios.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import type { FaultConfig, TestDcStatsSnapshot } from '@mtswarm/test'
+import type { FaultConfig, TestDcStatsSnapshot } from '@mtswarm/testdc'
 import { procCpuMs, procRssBytes } from './cpu.js'
 import type { DcHello, DcRequest, DcResponse } from './dc-protocol.js'
 

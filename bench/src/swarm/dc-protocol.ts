@@ -1,6 +1,6 @@
 // The bench's control messages to its test DC process (node IPC, one answer per request id).
 // Types only.
-import type { FaultConfig } from '@mtswarm/test'
+import type { FaultConfig } from '@mtswarm/testdc'
 
 /** A request to the DC process. */
 export type DcRequest = { readonly id: number } & (

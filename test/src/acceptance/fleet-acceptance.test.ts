@@ -9,11 +9,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createEngine, isMtSwarmError, ProtocolError, RpcError, type Account, type Engine, type EngineEvent } from '@mtswarm/engine'
 import { openLmdbStore } from '@mtswarm/storage'
-import { startTestDc } from '../dc/index.js'
-import { apiUpdatesHook, createApiHandler } from '../dc/api/index.js'
-import { sharedRsaKeyPem } from '../dc/testing/fixtures.js'
-import type { ApiHook, TestDc } from '../dc/types.js'
-import type { WorldUser } from '../dc/world/index.js'
+import { type ApiHook, apiUpdatesHook, createApiHandler, startTestDc, type TestDc, type WorldUser } from '@mtswarm/testdc'
+import { sharedRsaKeyPem } from '@mtswarm/testdc/testing'
 
 const ACCOUNTS = 200
 /** Accounts that take part in the fault run (the first ones of the 200). */

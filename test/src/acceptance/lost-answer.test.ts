@@ -9,11 +9,8 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { createEngine, isMtSwarmError, RpcError, type Account, type Engine } from '@mtswarm/engine'
 import type { tl } from '@mtswarm/engine/tl'
 import { createMemoryStore } from '@mtswarm/storage'
-import { startTestDc } from '../dc/index.js'
-import { apiUpdatesHook, createApiHandler } from '../dc/api/index.js'
-import { sharedRsaKeyPem } from '../dc/testing/fixtures.js'
-import type { ApiHook, TestDc } from '../dc/types.js'
-import type { WorldUser } from '../dc/world/index.js'
+import { type ApiHook, apiUpdatesHook, createApiHandler, startTestDc, type TestDc, type WorldUser } from '@mtswarm/testdc'
+import { sharedRsaKeyPem } from '@mtswarm/testdc/testing'
 
 /** Calls made while answers get lost. */
 const CALLS = 48

@@ -16,10 +16,8 @@ import {
   type EngineOptions,
 } from '@mtswarm/engine'
 import { createMemoryStore, openLmdbStore, type SessionStore } from '@mtswarm/storage'
-import { startTestDc } from '../dc/index.js'
-import { apiUpdatesHook, createApiHandler } from '../dc/api/index.js'
-import { sharedRsaKeyPem } from '../dc/testing/fixtures.js'
-import type { TestDc } from '../dc/types.js'
+import { apiUpdatesHook, createApiHandler, startTestDc, type TestDc } from '@mtswarm/testdc'
+import { sharedRsaKeyPem } from '@mtswarm/testdc/testing'
 
 let dc: TestDc
 

@@ -12,6 +12,8 @@ import { fileURLToPath } from 'node:url'
 import { StoreError, openLmdbStore } from '@mtswarm/storage'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..')
+/** The story itself, run without npm (its state file test needs two plain processes). */
+const START_MAIN = join(ROOT, 'test', 'src', 'start', 'main.ts')
 
 function npmStart(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
@@ -65,6 +67,34 @@ describe('npm start', () => {
       const wrong = await npmStart(['--users', '20', '--store', store], { MTSWARM_STORE_KEY: 'ab'.repeat(32) })
       assert.equal(wrong.code, 2)
       assert.match(wrong.stderr, /the store refused: encryption: .*wrong store key/)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  test('--store in two processes: the second restores the test DC beside the store and handshakes and logs in nobody', { timeout: 60_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mtswarm-start-'))
+    const store = join(dir, 'start.mdb')
+    const run = (): Promise<string> =>
+      new Promise((resolve, reject) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', START_MAIN, '--users', '10', '--store', store], {
+          cwd: ROOT,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        })
+        let out = ''
+        child.stdout.on('data', (c: Buffer) => (out += c.toString()))
+        child.stderr.on('data', (c: Buffer) => (out += c.toString()))
+        child.on('error', reject)
+        child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`exit ${code}:\n${out}`))))
+      })
+    try {
+      const first = await run()
+      assert.match(first, /test DC state: none at/)
+      assert.match(first, /check: OK/)
+      const second = await run()
+      assert.match(second, /test DC state: restored from .* \(\d+ auth keys, 11 users/)
+      assert.match(second, / 0 handshakes, 0 logins .* 11 sessions reused from the store/)
+      assert.match(second, /check: OK/)
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }

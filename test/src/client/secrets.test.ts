@@ -11,10 +11,8 @@ import { inspect } from 'node:util'
 import type { InspectionEvent } from 'xstate'
 import { ActorTable, MtSwarmError, RpcError, UsageError, createEngine, type Engine, type EngineOptions } from '@mtswarm/engine'
 import { createMemoryStore, type SessionStore } from '@mtswarm/storage'
-import { startTestDc } from '../dc/index.js'
-import { apiUpdatesHook, createApiHandler } from '../dc/api/index.js'
-import { sharedRsaKeyPem } from '../dc/testing/fixtures.js'
-import type { TestDc } from '../dc/types.js'
+import { apiUpdatesHook, createApiHandler, startTestDc, type TestDc } from '@mtswarm/testdc'
+import { sharedRsaKeyPem } from '@mtswarm/testdc/testing'
 import { CaptureScanner, type KnownSecrets } from './secret-scan.js'
 
 let dc: TestDc

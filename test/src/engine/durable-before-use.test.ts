@@ -9,8 +9,7 @@ import { describe, test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { tl } from '@mtswarm/engine/tl'
 import { createMemoryStore, type SessionStore } from '@mtswarm/storage'
-import { DEFAULT_SALT_PERIOD_MS } from '../dc/index.js'
-import { SaltSchedule } from '../dc/salts.js'
+import { DEFAULT_SALT_PERIOD_MS, SaltSchedule } from '@mtswarm/testdc'
 import { runtimeFor, startDc } from './harness.js'
 
 /** Turns of the event loop given to the engine to misuse a key it should not have yet. */

@@ -3,10 +3,8 @@
 import { parseRsaPublicKey } from '@mtswarm/engine/crypto'
 import { createRuntime, type Runtime, type RuntimeOptions } from '@mtswarm/engine'
 import { createMemoryStore, type SessionStore } from '@mtswarm/storage'
-import { createApiHandler } from '../dc/api/index.js'
-import { startTestDc } from '../dc/index.js'
-import { sharedRsaKeyPem } from '../dc/testing/fixtures.js'
-import type { TestDc, TestDcOptions } from '../dc/index.js'
+import { createApiHandler, startTestDc, type TestDc, type TestDcOptions } from '@mtswarm/testdc'
+import { sharedRsaKeyPem } from '@mtswarm/testdc/testing'
 
 export const CLIENT = {
   apiId: 4,

@@ -7,7 +7,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { RuntimeRpcError, type Runtime } from '@mtswarm/engine'
 import { encryptionKeyOf, type EncryptionKey } from '@mtswarm/engine/protocol'
 import { createMemoryStore, type SessionStore } from '@mtswarm/storage'
-import type { TestDc } from '../dc/index.js'
+import type { TestDc } from '@mtswarm/testdc'
 import { runtimeFor, startDc } from '../engine/harness.js'
 import { startHostileServer, type AnyTl, type ClientMessage, type HostileLink, type HostileServer } from './hostile-server.js'
 

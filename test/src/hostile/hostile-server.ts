@@ -25,7 +25,7 @@ import {
 } from '@mtswarm/engine/protocol'
 import { createServerCodec, detectTransport, type TransportCodec } from '@mtswarm/engine/transport'
 import { deserializeObject, serializeObject, type TlObject } from '@mtswarm/engine/tl'
-import { sharedRsaKeyPem } from '../dc/testing/fixtures.js'
+import { sharedRsaKeyPem } from '@mtswarm/testdc/testing'
 
 /** Any TL object, loosely typed: a hostile script builds objects the schema's types would refuse. */
 export type AnyTl = { readonly _: string; readonly [field: string]: unknown }

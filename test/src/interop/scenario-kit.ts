@@ -1,13 +1,8 @@
 // The interop scenario's fixture: a two-DC test DC with the real API handlers, the layer
 // codecs and the API updates hook, every API call recorded (DC, layer, method, outcome), preset
 // accounts, and driver factories for GramJS and mtcute. Knows nothing of either client's internals.
-import { createApiHandler } from '../dc/api/api-handler.js'
-import { apiUpdatesHook } from '../dc/api/updates.js'
-import { dcLayersHook } from '../dc/layers/layer-codec.js'
-import { startTestDc } from '../dc/test-dc.js'
-import { sharedRsaKeyPem } from '../dc/testing/fixtures.js'
-import type { ApiCall, TestDc } from '../dc/types.js'
-import type { WorldUser } from '../dc/world/index.js'
+import { type ApiCall, apiUpdatesHook, createApiHandler, dcLayersHook, startTestDc, type TestDc, type WorldUser } from '@mtswarm/testdc'
+import { sharedRsaKeyPem } from '@mtswarm/testdc/testing'
 import type { InteropClientName, InteropDriver, InteropDriverConfig } from './driver.js'
 import { GramjsDriver } from './gramjs-driver.js'
 import { MtcuteDriver } from './mtcute-driver.js'

@@ -26,11 +26,8 @@ import {
   type LmdbStoreOptions,
   type SessionStore,
 } from '@mtswarm/storage'
-import { TestDcStateError, startTestDc } from '../dc/index.js'
-import { apiUpdatesHook, createApiHandler } from '../dc/api/index.js'
-import { sharedRsaKeyPem } from '../dc/testing/fixtures.js'
-import type { FaultConfig } from '../dc/faults.js'
-import type { TestDc } from '../dc/types.js'
+import { apiUpdatesHook, createApiHandler, type FaultConfig, startTestDc, type TestDc, TestDcStateError } from '@mtswarm/testdc'
+import { sharedRsaKeyPem } from '@mtswarm/testdc/testing'
 import { startProgress } from './progress.js'
 import { GROUPS, KARMA_THRESHOLD, adminPhone, makeKarmaEvents, makeUsers, type Group, type SiteUser } from './story.js'
 

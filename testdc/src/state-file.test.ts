@@ -1,12 +1,10 @@
 // The test DC's state file: a restarted DC keeps its fingerprint, auth keys, logins and messages;
-// a corrupt file is refused and left untouched; `npm start --store` twice logs nobody in again.
+// a corrupt file is refused and left untouched.
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import type { tl } from '@mtswarm/engine/tl'
 import { createApiHandler } from './api/api-handler.js'
 import { apiUpdatesHook } from './api/updates.js'
@@ -16,7 +14,6 @@ import { clientOptions, keyedClient, sharedRsaKeyPem } from './testing/fixtures.
 import { TestClient } from './testing/test-client.js'
 import { World, seededRandom } from './world/index.js'
 
-const TEST_ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const codeSettings: tl.RawCodeSettings = { _: 'codeSettings' }
 const options = (statePath: string) => ({ statePath, dcCount: 2, api: createApiHandler(), updates: apiUpdatesHook })
 
@@ -119,33 +116,5 @@ describe('test DC state file', () => {
     assert.ok(restored.user(a.id)?.password?.verifier instanceof Uint8Array)
     assert.deepEqual(restored.checkInvariants(), [])
     assert.throws(() => restored.restore(back.world), RangeError) // not fresh any more
-  })
-
-  test('npm start --store twice: the second process handshakes and logs in nobody', { timeout: 60_000 }, async () => {
-    const dir = await tempDir()
-    const store = join(dir, 'start.mdb')
-    const run = (): Promise<string> =>
-      new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', 'src/start/main.ts', '--users', '10', '--store', store], {
-          cwd: TEST_ROOT,
-          stdio: ['ignore', 'pipe', 'pipe'],
-        })
-        let out = ''
-        child.stdout.on('data', (c: Buffer) => (out += c.toString()))
-        child.stderr.on('data', (c: Buffer) => (out += c.toString()))
-        child.on('error', reject)
-        child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`exit ${code}:\n${out}`))))
-      })
-    try {
-      const first = await run()
-      assert.match(first, /test DC state: none at/)
-      assert.match(first, /check: OK/)
-      const second = await run()
-      assert.match(second, /test DC state: restored from .* \(\d+ auth keys, 11 users/)
-      assert.match(second, / 0 handshakes, 0 logins .* 11 sessions reused from the store/)
-      assert.match(second, /check: OK/)
-    } finally {
-      await rm(dir, { recursive: true, force: true })
-    }
   })
 })

@@ -6,7 +6,7 @@ import { LAYER } from '@mtswarm/engine/tl'
 // NB: engine/src/tl/testing is not a package export; this is the text `npm run codegen` uses by
 // default (mtcute's api-schema.json rendered as TL). If codegen is pointed at another schema, the
 // layer check in layer-codec.ts refuses to mix them.
-import { defaultApiTl } from '../../../../engine/src/tl/testing/schemas.js'
+import { defaultApiTl } from '../../../engine/src/tl/testing/schemas.js'
 
 const require = createRequire(import.meta.url)
 

@@ -18,9 +18,9 @@ import {
 } from '@mtswarm/engine/tl'
 // Test support from the engine (not package exports): the resolved model codegen uses, and its
 // seeded random-value generator, so values are shaped exactly as the generated readers return them.
-import { resolveSchema } from '../../../../engine/src/tl/codegen/model.js'
-import { defaultCodegen, defaultMtpTl } from '../../../../engine/src/tl/testing/schemas.js'
-import { type FlagMode, Rng, ValueFactory } from '../../../../engine/src/tl/testing/random-values.js'
+import { resolveSchema } from '../../../engine/src/tl/codegen/model.js'
+import { defaultCodegen, defaultMtpTl } from '../../../engine/src/tl/testing/schemas.js'
+import { type FlagMode, Rng, ValueFactory } from '../../../engine/src/tl/testing/random-values.js'
 import { SchemaCodec, type TlValue } from './schema-codec.js'
 import { GRAMJS_LAYER, gramjsApiTl, ourApiTl } from './schemas.js'
 

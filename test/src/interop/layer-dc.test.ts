@@ -3,13 +3,9 @@
 // read at 198 and up-converted, every result and push down-converted, on the wire.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { createApiHandler } from '../api/api-handler.js'
-import { apiUpdatesHook } from '../api/updates.js'
-import { startTestDc } from '../test-dc.js'
-import { sharedRsaKeyPem } from '../testing/fixtures.js'
-import type { LayersHook } from '../types.js'
-import { GramjsDriver } from '../../interop/gramjs-driver.js'
-import { dcLayersHook } from './layer-codec.js'
+import { apiUpdatesHook, createApiHandler, dcLayersHook, startTestDc, type LayersHook } from '@mtswarm/testdc'
+import { sharedRsaKeyPem } from '@mtswarm/testdc/testing'
+import { GramjsDriver } from './gramjs-driver.js'
 
 test('two GramJS clients talk through the test DC at layer 198', async () => {
   const calls: string[] = []
