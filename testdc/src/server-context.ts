@@ -36,8 +36,8 @@ export interface ServerContext {
   /** The server's clock: the wall clock plus the clock-skew fault, in ms. */
   now(): number
   random(n: number): Uint8Array
-  readonly api: ApiHook | undefined
-  readonly layers: LayersHook | undefined
+  readonly api: ApiHook
+  readonly layers: LayersHook
   readonly updates: UpdatesHook
 }
 

@@ -21,7 +21,7 @@ import {
   type MessageFields,
 } from '@mtswarm/engine/protocol'
 import { TlError, constructorIdOf, deserializeObject, serializeObject, type TlObject, type mtp } from '@mtswarm/engine/tl'
-import { defaultApi } from './default-api.js'
+import { fallbackApi } from './fallback-api.js'
 import {
   OUR_LAYER,
   decodeRequest,
@@ -456,7 +456,7 @@ export class Session {
   // ------------------------------------------------------------------ API calls
 
   private codecFor(layer: number): LayerCodec | undefined {
-    return layer === OUR_LAYER ? undefined : this.ctx.layers?.(layer)
+    return layer === OUR_LAYER ? undefined : this.ctx.layers(layer)
   }
 
   private startCall(msgId: bigint, body: Uint8Array): void {
@@ -531,7 +531,7 @@ export class Session {
     }
     let result: unknown
     try {
-      result = ctx.api === undefined ? await defaultApi(call) : await ctx.api(call, defaultApi)
+      result = await ctx.api(call, fallbackApi)
     } catch (e) {
       if (isApiError(e)) return fail({ code: e.code, message: e.message })
       countError(stats, 'api-hook-threw')

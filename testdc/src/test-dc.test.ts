@@ -61,17 +61,33 @@ describe('test DC: handshake and encrypted round trips', () => {
     })
   }
 
-  test('an unknown method gets INPUT_METHOD_INVALID_<id>_0; help.getNearestDc answers', async () => {
+  test('a method the world does not serve gets INPUT_METHOD_INVALID_<id>_0; help.getNearestDc answers', async () => {
     const c = await keyedClient(dc)
     try {
       const nearest = (await c.invoke({ _: 'help.getNearestDc' })) as tl.RawNearestDc
       assert.equal(nearest.thisDc, 1)
-      await assert.rejects(c.invoke({ _: 'help.getAppConfig', hash: 0 } as tl.RpcMethod), (e: unknown) => {
+      await assert.rejects(c.invoke({ _: 'account.getWallPapers', hash: 0n } as tl.RpcMethod), (e: unknown) => {
         assert.ok(e instanceof TestRpcError)
         assert.equal(e.code, 400)
         assert.match(e.errorMessage, /^INPUT_METHOD_INVALID_\d+_0$/)
         return true
       })
+    } finally {
+      await c.close()
+    }
+  })
+
+  test('started without an api, it serves the world: a new test phone signs up by its code on its home DC', async () => {
+    const c = await keyedClient(dc, { dcId: 2 })
+    try {
+      const codeSettings: tl.RawCodeSettings = { _: 'codeSettings' }
+      const phoneNumber = '9996620777'
+      const sent = (await c.invoke({ _: 'auth.sendCode', phoneNumber, apiId: 1, apiHash: 'h', settings: codeSettings })) as tl.auth.RawSentCode
+      const signIn = await c.invoke({ _: 'auth.signIn', phoneNumber, phoneCodeHash: sent.phoneCodeHash, phoneCode: '22222' })
+      assert.equal((signIn as tl.auth.TypeAuthorization)._, 'auth.authorizationSignUpRequired')
+      const auth = (await c.invoke({ _: 'auth.signUp', phoneNumber, phoneCodeHash: sent.phoneCodeHash, firstName: 'New', lastName: '' })) as tl.auth.RawAuthorization
+      assert.equal((auth.user as tl.RawUser).firstName, 'New')
+      assert.equal(dc.world.userIdOfKey({ dcId: 2, authKeyId: c.key!.authKeyId }), (auth.user as tl.RawUser).id)
     } finally {
       await c.close()
     }

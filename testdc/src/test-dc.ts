@@ -3,14 +3,16 @@
 // connection.ts, handshake.ts and session.ts.
 import { generateKeyPairSync, randomBytes } from 'node:crypto'
 import { TELEGRAM_DH_PRIME, parseRsaPrivateKey } from '@mtswarm/engine/crypto'
+import { apiUpdatesHook, createApiHandler } from './api/index.js'
 import { DcServer } from './dc-server.js'
 import { Faults } from './faults.js'
+import { dcLayersHook } from './layers/index.js'
 import { SaltSchedule } from './salts.js'
 import { STATE_FILE_VERSION, TestDcStateError, readStateFile, writeStateFile, type TestDcState } from './state-file.js'
 import type { ServerContext } from './server-context.js'
 import { TestDcStats } from './stats.js'
 import type { DcAddress, RestoredTestDcState, TestDc, TestDcOptions } from './types.js'
-import { defaultUpdates, pushDelivery } from './updates-push.js'
+import { pushDelivery } from './updates-push.js'
 import { World, seededRandom } from './world/index.js'
 
 /** The only host the test DC binds: it must never be reachable from outside the machine. */
@@ -79,9 +81,10 @@ export async function startTestDc(options: TestDcOptions = {}): Promise<TestDc> 
     g: DH_G,
     now,
     random: (n) => new Uint8Array(randomBytes(n)),
-    api: options.api,
-    layers: options.layers,
-    updates: options.updates ?? defaultUpdates,
+    // The whole world by default: what a client can do against Telegram it can do here.
+    api: options.api ?? createApiHandler(),
+    layers: options.layers ?? dcLayersHook,
+    updates: options.updates ?? apiUpdatesHook,
   }
   const servers = new Map<number, DcServer>()
   try {

@@ -76,8 +76,7 @@ export type LayersHook = (layer: number) => LayerCodec | undefined
 
 /**
  * Turns one world delivery into the TL object pushed to the user's online sessions (undefined:
- * push nothing). Default: `updates` with updateNewMessage/updateNewChannelMessage/… plus users
- * and chats, built by updates-push.ts.
+ * push nothing). Default: `apiUpdatesHook` (api/updates.ts), the one world → TL converter.
  */
 export type UpdatesHook = (delivery: UpdateDelivery, world: World) => TlValue | undefined
 
@@ -98,8 +97,14 @@ export interface TestDcOptions {
   readonly clock?: () => number
   /** A ready world, or options merged over the defaults (clock = the server's clock, seeded random). */
   readonly world?: World | Partial<WorldOptions>
+  /**
+   * The API. Default: the world's (`createApiHandler()`: login, 2FA, migrations, chats, messages,
+   * updates). `fallbackApi` alone is the bare server core (help.getConfig, INPUT_METHOD_INVALID).
+   */
   readonly api?: ApiHook
+  /** Codecs for API layers other than ours. Default: `dcLayersHook` (ours and GramJS's 198). */
   readonly layers?: LayersHook
+  /** Default: `apiUpdatesHook`, the same converter the API answers with. */
   readonly updates?: UpdatesHook
   /**
    * Keeps the test DC's state across processes (state-file.ts): restored at start when the file

@@ -4,7 +4,7 @@
 // decoding it with the method's result reader and re-encoding it to the same bytes.
 import assert from 'node:assert/strict'
 import { TlReader, deserializeObject, readMethodResult, serializeObject, type ResultOf, type TlObject, type tl } from '@mtswarm/engine/tl'
-import { defaultApi } from '../default-api.js'
+import { fallbackApi } from '../fallback-api.js'
 import { encodeResultOurs } from '../rpc-codec.js'
 import type { ApiCall, DcAddress, TlValue } from '../types.js'
 import { World, WorldError, seededRandom, type CallContext, type WorldOptions } from '../world/index.js'
@@ -65,7 +65,7 @@ export function apiKit(seed = 'api', options: ApiHandlerOptions = {}, worldOptio
       world,
       dcs: TEST_DCS,
     }
-    return api(call, defaultApi)
+    return api(call, fallbackApi)
   }
   return {
     world,

@@ -222,5 +222,9 @@ export function channelDifferenceToTl(
   }
 }
 
-/** {@link updatesFor} as the server core's `updates` hook (startTestDc({ updates: apiUpdatesHook })). */
-export const apiUpdatesHook: UpdatesHook = (delivery, world) => updatesFor(delivery, world) as TlValue
+/**
+ * {@link updatesFor} as the server core's `updates` hook, startTestDc's default: pushes are built
+ * by the same converter as the API's answers. A delivery without updates pushes nothing.
+ */
+export const apiUpdatesHook: UpdatesHook = (delivery, world) =>
+  delivery.updates.length === 0 ? undefined : (updatesFor(delivery, world) as TlValue)

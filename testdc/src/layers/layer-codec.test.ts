@@ -12,7 +12,7 @@ import { LayerConversionError, type ConversionNote } from './layer-convert.js'
 import { availableLayers, createLayerCodec, dcLayersHook, type ApiLayerCodec } from './layer-codec.js'
 import type { TlValue } from './schema-codec.js'
 import { GRAMJS_LAYER } from './schemas.js'
-import { buildTestDcConfig } from '../default-api.js'
+import { buildTestDcConfig } from '../fallback-api.js'
 
 const codec = createLayerCodec(GRAMJS_LAYER)!
 const ours = createLayerCodec(LAYER)!

@@ -68,7 +68,7 @@ export function buildTestDcConfig(opts: {
 }
 
 /** The built-in handler: the fallback every `api` hook gets. */
-export async function defaultApi(call: ApiCall): Promise<unknown> {
+export async function fallbackApi(call: ApiCall): Promise<unknown> {
   switch (call.method) {
     case 'help.getConfig':
       return testDcConfig(call)
