@@ -51,6 +51,16 @@ describe('testdc CLI', () => {
     clearTimeout(killer)
     rmSync(dir, { recursive: true, force: true })
   })
+  test('--help prints the usage on stdout and exits 0 without serving', { timeout: 60_000 }, async () => {
+    const cli = fileURLToPath(new URL('./cli.ts', import.meta.url))
+    const child = spawn(process.execPath, ['--import', 'tsx', cli, '--help'], { stdio: ['ignore', 'pipe', 'pipe'] })
+    let out = ''
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d))
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)))
+    assert.equal(code, 0)
+    assert.ok(out.startsWith('usage: npm run -s testdc'), out)
+    assert.match(out, /--user SPEC/)
+  })
 })
 
 describe('test DC updates push', () => {

@@ -1,70 +1,65 @@
-// `npm run testdc -- --dcs 3 --port 44301 [--key key.pem] [--faults '{"dropProbability":0.01}'] [--seed N]`:
-// starts the test DC, prints ONE JSON line { dcs, publicKeyPem, fingerprint } and serves until
-// SIGINT/SIGTERM, which close it cleanly (exit 0). Argument parsing and process wiring only.
-import { readFileSync } from 'node:fs'
-import { parseArgs } from 'node:util'
-import type { FaultConfig } from './faults.js'
-import { startTestDc } from './test-dc.js'
+// `npm run -s testdc -- --dcs 3 --port 24301 [--user 9996610001:Alice:alice] …` (usage: cli-args.ts):
+// starts the test DC with the whole world, prints ONE JSON line { dcs, publicKeyPem, fingerprint }
+// first on stdout, logs every login code it sends on stderr, and serves until SIGINT/SIGTERM,
+// which close it cleanly (exit 0). Process wiring only.
+import { CliUsageError, USAGE, parseCliArgs, type CliArgs } from './cli-args.js'
+import { createApiHandler } from './api/index.js'
+import { TestDcOptionsError, startTestDc } from './test-dc.js'
+import type { ApiHook } from './types.js'
+import { isWorldError } from './world/index.js'
 
-/** Thrown for bad command-line arguments (exit code 2). */
-export class CliUsageError extends Error {
-  override readonly name = 'CliUsageError'
-}
+/** Methods after which the world holds a fresh login code for the request's phone. */
+const CODE_METHODS = new Set(['auth.sendCode', 'auth.resendCode'])
 
-const USAGE = "usage: testdc [--dcs N] [--port P] [--key key.pem] [--faults '{json}'] [--seed N]"
-
-/** The options the command line asks for. */
-export function parseCliArgs(argv: readonly string[]): {
-  dcCount: number
-  basePort: number
-  rsaPrivateKeyPem?: string
-  faults: FaultConfig
-  seed: string | number
-} {
-  let values: Record<string, string | undefined>
-  try {
-    values = parseArgs({
-      args: [...argv],
-      options: { dcs: { type: 'string' }, port: { type: 'string' }, key: { type: 'string' }, faults: { type: 'string' }, seed: { type: 'string' } },
-      strict: true,
-    }).values as Record<string, string | undefined>
-  } catch (e) {
-    throw new CliUsageError(`${(e as Error).message}\n${USAGE}`)
-  }
-  const int = (name: string, v: string | undefined, dflt: number): number => {
-    if (v === undefined) return dflt
-    const n = Number(v)
-    if (!Number.isInteger(n) || n < 0) throw new CliUsageError(`--${name} must be a non-negative integer, got ${v}\n${USAGE}`)
-    return n
-  }
-  let faults: FaultConfig = {}
-  if (values.faults !== undefined) {
-    try {
-      faults = JSON.parse(values.faults) as FaultConfig
-    } catch (e) {
-      throw new CliUsageError(`--faults is not JSON: ${(e as Error).message}\n${USAGE}`)
+/** The world's API, telling the operator each code it sends (a test DC's codes are no secret). */
+function apiLoggingCodes(): ApiHook {
+  const api = createApiHandler()
+  return async (call, fallback) => {
+    const result = await api(call, fallback)
+    if (CODE_METHODS.has(call.method)) {
+      const phone = (call.request as { phoneNumber?: unknown }).phoneNumber
+      const code = typeof phone === 'string' ? call.world.lastCodeFor(phone) : undefined
+      if (code !== undefined) process.stderr.write(`testdc: login code for ${phone as string} is ${code}\n`)
     }
-    if (typeof faults !== 'object' || faults === null || Array.isArray(faults)) throw new CliUsageError(`--faults must be a JSON object\n${USAGE}`)
-  }
-  const seed = values.seed === undefined ? 1 : /^\d+$/.test(values.seed) ? Number(values.seed) : values.seed
-  return {
-    dcCount: int('dcs', values.dcs, 3),
-    basePort: int('port', values.port, 0),
-    ...(values.key === undefined ? {} : { rsaPrivateKeyPem: readFileSync(values.key, 'utf8') }),
-    faults,
-    seed,
+    return result
   }
 }
 
 async function main(): Promise<void> {
-  let args: ReturnType<typeof parseCliArgs>
+  let args: CliArgs
   try {
     args = parseCliArgs(process.argv.slice(2))
   } catch (e) {
-    process.stderr.write(`${(e as Error).message}\n`)
+    if (!(e instanceof CliUsageError)) throw e
+    process.stderr.write(`${e.message}\n`)
     process.exit(2)
   }
-  const dc = await startTestDc(args)
+  if (args.help) {
+    process.stdout.write(`${USAGE}\n`)
+    return
+  }
+  const { users, ...options } = args
+  let dc
+  try {
+    dc = await startTestDc({ ...options, api: apiLoggingCodes() })
+  } catch (e) {
+    if (e instanceof TestDcOptionsError) {
+      process.stderr.write(`testdc: ${e.message}\n\n${USAGE}\n`)
+      process.exit(2)
+    }
+    const code = (e as NodeJS.ErrnoException).code
+    if (code !== 'EADDRINUSE' && code !== 'EACCES') throw e
+    process.stderr.write(`testdc: cannot listen: ${(e as Error).message} (pick another --port)\n`)
+    process.exit(1)
+  }
+  try {
+    for (const u of users) dc.world.presetUser(u)
+  } catch (e) {
+    await dc.close()
+    if (!isWorldError(e)) throw e
+    process.stderr.write(`testdc: --user refused by the world: ${e.message}\n`)
+    process.exit(2)
+  }
   process.stdout.write(
     `${JSON.stringify({ dcs: dc.dcs, publicKeyPem: dc.publicKeyPem, fingerprint: BigInt.asUintN(64, dc.fingerprint).toString() })}\n`,
   )
