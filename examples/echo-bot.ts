@@ -1,5 +1,6 @@
 // A 10-line bot on mtswarm: log in with a bot token, answer every private message with its echo.
-// Env: API_ID, API_HASH (https://my.telegram.org), BOT_TOKEN, TG_PUBLIC_KEY (PEM from my.telegram.org).
+// Env: API_ID, API_HASH (https://my.telegram.org), BOT_TOKEN, TG_PUBLIC_KEY (PEM from my.telegram.org),
+// MTSWARM_STORE_KEY (32 bytes, hex or base64: bot.mdb is sealed with it). Typechecked by `npm run typecheck`.
 import { readFileSync } from 'node:fs'
 import { createEngine } from '@mtswarm/engine'
 import { openLmdbStore } from '@mtswarm/storage'

@@ -13,7 +13,7 @@ import { StoreError, openLmdbStore } from '@mtswarm/storage'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..')
 /** The story itself, run without npm (its state file test needs two plain processes). */
-const START_MAIN = join(ROOT, 'test', 'src', 'start', 'main.ts')
+const START_MAIN = join(ROOT, 'examples', 'karma-story', 'main.ts')
 
 function npmStart(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {

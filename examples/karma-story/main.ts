@@ -26,7 +26,7 @@ import {
   type LmdbStoreOptions,
   type SessionStore,
 } from '@mtswarm/storage'
-import { apiUpdatesHook, createApiHandler, type FaultConfig, startTestDc, type TestDc, TestDcStateError } from '@mtswarm/testdc'
+import { type FaultConfig, startTestDc, type TestDc, TestDcStateError } from '@mtswarm/testdc'
 import { sharedRsaKeyPem } from '@mtswarm/testdc/testing'
 import { startProgress } from './progress.js'
 import { GROUPS, KARMA_THRESHOLD, adminPhone, makeKarmaEvents, makeUsers, type Group, type SiteUser } from './story.js'
@@ -471,8 +471,6 @@ async function main(): Promise<number> {
       dcCount: DC_COUNT,
       seed: args.seed,
       rsaPrivateKeyPem: sharedRsaKeyPem(),
-      api: createApiHandler(),
-      updates: apiUpdatesHook,
       faults: args.faults ? START_FAULTS : {},
       ...(statePath === undefined
         ? {}
