@@ -1,8 +1,8 @@
 // The world's tables: users, basic groups, channels, usernames and id allocation. Lookups check
-// access hashes; no rule about who may do what lives here.
+// access hashes; no rule about who may do what lives here. Also which of them a message or update mentions.
 import { worldErrors } from './errors.js'
 import { randomNonZeroLong, type RandomSource } from './seeded-random.js'
-import type { Peer, PeerRef, UserRef, WorldChannel, WorldChat, WorldUser } from './types.js'
+import type { Peer, PeerRef, UserRef, WorldChannel, WorldChat, WorldMessage, WorldUpdate, WorldUser } from './types.js'
 
 /** First ids handed out; sequential after that, so tests read well and runs repeat. */
 export const FIRST_USER_ID = 1_000_001n
@@ -130,5 +130,42 @@ export class Directory {
     const peer = this.byUsername.get(name.toLowerCase())
     if (peer === undefined) throw worldErrors.usernameNotOccupied()
     return peer
+  }
+
+  /** The users, chats and channels that messages or updates mention (for `users`/`chats` vectors). */
+  peersOf(items: ReadonlyArray<WorldMessage | WorldUpdate>): { users: WorldUser[]; chats: WorldChat[]; channels: WorldChannel[] } {
+    const users = new Set<bigint>()
+    const chats = new Set<bigint>()
+    const channels = new Set<bigint>()
+    const addPeer = (p: Peer): void => {
+      ;(p.type === 'user' ? users : p.type === 'chat' ? chats : channels).add(p.id)
+    }
+    const addMessage = (m: WorldMessage): void => {
+      if (m.fromId !== undefined) users.add(m.fromId)
+      if (m.box === 'user') users.add(m.ownerId)
+      addPeer(m.peer)
+      const a = m.action
+      if (a?.type === 'chatCreate' || a?.type === 'chatAddUser') for (const id of a.userIds) users.add(id)
+      else if (a?.type === 'chatJoinedByLink') users.add(a.inviterId)
+      else if (a?.type === 'chatDeleteUser') users.add(a.userId)
+    }
+    for (const item of items) {
+      if ('box' in item) addMessage(item)
+      else if (item.kind === 'newMessage' || item.kind === 'newChannelMessage') addMessage(item.message)
+      else if (item.kind === 'chatParticipants') {
+        chats.add(item.chatId)
+        for (const p of item.participants) users.add(p.userId)
+      } else if (item.kind === 'chatParticipantAdd') {
+        chats.add(item.chatId)
+        users.add(item.userId)
+        users.add(item.inviterId)
+      } else channels.add(item.channelId)
+    }
+    const pick = <T>(ids: Set<bigint>, table: Map<bigint, T>): T[] =>
+      [...ids].flatMap((id) => {
+        const v = table.get(id)
+        return v === undefined ? [] : [v]
+      })
+    return { users: pick(users, this.users), chats: pick(chats, this.chats), channels: pick(channels, this.channels) }
   }
 }

@@ -1,15 +1,7 @@
-export { World, testPhoneDcId, LOGIN_CODE_TTL_MS, LOGIN_CODE_LENGTH } from './world.js'
-export type {
-  WorldOptions,
-  PresetUserSpec,
-  SentCode,
-  SignInResult,
-  PasswordInfo,
-  ExportedAuthorization,
-  BindingVia,
-  WorldStats,
-  WorldSnapshot,
-} from './world.js'
+export { World } from './world.js'
+export { testPhoneDcId, LOGIN_CODE_TTL_MS, LOGIN_CODE_LENGTH } from './logins.js'
+export type { WorldOptions, PresetUserSpec, WorldStats, WorldSnapshot } from './world.js'
+export type { SentCode, SignInResult, PasswordInfo, ExportedAuthorization, BindingVia } from './logins.js'
 export { WorldError, isWorldError, worldErrors } from './errors.js'
 export type { WorldErrorCode } from './errors.js'
 export { MAX_MESSAGE_LENGTH, MAX_HISTORY_LIMIT } from './conversations.js'
