@@ -1,6 +1,6 @@
 // The built-in API handler of the test DC: help.getConfig (every DC of this test DC at its real
 // loopback address), help.getNearestDc, and Telegram's INPUT_METHOD_INVALID for everything else.
-// Knows nothing of the world's rules; the real handlers (test/src/dc/api) sit in front of it.
+// Knows nothing of the world's rules; the real handlers (testdc/src/api) sit in front of it.
 // https://core.telegram.org/method/help.getConfig · https://core.telegram.org/api/datacenter
 import { constructorIdOf, type tl } from '@mtswarm/engine/tl'
 import { inputMethodInvalid } from './rpc-codec.js'

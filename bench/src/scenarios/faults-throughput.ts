@@ -18,7 +18,7 @@ export const BENCH_FAULTS: FaultConfig = {
 
 /**
  * Reordering, run on its own: the test DC holds a frame back until the connection's next outgoing
- * frame (test/src/dc/connection.ts), so it is reported apart from the combined set.
+ * frame (testdc/src/connection.ts), so it is reported apart from the combined set.
  */
 export const REORDER_FAULTS: FaultConfig = { reorderProbability: 0.02 }
 

@@ -272,7 +272,7 @@ async function faultRun(engine: Engine, events: readonly EngineEvent[]): Promise
       }
     }
   })
-  // Every knob of test/src/dc/faults.ts at once (flood, delay, drop-after-N and the next-N drops
+  // Every knob of testdc/src/faults.ts at once (flood, delay, drop-after-N and the next-N drops
   // are switched on and off by the pulse below). The handshake ones reach the new keys the
   // USER_MIGRATE moves need.
   dc.faults.set({

@@ -112,7 +112,7 @@ describe('durability order on the wire', () => {
       const key = await held.store.getAuthKey('acc', 1)
       const stored = await held.store.getServerSalts('acc', 1)
       assert.ok(key !== undefined && stored !== undefined)
-      // The test DC derives salts from its seed, the key id and the period (test/src/dc/salts.ts).
+      // The test DC derives salts from its seed, the key id and the period (testdc/src/salts.ts).
       const schedule = new SaltSchedule('durable-salts', () => DEFAULT_SALT_PERIOD_MS)
       assert.ok(schedule.isValid(key.keyId, stored.current, Date.now()), `stored salt ${stored.current} is the server's scheduled one`)
       // And it still works as the salt of the next call (no bad_server_salt).

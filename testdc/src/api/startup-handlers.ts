@@ -1,7 +1,7 @@
 // Plausible, empty answers for what clients call around startup and login (app config, language
 // packs, terms of service, promo data, dialog filters, status, push registration): enough for
 // GramJS and mtcute to move on. The world models none of it. help.getConfig / help.getNearestDc
-// are the server core's built-in fallback (test/src/dc/default-api.ts).
+// are the server core's built-in fallback (testdc/src/fallback-api.ts).
 import type { tl } from '@mtswarm/engine/tl'
 import { apiErrors } from './errors.js'
 import type { HandlerTable } from './handler.js'
