@@ -1,6 +1,8 @@
 // The seed story as data: site users with a group and a test phone (some homed on another DC,
-// some with 2FA), and a seeded stream of karma changes. Pure: no engine, no test DC, no I/O.
+// some with 2FA), and a seeded stream of karma changes. Pure: no engine, no server, no I/O (the
+// seeded PRNG is the one the tests share, from @mtswarm/testdc/testing).
 // Seed: shared/seeds/000_*.txt (karma +10, −2, +1000 …; groups web-masters and customers).
+import { seededRng } from '@mtswarm/testdc/testing'
 
 /** The two groups of the seed story, each with its private chat. */
 export const GROUPS = ['web-masters', 'customers'] as const
@@ -26,18 +28,6 @@ export interface SiteUser {
 export interface KarmaEvent {
   readonly userIndex: number
   readonly delta: number
-}
-
-/** A small seeded PRNG (mulberry32): same seed, same story. */
-export function seededRng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 /**

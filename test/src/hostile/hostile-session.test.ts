@@ -9,7 +9,7 @@ import { gzipSync } from 'node:zlib'
 import { after, before, describe, test } from 'node:test'
 import { MAX_GZIP_INFLATED_BYTES, serializeObject, type TlObject } from '@mtswarm/engine/tl'
 import { msgIdFromMs, packContainer } from '@mtswarm/engine/protocol'
-import { seededRng } from '../start/story.js'
+import { seededRng } from '@mtswarm/testdc/testing'
 import { HOSTILE_DC, HostileKit, answerService, honestNearest } from './hostile-kit.js'
 import type { ClientMessage, HostileLink } from './hostile-server.js'
 

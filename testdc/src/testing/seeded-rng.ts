@@ -1,0 +1,14 @@
+// A small seeded PRNG for tests and stories that draw numbers, not bytes (the world draws bytes:
+// world/seeded-random.ts). Same seed, same sequence, on every platform.
+
+/** mulberry32: a function returning floats in [0, 1), the same sequence for the same seed. */
+export function seededRng(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
