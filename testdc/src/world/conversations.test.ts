@@ -1,20 +1,11 @@
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { World } from './world.js'
-import { WorldError } from './errors.js'
+import { throwsWorldError } from '../testing/world-errors.js'
 import { seededRandom } from './seeded-random.js'
 import type { CallContext, UpdateDelivery, WorldUser } from './types.js'
 
 const START_MS = 1_700_000_000_000
-
-function rejects(fn: () => unknown, code: number, message: string): void {
-  assert.throws(fn, (e: unknown) => {
-    assert.ok(e instanceof WorldError, `expected WorldError, got ${String(e)}`)
-    assert.equal(e.message, message)
-    assert.equal(e.code, code)
-    return true
-  })
-}
 
 /** A world with three users logged in on their home DC, recording every delivery. */
 function setup(seed = 'conv') {
@@ -52,7 +43,7 @@ describe('private messages', () => {
     assert.equal(retry.message, first.message)
     assert.equal(deliveries.length, 2)
     assert.equal(world.messagesCount(), 1)
-    rejects(() => world.sendMessage(alice.ctx, { type: 'user', id: alice.user.id }, 'hi', 42n), 500, 'RANDOM_ID_DUPLICATE')
+    throwsWorldError(() => world.sendMessage(alice.ctx, { type: 'user', id: alice.user.id }, 'hi', 42n), 500, 'RANDOM_ID_DUPLICATE')
 
     world.sendMessage(bob.ctx, { type: 'user', id: alice.user.id }, 'hello', 42n) // another sender may reuse it
     assert.equal(world.getState(alice.ctx).pts, 3)
@@ -71,11 +62,11 @@ describe('private messages', () => {
   test('errors: MESSAGE_EMPTY, MESSAGE_TOO_LONG, PEER_ID_INVALID, AUTH_KEY_UNREGISTERED', () => {
     const { world, alice, bob } = setup()
     const toBob = { type: 'user', id: bob.user.id } as const
-    rejects(() => world.sendMessage(alice.ctx, toBob, '  ', 1n), 400, 'MESSAGE_EMPTY')
-    rejects(() => world.sendMessage(alice.ctx, toBob, 'x'.repeat(4097), 2n), 400, 'MESSAGE_TOO_LONG')
-    rejects(() => world.sendMessage(alice.ctx, { type: 'user', id: 1n }, 'x', 3n), 400, 'PEER_ID_INVALID')
-    rejects(() => world.sendMessage(alice.ctx, { ...toBob, accessHash: bob.user.accessHash + 1n }, 'x', 4n), 400, 'PEER_ID_INVALID')
-    rejects(() => world.sendMessage({ dcId: 1, authKeyId: 1n }, toBob, 'x', 5n), 401, 'AUTH_KEY_UNREGISTERED')
+    throwsWorldError(() => world.sendMessage(alice.ctx, toBob, '  ', 1n), 400, 'MESSAGE_EMPTY')
+    throwsWorldError(() => world.sendMessage(alice.ctx, toBob, 'x'.repeat(4097), 2n), 400, 'MESSAGE_TOO_LONG')
+    throwsWorldError(() => world.sendMessage(alice.ctx, { type: 'user', id: 1n }, 'x', 3n), 400, 'PEER_ID_INVALID')
+    throwsWorldError(() => world.sendMessage(alice.ctx, { ...toBob, accessHash: bob.user.accessHash + 1n }, 'x', 4n), 400, 'PEER_ID_INVALID')
+    throwsWorldError(() => world.sendMessage({ dcId: 1, authKeyId: 1n }, toBob, 'x', 5n), 401, 'AUTH_KEY_UNREGISTERED')
     assert.equal(world.messagesCount(), 0)
   })
 
@@ -105,16 +96,16 @@ describe('basic groups and invite links', () => {
       assert.equal(d.seq, 1)
     }
     assert.equal(world.boxOf(carol.user.id).length, 0)
-    rejects(() => world.createChat(alice.ctx, ' ', []), 400, 'CHAT_TITLE_EMPTY')
-    rejects(() => world.createChat(alice.ctx, 't', [{ id: 77n }]), 400, 'USER_ID_INVALID')
+    throwsWorldError(() => world.createChat(alice.ctx, ' ', []), 400, 'CHAT_TITLE_EMPTY')
+    throwsWorldError(() => world.createChat(alice.ctx, 't', [{ id: 77n }]), 400, 'USER_ID_INVALID')
   })
 
   test('invite link: only admins export it; joining works exactly once', () => {
     const { world, deliveries, alice, bob, carol } = setup()
     const chat = world.createChat(alice.ctx, 'customers', [{ id: bob.user.id }])
     const peer = { type: 'chat', id: chat.id } as const
-    rejects(() => world.exportChatInvite(bob.ctx, peer), 403, 'CHAT_ADMIN_REQUIRED')
-    rejects(() => world.exportChatInvite(carol.ctx, peer), 400, 'PEER_ID_INVALID')
+    throwsWorldError(() => world.exportChatInvite(bob.ctx, peer), 403, 'CHAT_ADMIN_REQUIRED')
+    throwsWorldError(() => world.exportChatInvite(carol.ctx, peer), 400, 'PEER_ID_INVALID')
     const invite = world.exportChatInvite(alice.ctx, peer)
     assert.equal(invite.link, `https://t.me/+${invite.hash}`)
     const check = world.checkChatInvite(carol.ctx, invite.hash)
@@ -137,13 +128,13 @@ describe('basic groups and invite links', () => {
       const users = world.peersOf(d.updates).users.map((u) => u.id)
       assert.ok(users.every((id) => id === alice.user.id || id === carol.user.id || id === d.userId), String(users))
     }
-    rejects(() => world.importChatInvite(carol.ctx, invite.hash), 400, 'USER_ALREADY_PARTICIPANT')
+    throwsWorldError(() => world.importChatInvite(carol.ctx, invite.hash), 400, 'USER_ALREADY_PARTICIPANT')
     assert.equal(world.checkChatInvite(carol.ctx, invite.hash).kind, 'already')
     assert.equal(world.joinsOf(peer), 3)
     assert.deepEqual(world.membersOf(peer), [alice.user.id, bob.user.id, carol.user.id])
     const joined = world.getHistory(carol.ctx, peer)[0]
     assert.deepEqual(joined?.action, { type: 'chatJoinedByLink', inviterId: alice.user.id })
-    rejects(() => world.addChatUser(alice.ctx, chat.id, { id: carol.user.id }), 400, 'USER_ALREADY_PARTICIPANT')
+    throwsWorldError(() => world.addChatUser(alice.ctx, chat.id, { id: carol.user.id }), 400, 'USER_ALREADY_PARTICIPANT')
     assert.deepEqual(world.checkInvariants(), [])
   })
 
@@ -151,17 +142,17 @@ describe('basic groups and invite links', () => {
     const { world, time, alice, bob, carol } = setup()
     const chat = world.createChat(alice.ctx, 'g', [])
     const peer = { type: 'chat', id: chat.id } as const
-    rejects(() => world.importChatInvite(bob.ctx, ''), 400, 'INVITE_HASH_EMPTY')
-    rejects(() => world.importChatInvite(bob.ctx, 'nope'), 400, 'INVITE_HASH_INVALID')
+    throwsWorldError(() => world.importChatInvite(bob.ctx, ''), 400, 'INVITE_HASH_EMPTY')
+    throwsWorldError(() => world.importChatInvite(bob.ctx, 'nope'), 400, 'INVITE_HASH_INVALID')
     const dated = world.exportChatInvite(alice.ctx, peer, { expireDate: world.now() + 60 })
     const once = world.exportChatInvite(alice.ctx, peer, { usageLimit: 1 })
     const revoked = world.exportChatInvite(alice.ctx, peer)
     world.revokeChatInvite(alice.ctx, revoked.hash)
-    rejects(() => world.importChatInvite(bob.ctx, revoked.hash), 400, 'INVITE_HASH_EXPIRED')
+    throwsWorldError(() => world.importChatInvite(bob.ctx, revoked.hash), 400, 'INVITE_HASH_EXPIRED')
     world.importChatInvite(bob.ctx, once.hash)
-    rejects(() => world.importChatInvite(carol.ctx, once.hash), 400, 'INVITE_HASH_EXPIRED')
+    throwsWorldError(() => world.importChatInvite(carol.ctx, once.hash), 400, 'INVITE_HASH_EXPIRED')
     time.ms += 61_000
-    rejects(() => world.importChatInvite(carol.ctx, dated.hash), 400, 'INVITE_HASH_EXPIRED')
+    throwsWorldError(() => world.importChatInvite(carol.ctx, dated.hash), 400, 'INVITE_HASH_EXPIRED')
     assert.deepEqual(world.membersOf(peer), [alice.user.id, bob.user.id])
   })
 
@@ -170,7 +161,7 @@ describe('basic groups and invite links', () => {
     world.sendMessage(bob.ctx, { type: 'user', id: carol.user.id }, 'side', 1n) // bob's and carol's ids move on
     const chat = world.createChat(alice.ctx, 'g', [{ id: bob.user.id }])
     const peer = { type: 'chat', id: chat.id } as const
-    rejects(() => world.sendMessage(carol.ctx, peer, 'x', 2n), 403, 'CHAT_WRITE_FORBIDDEN')
+    throwsWorldError(() => world.sendMessage(carol.ctx, peer, 'x', 2n), 403, 'CHAT_WRITE_FORBIDDEN')
     deliveries.length = 0
     const sent = world.sendMessage(alice.ctx, peer, 'to all', 3n)
     assert.deepEqual(
@@ -197,8 +188,8 @@ describe('channels and supergroups', () => {
     assert.equal(sg.pts, 1) // channelCreate
     assert.deepEqual(world.inviteToChannel(alice.ctx, ref, [{ id: bob.user.id }, { id: bob.user.id }]), [bob.user.id])
     assert.deepEqual(world.inviteToChannel(alice.ctx, ref, [{ id: bob.user.id }]), [])
-    rejects(() => world.inviteToChannel(carol.ctx, ref, [{ id: carol.user.id }]), 406, 'CHANNEL_PRIVATE')
-    rejects(() => world.inviteToChannel(alice.ctx, { id: sg.id, accessHash: 1n }, []), 400, 'CHANNEL_INVALID')
+    throwsWorldError(() => world.inviteToChannel(carol.ctx, ref, [{ id: carol.user.id }]), 406, 'CHANNEL_PRIVATE')
+    throwsWorldError(() => world.inviteToChannel(alice.ctx, { id: sg.id, accessHash: 1n }, []), 400, 'CHANNEL_INVALID')
     deliveries.length = 0
     const sent = world.sendMessage(bob.ctx, peer, 'hello sg', 5n)
     assert.equal(sent.pts, 3)
@@ -220,7 +211,7 @@ describe('channels and supergroups', () => {
     )
     assert.equal(diff.pts, 3)
     assert.equal(world.getChannelDifference(bob.ctx, ref, 3).kind, 'empty')
-    rejects(() => world.getChannelDifference(carol.ctx, ref, 0), 406, 'CHANNEL_PRIVATE')
+    throwsWorldError(() => world.getChannelDifference(carol.ctx, ref, 0), 406, 'CHANNEL_PRIVATE')
     assert.deepEqual(world.checkInvariants(), [])
   })
 
@@ -230,17 +221,17 @@ describe('channels and supergroups', () => {
     const peer = { type: 'channel', id: ch.id } as const
     const invite = world.exportChatInvite(alice.ctx, peer)
     world.importChatInvite(bob.ctx, invite.hash)
-    rejects(() => world.sendMessage(bob.ctx, peer, 'x', 1n), 403, 'CHAT_ADMIN_REQUIRED')
-    rejects(() => world.inviteToChannel(bob.ctx, ch, [{ id: carol.user.id }]), 403, 'CHAT_ADMIN_REQUIRED')
+    throwsWorldError(() => world.sendMessage(bob.ctx, peer, 'x', 1n), 403, 'CHAT_ADMIN_REQUIRED')
+    throwsWorldError(() => world.inviteToChannel(bob.ctx, ch, [{ id: carol.user.id }]), 403, 'CHAT_ADMIN_REQUIRED')
     const post = world.sendMessage(alice.ctx, peer, 'post', 2n)
     assert.ok(post.message.box === 'channel' && post.message.post)
     assert.equal(post.message.fromId, undefined)
-    rejects(() => world.joinChannel(carol.ctx, ch), 406, 'CHANNEL_PRIVATE')
+    throwsWorldError(() => world.joinChannel(carol.ctx, ch), 406, 'CHANNEL_PRIVATE')
     world.updateChannelUsername(alice.ctx, ch, 'karma_news')
     const resolved = world.resolveUsername(carol.ctx, '@Karma_News')
     assert.deepEqual(resolved.peer, peer)
     world.joinChannel(carol.ctx, ch)
-    rejects(() => world.joinChannel(carol.ctx, ch), 400, 'USER_ALREADY_PARTICIPANT')
+    throwsWorldError(() => world.joinChannel(carol.ctx, ch), 400, 'USER_ALREADY_PARTICIPANT')
     assert.equal(world.joinsOf(peer), 3)
     assert.deepEqual(world.checkInvariants(), [])
   })
@@ -255,17 +246,17 @@ describe('users', () => {
     )
     world.createChat(alice.ctx, 'g', [{ id: bob.user.id }])
     assert.equal(world.getFullUser(alice.ctx, { id: bob.user.id }).commonChatsCount, 1)
-    rejects(() => world.getFullUser(alice.ctx, { id: 5n }), 400, 'USER_ID_INVALID')
+    throwsWorldError(() => world.getFullUser(alice.ctx, { id: 5n }), 400, 'USER_ID_INVALID')
     assert.equal(world.resolveUsername(alice.ctx, 'USER_2_X').user?.id, bob.user.id)
-    rejects(() => world.resolveUsername(alice.ctx, 'nobody_here'), 400, 'USERNAME_NOT_OCCUPIED')
-    rejects(() => world.resolveUsername(alice.ctx, 'a b'), 400, 'USERNAME_INVALID')
-    rejects(() => world.updateUsername(alice.ctx, 'user_2_x'), 400, 'USERNAME_OCCUPIED')
+    throwsWorldError(() => world.resolveUsername(alice.ctx, 'nobody_here'), 400, 'USERNAME_NOT_OCCUPIED')
+    throwsWorldError(() => world.resolveUsername(alice.ctx, 'a b'), 400, 'USERNAME_INVALID')
+    throwsWorldError(() => world.updateUsername(alice.ctx, 'user_2_x'), 400, 'USERNAME_OCCUPIED')
     assert.deepEqual(
       world.importContacts(alice.ctx, ['+999 66 1000 2', '15550000000', '9996610002']).map((u) => u.id),
       [bob.user.id],
     )
     world.updateUsername(alice.ctx, 'alice_new')
-    rejects(() => world.resolveUsername(bob.ctx, 'user_1_x'), 400, 'USERNAME_NOT_OCCUPIED')
+    throwsWorldError(() => world.resolveUsername(bob.ctx, 'user_1_x'), 400, 'USERNAME_NOT_OCCUPIED')
     assert.equal(world.resolveUsername(bob.ctx, 'alice_new').user?.id, alice.user.id)
   })
 })
@@ -349,7 +340,7 @@ describe('leaving and rejoining', () => {
     const { world, deliveries, alice, bob, carol } = setup()
     const chat = world.createChat(alice.ctx, 'g', [{ id: bob.user.id }, { id: carol.user.id }])
     const peer = { type: 'chat', id: chat.id } as const
-    rejects(() => world.deleteChatUser(bob.ctx, chat.id, { id: carol.user.id }), 403, 'CHAT_ADMIN_REQUIRED')
+    throwsWorldError(() => world.deleteChatUser(bob.ctx, chat.id, { id: carol.user.id }), 403, 'CHAT_ADMIN_REQUIRED')
     deliveries.length = 0
     world.deleteChatUser(alice.ctx, chat.id, { id: carol.user.id })
     assert.deepEqual(world.membersOf(peer), [alice.user.id, bob.user.id])
@@ -360,8 +351,8 @@ describe('leaving and rejoining', () => {
       participants.participants.map((p) => p.userId),
       [alice.user.id, bob.user.id],
     )
-    rejects(() => world.deleteChatUser(alice.ctx, chat.id, { id: carol.user.id }), 400, 'USER_NOT_PARTICIPANT')
-    rejects(() => world.sendMessage(carol.ctx, peer, 'x', 1n), 403, 'CHAT_WRITE_FORBIDDEN')
+    throwsWorldError(() => world.deleteChatUser(alice.ctx, chat.id, { id: carol.user.id }), 400, 'USER_NOT_PARTICIPANT')
+    throwsWorldError(() => world.sendMessage(carol.ctx, peer, 'x', 1n), 403, 'CHAT_WRITE_FORBIDDEN')
     const invite = world.exportChatInvite(alice.ctx, peer)
     world.importChatInvite(carol.ctx, invite.hash)
     world.deleteChatUser(bob.ctx, chat.id, { id: bob.user.id }) // leaving needs no admin
@@ -380,7 +371,7 @@ describe('leaving and rejoining', () => {
     world.updateChannelUsername(alice.ctx, sg, 'open_group')
     world.joinChannel(bob.ctx, sg)
     world.leaveChannel(bob.ctx, sg)
-    rejects(() => world.leaveChannel(bob.ctx, sg), 400, 'USER_NOT_PARTICIPANT')
+    throwsWorldError(() => world.leaveChannel(bob.ctx, sg), 400, 'USER_NOT_PARTICIPANT')
     world.joinChannel(bob.ctx, sg)
     assert.deepEqual(world.membersOf({ type: 'channel', id: sg.id }), [alice.user.id, bob.user.id])
     assert.deepEqual(world.checkInvariants(), [])

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { World } from './world.js'
-import { WorldError } from './errors.js'
+import { throwsWorldError } from '../testing/world-errors.js'
 import { seededRandom } from './seeded-random.js'
 import { srpClientProof } from './srp-client.js'
 import type { CallContext } from './types.js'
@@ -16,15 +16,6 @@ function makeWorld(seed = 'login') {
 
 function key(dcId: number, authKeyId: bigint): CallContext {
   return { dcId, authKeyId }
-}
-
-function rejects(fn: () => unknown, code: number, message: string): void {
-  assert.throws(fn, (e: unknown) => {
-    assert.ok(e instanceof WorldError, `expected WorldError, got ${String(e)}`)
-    assert.equal(e.message, message)
-    assert.equal(e.code, code)
-    return true
-  })
 }
 
 describe('login codes and DC homing', () => {
@@ -44,12 +35,12 @@ describe('login codes and DC homing', () => {
 
   test('sendCode on a DC other than the phone\'s home answers PHONE_MIGRATE_X', () => {
     const { world } = makeWorld()
-    rejects(() => world.sendCode(key(1, 1n), '9996631234'), 303, 'PHONE_MIGRATE_3')
+    throwsWorldError(() => world.sendCode(key(1, 1n), '9996631234'), 303, 'PHONE_MIGRATE_3')
     world.presetUser({ phone: '15550001111', firstName: 'Default' })
-    rejects(() => world.sendCode(key(2, 1n), '15550001111'), 303, 'PHONE_MIGRATE_1')
+    throwsWorldError(() => world.sendCode(key(2, 1n), '15550001111'), 303, 'PHONE_MIGRATE_1')
     // A test number naming a DC the world does not run is not a valid number.
-    rejects(() => world.sendCode(key(1, 1n), '9996691234'), 400, 'PHONE_NUMBER_INVALID')
-    rejects(() => world.sendCode(key(1, 1n), 'not a phone'), 400, 'PHONE_NUMBER_INVALID')
+    throwsWorldError(() => world.sendCode(key(1, 1n), '9996691234'), 400, 'PHONE_NUMBER_INVALID')
+    throwsWorldError(() => world.sendCode(key(1, 1n), 'not a phone'), 400, 'PHONE_NUMBER_INVALID')
   })
 
   test('other numbers get a generated code, exposed through lastCodeFor', () => {
@@ -60,12 +51,12 @@ describe('login codes and DC homing', () => {
     assert.equal(sent.type, 'sms')
     const code = world.lastCodeFor('15550002222')
     assert.match(code ?? '', /^\d{5}$/)
-    rejects(() => world.signIn(ctx, '15550002222', sent.phoneCodeHash, ''), 400, 'PHONE_CODE_EMPTY')
+    throwsWorldError(() => world.signIn(ctx, '15550002222', sent.phoneCodeHash, ''), 400, 'PHONE_CODE_EMPTY')
     const wrong = code === '00000' ? '11111' : '00000'
-    rejects(() => world.signIn(ctx, '15550002222', sent.phoneCodeHash, wrong), 400, 'PHONE_CODE_INVALID')
+    throwsWorldError(() => world.signIn(ctx, '15550002222', sent.phoneCodeHash, wrong), 400, 'PHONE_CODE_INVALID')
     assert.equal(world.signIn(ctx, '15550002222', sent.phoneCodeHash, code as string).kind, 'authorized')
     // The hash is spent once used.
-    rejects(() => world.signIn(ctx, '15550002222', sent.phoneCodeHash, code as string), 400, 'PHONE_CODE_EXPIRED')
+    throwsWorldError(() => world.signIn(ctx, '15550002222', sent.phoneCodeHash, code as string), 400, 'PHONE_CODE_EXPIRED')
   })
 
   test('codes expire with the clock, are bound to the key, and a new sendCode replaces the old hash', () => {
@@ -74,10 +65,10 @@ describe('login codes and DC homing', () => {
     const ctx = key(1, 7n)
     const first = world.sendCode(ctx, '9996611111')
     const second = world.sendCode(ctx, '9996611111')
-    rejects(() => world.signIn(ctx, '9996611111', first.phoneCodeHash, '11111'), 400, 'PHONE_CODE_EXPIRED')
-    rejects(() => world.signIn(key(1, 8n), '9996611111', second.phoneCodeHash, '11111'), 400, 'PHONE_CODE_EXPIRED')
+    throwsWorldError(() => world.signIn(ctx, '9996611111', first.phoneCodeHash, '11111'), 400, 'PHONE_CODE_EXPIRED')
+    throwsWorldError(() => world.signIn(key(1, 8n), '9996611111', second.phoneCodeHash, '11111'), 400, 'PHONE_CODE_EXPIRED')
     time.ms += 5 * 60_000
-    rejects(() => world.signIn(ctx, '9996611111', second.phoneCodeHash, '11111'), 400, 'PHONE_CODE_EXPIRED')
+    throwsWorldError(() => world.signIn(ctx, '9996611111', second.phoneCodeHash, '11111'), 400, 'PHONE_CODE_EXPIRED')
   })
 
   test('a new phone signs up after signIn answers signUpRequired', () => {
@@ -85,10 +76,10 @@ describe('login codes and DC homing', () => {
     const ctx = key(2, 21n)
     const sent = world.sendCode(ctx, '9996625555')
     assert.equal(sent.registered, false)
-    rejects(() => world.signUp(ctx, '9996625555', sent.phoneCodeHash, 'New'), 400, 'PHONE_NUMBER_UNOCCUPIED')
+    throwsWorldError(() => world.signUp(ctx, '9996625555', sent.phoneCodeHash, 'New'), 400, 'PHONE_NUMBER_UNOCCUPIED')
     assert.deepEqual(world.signIn(ctx, '9996625555', sent.phoneCodeHash, '22222'), { kind: 'signUpRequired' })
-    rejects(() => world.self(ctx), 401, 'AUTH_KEY_UNREGISTERED')
-    rejects(() => world.signUp(ctx, '9996625555', sent.phoneCodeHash, '  '), 400, 'FIRSTNAME_INVALID')
+    throwsWorldError(() => world.self(ctx), 401, 'AUTH_KEY_UNREGISTERED')
+    throwsWorldError(() => world.signUp(ctx, '9996625555', sent.phoneCodeHash, '  '), 400, 'FIRSTNAME_INVALID')
     const user = world.signUp(ctx, '9996625555', sent.phoneCodeHash, 'New', 'Person')
     assert.equal(user.homeDcId, 2)
     assert.equal(user.lastName, 'Person')
@@ -107,7 +98,7 @@ describe('flood rule', () => {
     world.sendCode(ctx, '9996610001')
     world.sendCode(ctx, '9996610002') // another phone has its own budget
     time.ms += 1_500
-    rejects(() => world.sendCode(ctx, '9996610001'), 420, 'FLOOD_WAIT_8')
+    throwsWorldError(() => world.sendCode(ctx, '9996610001'), 420, 'FLOOD_WAIT_8')
     time.ms += 7_500
     assert.equal(world.sendCode(ctx, '9996610001').codeLength, 5)
   })
@@ -119,8 +110,8 @@ describe('2FA with SRP', () => {
     const user = world.presetUser({ phone: '9996634567', firstName: 'Locked', password: 'hunter2', passwordHint: 'h' })
     const ctx = key(3, 99n)
     const sent = world.sendCode(ctx, '9996634567')
-    rejects(() => world.signIn(ctx, '9996634567', sent.phoneCodeHash, '33333'), 401, 'SESSION_PASSWORD_NEEDED')
-    rejects(() => world.self(ctx), 401, 'AUTH_KEY_UNREGISTERED')
+    throwsWorldError(() => world.signIn(ctx, '9996634567', sent.phoneCodeHash, '33333'), 401, 'SESSION_PASSWORD_NEEDED')
+    throwsWorldError(() => world.self(ctx), 401, 'AUTH_KEY_UNREGISTERED')
 
     const info = world.getPassword(ctx)
     assert.ok(info.hasPassword)
@@ -130,21 +121,21 @@ describe('2FA with SRP', () => {
     const clientSecret = seededRandom('client-a')(256)
 
     const bad = srpClientProof('hunter3', info.params, info.srpB, clientSecret)
-    rejects(() => world.checkPassword(ctx, { srpId: info.srpId, ...bad }), 400, 'PASSWORD_HASH_INVALID')
-    rejects(() => world.checkPassword(ctx, { srpId: info.srpId + 1n, ...bad }), 400, 'SRP_ID_INVALID')
+    throwsWorldError(() => world.checkPassword(ctx, { srpId: info.srpId, ...bad }), 400, 'PASSWORD_HASH_INVALID')
+    throwsWorldError(() => world.checkPassword(ctx, { srpId: info.srpId + 1n, ...bad }), 400, 'SRP_ID_INVALID')
 
     const good = srpClientProof('hunter2', info.params, info.srpB, clientSecret)
     assert.equal(world.checkPassword(ctx, { srpId: info.srpId, ...good }).id, user.id)
     assert.equal(world.self(ctx).id, user.id)
     // The SRP round is spent.
-    rejects(() => world.checkPassword(ctx, { srpId: info.srpId, ...good }), 400, 'SRP_ID_INVALID')
+    throwsWorldError(() => world.checkPassword(ctx, { srpId: info.srpId, ...good }), 400, 'SRP_ID_INVALID')
   })
 
   test('the world keeps only the verifier, and getPassword without 2FA says so', () => {
     const { world } = makeWorld()
     const user = world.presetUser({ phone: '9996611112', firstName: 'Open' })
     assert.deepEqual(world.getPassword(world.loginAs(user.id)), { hasPassword: false })
-    rejects(() => world.getPassword(key(1, 404n)), 401, 'AUTH_KEY_UNREGISTERED')
+    throwsWorldError(() => world.getPassword(key(1, 404n)), 401, 'AUTH_KEY_UNREGISTERED')
   })
 })
 
@@ -154,11 +145,11 @@ describe('authorizations across DCs', () => {
     const user = world.presetUser({ phone: '9996621111', firstName: 'Mover' })
     const home = world.loginAs(user.id)
     assert.equal(home.dcId, 2)
-    rejects(() => world.exportAuthorization(home, 2), 400, 'DC_ID_INVALID')
-    rejects(() => world.exportAuthorization(home, 9), 400, 'DC_ID_INVALID')
+    throwsWorldError(() => world.exportAuthorization(home, 2), 400, 'DC_ID_INVALID')
+    throwsWorldError(() => world.exportAuthorization(home, 9), 400, 'DC_ID_INVALID')
     const exp = world.exportAuthorization(home, 1)
-    rejects(() => world.importAuthorization(key(3, 5n), exp.id, exp.bytes), 400, 'AUTH_BYTES_INVALID')
-    rejects(() => world.importAuthorization(key(1, 5n), exp.id, new Uint8Array(exp.bytes.length)), 400, 'AUTH_BYTES_INVALID')
+    throwsWorldError(() => world.importAuthorization(key(3, 5n), exp.id, exp.bytes), 400, 'AUTH_BYTES_INVALID')
+    throwsWorldError(() => world.importAuthorization(key(1, 5n), exp.id, new Uint8Array(exp.bytes.length)), 400, 'AUTH_BYTES_INVALID')
     const other = key(1, 5n)
     assert.equal(world.importAuthorization(other, exp.id, exp.bytes).id, user.id)
     assert.equal(world.self(other).id, user.id)
@@ -171,14 +162,14 @@ describe('authorizations across DCs', () => {
   test('AUTH_KEY_UNREGISTERED on unbound keys, after logOut and after revocation', () => {
     const { world } = makeWorld()
     const user = world.presetUser({ phone: '9996611113', firstName: 'Out' })
-    rejects(() => world.getState(key(1, 1234n)), 401, 'AUTH_KEY_UNREGISTERED')
+    throwsWorldError(() => world.getState(key(1, 1234n)), 401, 'AUTH_KEY_UNREGISTERED')
     const a = world.loginAs(user.id)
     const b = world.loginAs(user.id)
     world.logOut(a)
-    rejects(() => world.self(a), 401, 'AUTH_KEY_UNREGISTERED')
+    throwsWorldError(() => world.self(a), 401, 'AUTH_KEY_UNREGISTERED')
     assert.equal(world.self(b).id, user.id)
     world.revokeAuthKey(b)
-    rejects(() => world.self(b), 401, 'AUTH_KEY_UNREGISTERED')
+    throwsWorldError(() => world.self(b), 401, 'AUTH_KEY_UNREGISTERED')
     assert.equal(world.stats().boundAuthKeys, 0)
   })
 
@@ -187,8 +178,8 @@ describe('authorizations across DCs', () => {
     const user = world.presetUser({ phone: '9996611114', firstName: 'Moved' })
     const ctx = world.loginAs(user.id)
     world.migrateUser(user.id, 3)
-    rejects(() => world.self(ctx), 303, 'USER_MIGRATE_3')
-    rejects(() => world.sendCode(key(1, 77n), '9996611114'), 303, 'PHONE_MIGRATE_3')
+    throwsWorldError(() => world.self(ctx), 303, 'USER_MIGRATE_3')
+    throwsWorldError(() => world.sendCode(key(1, 77n), '9996611114'), 303, 'PHONE_MIGRATE_3')
     const sent = world.sendCode(key(3, 77n), '9996611114')
     // Test numbers keep their code rule by number, wherever the account lives now.
     assert.equal(world.signIn(key(3, 77n), '9996611114', sent.phoneCodeHash, '11111').kind, 'authorized')
@@ -198,8 +189,8 @@ describe('authorizations across DCs', () => {
     const { world } = makeWorld()
     const { user: bot, token } = world.presetBot({ username: 'karma_bot', firstName: 'Karma', homeDcId: 2 })
     assert.match(token, new RegExp(`^${bot.id}:`))
-    rejects(() => world.importBotAuthorization(key(2, 1n), token + 'x'), 400, 'ACCESS_TOKEN_INVALID')
-    rejects(() => world.importBotAuthorization(key(1, 1n), token), 303, 'USER_MIGRATE_2')
+    throwsWorldError(() => world.importBotAuthorization(key(2, 1n), token + 'x'), 400, 'ACCESS_TOKEN_INVALID')
+    throwsWorldError(() => world.importBotAuthorization(key(1, 1n), token), 303, 'USER_MIGRATE_2')
     const ctx = key(2, 1n)
     assert.equal(world.importBotAuthorization(ctx, token).bot, true)
     assert.equal(world.self(ctx).id, bot.id)
@@ -210,7 +201,7 @@ describe('authorizations across DCs', () => {
     const user = world.presetUser({ phone: '9996611115', firstName: 'Gone' })
     const ctx = world.loginAs(user.id)
     world.deactivateUser(user.id)
-    rejects(() => world.self(ctx), 401, 'USER_DEACTIVATED')
-    rejects(() => world.sendCode(key(1, 3n), '9996611115'), 400, 'PHONE_NUMBER_BANNED')
+    throwsWorldError(() => world.self(ctx), 401, 'USER_DEACTIVATED')
+    throwsWorldError(() => world.sendCode(key(1, 3n), '9996611115'), 400, 'PHONE_NUMBER_BANNED')
   })
 })
