@@ -26,16 +26,17 @@ const ACCOUNTS = [
 ] as const
 
 describe('npm run testdc as a separate process', () => {
-  let dc: TestDcProcess
+  let dc: TestDcProcess | undefined
   before(async () => {
     const users = ACCOUNTS.flatMap((a) => ['--user', `${a.phone}:${a.name.split('/')[0]}:${a.username}${'password' in a ? `:${a.password}` : ''}`])
     dc = await startTestDcProcessOnFreePorts(3, users)
   })
   after(async () => {
-    assert.equal(await dc.stop(), 0, 'the CLI exits 0 on SIGTERM')
+    if (dc !== undefined) assert.equal(await dc.stop(), 0, 'the CLI exits 0 on SIGTERM')
   })
 
   test('GramJS (abridged, full, obfuscated2) and mtcute log in, migrate, message each other and receive the messages as updates', { timeout: 90_000 }, async () => {
+    assert.ok(dc !== undefined)
     const home = dc.info.dcs[0]
     assert.ok(home !== undefined && dc.info.dcs.length === 3)
     assert.ok(dc.info.dcs.every((d) => d.port < 32_768))

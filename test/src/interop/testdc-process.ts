@@ -61,7 +61,13 @@ export async function startTestDcProcess(args: readonly string[], timeoutMs = 45
       reject(new TestDcCliExitError(code, stderrLines.join('\n')))
     })
   })
-  const info = JSON.parse(first) as TestDcCliInfo
+  let info: TestDcCliInfo
+  try {
+    info = JSON.parse(first) as TestDcCliInfo
+  } catch (e) {
+    child.kill('SIGKILL')
+    throw new Error(`testdc CLI's first stdout line is not JSON: ${first.slice(0, 200)}`, { cause: e })
+  }
   return {
     info,
     pid: child.pid ?? -1,
