@@ -14,14 +14,16 @@ import { keyedClient, sharedRsaKeyPem } from './testing/fixtures.js'
 import { TestClient } from './testing/test-client.js'
 
 describe('testdc CLI', () => {
-  test('prints one JSON line, serves, and exits 0 on SIGTERM', { timeout: 60_000 }, async () => {
+  test('prints one JSON line, serves the world (a random code is learnt from stderr), and exits 0 on SIGTERM', { timeout: 60_000 }, async () => {
     const cli = fileURLToPath(new URL('./cli.ts', import.meta.url))
     const dir = mkdtempSync(join(tmpdir(), 'testdc-'))
     const keyPath = join(dir, 'key.pem')
     writeFileSync(keyPath, sharedRsaKeyPem())
     const child = spawn(process.execPath, ['--import', 'tsx', cli, '--dcs', '2', '--seed', '5', '--key', keyPath, '--faults', '{"delayMs":1}'], {
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: ['ignore', 'pipe', 'pipe'],
     })
+    const stderrLines: string[] = []
+    createInterface({ input: child.stderr }).on('line', (l) => stderrLines.push(l))
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
     try {
       const line = await new Promise<string>((resolve, reject) => {
@@ -43,6 +45,28 @@ describe('testdc CLI', () => {
       const c = await TestClient.connectWithKey({ host: dc2.host, port: dc2.port, dcId: 2, publicKeyPem: info.publicKeyPem })
       assert.equal((await c.ping(3n)).pingId, 3n)
       await c.close()
+
+      // A phone that is not a test number lives on DC 1 with a random code, which the operator
+      // reads on stderr; with it the new phone signs up.
+      const dc1 = info.dcs[0] as { id: number; host: string; port: number }
+      const u = await TestClient.connectWithKey({ host: dc1.host, port: dc1.port, dcId: 1, publicKeyPem: info.publicKeyPem })
+      try {
+        const phoneNumber = '15550001'
+        const sent = (await u.invoke({ _: 'auth.sendCode', phoneNumber, apiId: 1, apiHash: 'h', settings: { _: 'codeSettings' } })) as tl.auth.RawSentCode
+        // NB: stderr is another pipe than the answer's socket; its line may be read a little later.
+        let logged: string | undefined
+        for (let waited = 0; logged === undefined && waited < 5_000; waited += 20) {
+          logged = stderrLines.map((l) => /^testdc: login code for 15550001 is (\d{5})$/.exec(l)?.[1]).find((x) => x !== undefined)
+          if (logged === undefined) await new Promise((r) => setTimeout(r, 20))
+        }
+        assert.ok(logged !== undefined, `no code on stderr: ${stderrLines.join(' | ')}`)
+        const signIn = (await u.invoke({ _: 'auth.signIn', phoneNumber, phoneCodeHash: sent.phoneCodeHash, phoneCode: logged })) as tl.auth.TypeAuthorization
+        assert.equal(signIn._, 'auth.authorizationSignUpRequired')
+        const auth = (await u.invoke({ _: 'auth.signUp', phoneNumber, phoneCodeHash: sent.phoneCodeHash, firstName: 'Op', lastName: '' })) as tl.auth.RawAuthorization
+        assert.equal((auth.user as tl.RawUser).phone, phoneNumber)
+      } finally {
+        await u.close()
+      }
     } finally {
       child.kill('SIGTERM')
     }
