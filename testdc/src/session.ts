@@ -8,7 +8,6 @@ import {
   AckQueue,
   MAX_MSG_ID_FUTURE_MS,
   MAX_MSG_ID_PAST_MS,
-  MSG_CONTAINER_ID,
   MessageIdGenerator,
   SeqNoCounter,
   containerBatchSize,
@@ -20,7 +19,7 @@ import {
   unpackContainer,
   type MessageFields,
 } from '@mtswarm/engine/protocol'
-import { TlError, constructorIdOf, deserializeObject, serializeObject, type TlObject, type mtp } from '@mtswarm/engine/tl'
+import { TlError, deserializeObject, serializeObject, type TlObject, type mtp } from '@mtswarm/engine/tl'
 import { fallbackApi } from './fallback-api.js'
 import {
   OUR_LAYER,
@@ -33,6 +32,7 @@ import {
   unwrapRequest,
 } from './rpc-codec.js'
 import { countError, type AuthKeyRecord, type ServerContext } from './server-context.js'
+import { ID, MTPROTO_IDS, isContentBody } from './service-ids.js'
 import type { ApiCall, ApiError, LayerCodec, TlValue } from './types.js'
 
 /** Received (msg_id, seqno) pairs remembered per session; older ids get bad_msg_notification 20. */
@@ -73,46 +73,6 @@ interface OutMessage {
 type ResultEntry =
   | { state: 'running'; dropped: boolean; done: Promise<void> }
   | { state: 'done'; body: Uint8Array | undefined }
-
-const ID = {
-  msgsAck: constructorIdOf('mt_msgs_ack'),
-  ping: constructorIdOf('mt_ping'),
-  pingDelayDisconnect: constructorIdOf('mt_ping_delay_disconnect'),
-  getFutureSalts: constructorIdOf('mt_get_future_salts'),
-  msgsStateReq: constructorIdOf('mt_msgs_state_req'),
-  destroySession: constructorIdOf('mt_destroy_session'),
-  rpcDropAnswer: constructorIdOf('mt_rpc_drop_answer'),
-  msgResendReq: constructorIdOf('mt_msg_resend_req'),
-  httpWait: constructorIdOf('mt_http_wait'),
-  destroyAuthKey: constructorIdOf('mt_destroy_auth_key'),
-} as const
-
-const MTPROTO_IDS: ReadonlySet<number> = new Set(
-  [
-    'mt_req_pq',
-    'mt_req_pq_multi',
-    'mt_req_DH_params',
-    'mt_set_client_DH_params',
-    'mt_msg_copy',
-    'mt_rpc_result',
-    'mt_rpc_error',
-    'mt_pong',
-    'mt_msgs_state_info',
-    'mt_msgs_all_info',
-    'mt_msg_detailed_info',
-    'mt_msg_new_detailed_info',
-    'mt_bad_msg_notification',
-    'mt_bad_server_salt',
-    'mt_new_session_created',
-    'mt_future_salts',
-  ].map((n) => constructorIdOf(n)),
-)
-
-/** Non-content-related bodies (seqno must be even): acks, containers, http_wait. */
-export function isContentBody(body: Uint8Array): boolean {
-  const id = leadingId(body)
-  return id !== ID.msgsAck && id !== MSG_CONTAINER_ID && id !== ID.httpWait
-}
 
 function isApiError(e: unknown): e is ApiError {
   return (
