@@ -18,6 +18,7 @@ import {
   type SocketInput,
   secret,
 } from '@mtswarm/machines'
+import type { ServerSalt } from '@mtswarm/storage'
 import type { KeyedBus } from '../bus/index.js'
 import {
   ClientSession,
@@ -25,11 +26,14 @@ import {
   decodePlainMessage,
   encodePlainMessage,
   encryptionKeyOf,
+  routeIncoming,
   sessionIdFromRandom,
+  withInitConnection,
   type EncryptionKey,
-  type IncomingMessage,
+  type RouteContext,
+  type Routed,
 } from '../protocol/index.js'
-import { LAYER, TlReader, deserializeObject, readMethodResult, serializeObject, type TlObject } from '../tl/index.js'
+import { deserializeObject, serializeObject, type TlObject } from '../tl/index.js'
 import { handshakeLogic, type PlainChannel } from './handshake-actors.js'
 import type { HandshakeGate } from './handshake-gate.js'
 import type { ResolvedRuntimeOptions } from './options.js'
@@ -94,8 +98,12 @@ export class DcConnection {
   private pendingPlain: Uint8Array[] = []
   private authKey: EncryptionKey | null = null
   private salt = 0n
+  /** Future salts as stored (server unix seconds): storeSalt keeps them, the machine reads them at start. */
+  private futureSalts: readonly ServerSalt[] = []
   private timeOffsetMs = 0
   private session: ClientSession | null = null
+  /** Sessions this connection used before the current one, to destroy_session (NB: never the current). */
+  private previousSessions: bigint[] = []
   private readonly plainIds = new MessageIdGenerator({ role: 'client' })
   /** Calls whose body is in the session (queued or in flight), by session ref. */
   private readonly byRef = new Map<number, RpcCall>()
@@ -105,6 +113,11 @@ export class DcConnection {
   private readonly waiting = new Set<RpcCall>()
   /** Every call currently routed to this connection. */
   private readonly calls = new Set<RpcCall>()
+  /** When each in-flight call was last acknowledged (local ms), for the stale-call probe. */
+  private readonly ackedAt = new Map<RpcCall, number>()
+  /** Our msgs_state_req: by session ref until flushed, then by msg_id; the msg_ids each asked about. */
+  private readonly probesByRef = new Map<number, bigint[]>()
+  private readonly probes = new Map<bigint, readonly bigint[]>()
   private flushScheduled = false
   /** The next RPC written on this socket is wrapped in invokeWithLayer(initConnection(…)). */
   private needsInit = true
@@ -135,7 +148,10 @@ export class DcConnection {
     if (this.closed) return
     this.authKey = key === undefined ? null : { authKey: key.key, authKeyId: key.keyId }
     this.salt = salts?.current ?? 0n
+    this.futureSalts = salts?.future ?? []
     this.timeOffsetMs = session?.serverTimeOffsetMs ?? 0
+    // NB: the session stored last was used by an earlier run: the new one destroys it once ready.
+    if (session !== undefined && !this.previousSessions.includes(session.sessionId)) this.previousSessions.push(session.sessionId)
     if (this.authKey === null && this.releaseHandshakeSlot === null) {
       const release = await this.host.handshakeGate(this.dcId).acquire()
       if (this.closed) return release()
@@ -207,6 +223,7 @@ export class DcConnection {
       this.session?.forget({ msgId: id })
     }
     call.msgIds.clear()
+    this.ackedAt.delete(call)
     if (call.conn === this) call.conn = null
   }
 
@@ -244,6 +261,12 @@ export class DcConnection {
       authKeyId: this.authKey?.authKeyId ?? null,
       serverSalt: secret(this.salt),
       timeOffsetMs: this.timeOffsetMs,
+      futureSalts: this.futureSalts.map((f) => ({
+        salt: secret(f.salt),
+        validSinceMs: f.validSinceSec * 1000 - this.timeOffsetMs,
+        validUntilMs: f.validUntilSec * 1000 - this.timeOffsetMs,
+      })),
+      nowMs: this.host.options.nowMs(),
     }
     const actor = createActor(this.host.dcLogic, {
       input,
@@ -307,32 +330,17 @@ export class DcConnection {
         const salt = boxed.reveal()
         this.salt = salt
         this.session?.setSalt(salt)
-        this.persist(
-          this.host.options.store.putServerSalts({
-            accountId: this.accountId,
-            dcId: this.dcId,
-            current: salt,
-            future: [],
-            updatedAtMs: this.host.options.nowMs(),
-          }),
-        )
+        this.persistSalts()
       },
-      storeFutureSalts: (salts: FutureSalt[]) => {
+      storeFutureSalts: (salts: readonly FutureSalt[]) => {
         const toSec = (ms: number) => Math.floor((ms + this.timeOffsetMs) / 1000)
-        this.persist(
-          this.host.options.store.putServerSalts({
-            accountId: this.accountId,
-            dcId: this.dcId,
-            current: this.session?.salt ?? this.salt,
-            future: salts.map((s) => ({ salt: s.salt.reveal(), validSinceSec: toSec(s.validSinceMs), validUntilSec: toSec(s.validUntilMs) })),
-            updatedAtMs: this.host.options.nowMs(),
-          }),
-        )
+        this.futureSalts = salts.map((s) => ({ salt: s.salt.reveal(), validSinceSec: toSec(s.validSinceMs), validUntilSec: toSec(s.validUntilMs) }))
+        this.persistSalts()
       },
       requestFutureSalts: (count: number) => {
         this.sendService({ _: 'mt_get_future_salts', num: count }, 'mt_get_future_salts')
       },
-      resendMessages: (msgIds: bigint[], reason: ResendReason) => {
+      resendMessages: (msgIds: readonly bigint[], reason: ResendReason) => {
         if (this.session === null) return
         // NB: a message refused for its salt was not run, so its msg_id is still free; keeping it
         // matters for a query sent again after a lost connection inside a new container (refused
@@ -356,8 +364,9 @@ export class DcConnection {
         }
         this.scheduleFlush()
       },
-      failMessages: (msgIds: bigint[], errorCode: number) => {
-        for (const id of msgIds) {
+      failMessages: (msgIds: readonly bigint[], errorCode: number) => {
+        // NB: a msg_id may name a container of ours: every call it carried fails.
+        for (const id of msgIds.flatMap((m) => this.session?.messagesOf(m) ?? [m])) {
           const call = this.byMsgId.get(id)
           if (call === undefined) continue
           this.host.toCall(call, { type: 'rpc.errorReceived', msgId: id, errorCode: -errorCode, errorMessage: `BAD_MSG_NOTIFICATION_${errorCode}` })
@@ -365,14 +374,50 @@ export class DcConnection {
       },
       applyTimeOffset: (timeOffsetMs: number) => {
         this.timeOffsetMs = timeOffsetMs
+        this.session?.setTimeOffset(timeOffsetMs)
         this.persistSession()
       },
       resetSession: () => {
         if (this.session === null) return
+        this.previousSessions.push(this.session.sessionId)
         this.requeueRefs(this.session.renewSession(sessionIdFromRandom(this.host.options.random(8))), null)
         this.persistSession()
         this.scheduleFlush()
       },
+      destroyPreviousSessions: () => {
+        const session = this.session
+        if (session === null) return
+        for (const sessionId of this.previousSessions) {
+          if (sessionId !== session.sessionId) this.sendService({ _: 'mt_destroy_session', sessionId }, 'mt_destroy_session')
+        }
+        this.previousSessions = []
+      },
+      answerStateRequest: (reqMsgId: bigint, msgIds: readonly bigint[]) => {
+        if (this.session === null) return
+        // NB: msgs_state_info is itself the ack of the request: not content-related.
+        this.session.send(serializeObject({ _: 'mt_msgs_state_info', reqMsgId, info: this.session.stateInfo(msgIds) }), { contentRelated: false })
+        this.scheduleFlush()
+      },
+      probeStaleCalls: (unansweredForMs: number) => {
+        const session = this.session
+        if (session === null) return
+        const now = this.host.options.nowMs()
+        const stale: bigint[] = []
+        for (const [call, at] of this.ackedAt) {
+          if (now - at < unansweredForMs || call.lastMsgId === null) continue
+          stale.push(call.lastMsgId)
+          // NB: asked once per threshold: the answer (or the next probe) decides what comes next.
+          this.ackedAt.set(call, now)
+        }
+        if (stale.length === 0) return
+        const ref = session.send(serializeObject({ _: 'mt_msgs_state_req', msgIds: stale }), { method: 'mt_msgs_state_req' })
+        this.probesByRef.set(ref, stale)
+        this.scheduleFlush()
+      },
+      requestResend: (msgIds: readonly bigint[]) => {
+        this.sendService({ _: 'mt_msg_resend_req', msgIds: [...msgIds] }, 'mt_msg_resend_req')
+      },
+      acknowledge: (msgIds: readonly bigint[]) => this.session?.ack(msgIds),
       notifyNewSession: (firstMsgId: bigint) => {
         if (this.session === null) return
         const lost = this.session.inFlightBefore(firstMsgId)
@@ -523,22 +568,7 @@ export class DcConnection {
     let body: Uint8Array
     if (this.needsInit) {
       this.needsInit = false
-      const c = this.host.options.client
-      body = serializeObject({
-        _: 'invokeWithLayer',
-        layer: LAYER,
-        query: {
-          _: 'initConnection',
-          apiId: c.apiId,
-          deviceModel: c.deviceModel,
-          systemVersion: c.systemVersion,
-          appVersion: c.appVersion,
-          systemLangCode: c.systemLangCode,
-          langPack: '',
-          langCode: c.langCode,
-          query: call.request,
-        },
-      } as TlObject)
+      body = serializeObject(withInitConnection(call.request, this.host.options.client))
     } else {
       body = call.body()
     }
@@ -583,7 +613,14 @@ export class DcConnection {
     this.host.stats.packetsOut += packets.length
     for (const { ref, msgId } of sent) {
       const call = this.byRef.get(ref)
-      if (call === undefined) continue
+      if (call === undefined) {
+        const asked = this.probesByRef.get(ref)
+        if (asked !== undefined) {
+          this.probesByRef.delete(ref)
+          this.probes.set(msgId, asked)
+        }
+        continue
+      }
       call.inSessionQueue = false
       call.acked = false
       call.lastMsgId = msgId
@@ -593,7 +630,7 @@ export class DcConnection {
     }
   }
 
-  /** One encrypted packet in: answers routed to their calls, service events back to the machine. */
+  /** One encrypted packet in: the router says where each message goes; this only carries it there. */
   private receive(packet: Uint8Array): DcConnectionEvent[] {
     const session = this.session
     if (session === null) return []
@@ -606,98 +643,68 @@ export class DcConnection {
       this.keyConfirmedOnLink = true
       out.push({ type: 'key.confirmed' })
     }
-    for (const m of r.messages) this.route(m, now, out)
-    if (session.pendingAcks > acksBefore) {
-      const last = r.messages[r.messages.length - 1]
-      out.push({ type: 'ack.needed', msgId: last?.msgId ?? 0n })
+    if (r.messages.length > 0) {
+      const ctx = this.routeContext(session, now)
+      const routed: Routed<RpcCall>[] = []
+      for (const m of r.messages) routeIncoming(m, ctx, routed)
+      for (const x of routed) this.carry(x, out)
     }
+    if (session.pendingAcks > acksBefore) out.push({ type: 'ack.needed', count: session.pendingAcks - acksBefore })
     return out
   }
 
-  private route(m: IncomingMessage, now: number, out: DcConnectionEvent[]): void {
-    const e = m.event
-    switch (e.type) {
-      case 'rpc.result': {
-        if (e.method === 'mt_ping_delay_disconnect') {
-          out.push({ type: 'pong.received', pingId: (e.result as { pingId: bigint }).pingId })
-          return
-        }
-        const call = this.byMsgId.get(e.reqMsgId)
-        if (call !== undefined) this.host.toCall(call, { type: 'rpc.resultReceived', msgId: e.reqMsgId, result: e.result })
-        return
-      }
-      case 'rpc.error': {
-        const call = this.byMsgId.get(e.reqMsgId)
-        if (call === undefined) return
-        if (e.message === 'AUTH_KEY_UNREGISTERED' || e.message === 'SESSION_REVOKED' || e.message === 'USER_DEACTIVATED') {
-          this.host.notify(this.accountId, { type: 'auth.error', dcId: this.dcId, method: call.method, errorMessage: e.message })
-        }
-        this.host.toCall(call, { type: 'rpc.errorReceived', msgId: e.reqMsgId, errorCode: e.code, errorMessage: e.message })
-        return
-      }
-      case 'rpc.undecodable': {
-        const call = this.byMsgId.get(e.reqMsgId)
-        if (call !== undefined) {
-          this.host.toCall(call, { type: 'rpc.errorReceived', msgId: e.reqMsgId, errorCode: -1, errorMessage: `RESULT_UNDECODABLE_${e.error.kind.toUpperCase()}` })
-        }
-        return
-      }
-      case 'rpc.unmatched': {
-        // The answer to an older copy of a call that went out again: the first answer wins.
-        const call = this.byMsgId.get(e.reqMsgId)
-        if (call === undefined) return
-        let result: unknown
-        try {
-          result = readMethodResult(call.method, new TlReader(e.result, 0, e.result.length, e.budget))
-        } catch {
-          return
-        }
-        const err = result as { _?: string; errorCode?: number; errorMessage?: string }
-        if (err._ === 'mt_rpc_error') {
-          this.host.toCall(call, { type: 'rpc.errorReceived', msgId: e.reqMsgId, errorCode: err.errorCode ?? 0, errorMessage: err.errorMessage ?? '' })
-        } else {
-          this.host.toCall(call, { type: 'rpc.resultReceived', msgId: e.reqMsgId, result })
-        }
-        return
-      }
-      case 'msgs.ack':
-        for (const id of e.msgIds) {
-          const call = this.byMsgId.get(id)
-          if (call === undefined || call.lastMsgId !== id) continue
-          call.acked = true
-          this.host.toCall(call, { type: 'rpc.acked', msgId: id })
-        }
-        return
-      case 'salt.bad':
-        this.host.stats.badServerSalts++
-        out.push({ type: 'salt.bad', badMsgId: e.badMsgId, newServerSalt: secret(e.newSalt) })
-        return
-      case 'msg.bad':
-        if (e.code === 16 || e.code === 17) this.session?.syncTime(m.msgId, now)
-        out.push({ type: 'msg.bad', badMsgId: e.badMsgId, errorCode: e.code, serverMsgId: m.msgId, nowMs: now })
-        return
-      case 'session.created':
-        out.push({ type: 'session.created', firstMsgId: e.firstMsgId, serverSalt: secret(e.serverSalt) })
-        return
-      case 'session.destroyed':
-        out.push({ type: 'session.destroyed' })
-        return
-      case 'pong':
-        out.push({ type: 'pong.received', pingId: e.pingId })
-        return
-      case 'salts.future': {
-        const off = this.session?.timeOffsetMs ?? this.timeOffsetMs
-        const salts = e.salts.map((s) => ({ salt: secret(s.salt), validSinceMs: s.validSince * 1000 - off, validUntilMs: s.validUntil * 1000 - off }))
-        out.push({ type: 'salts.received', salts, nowMs: now })
-        return
-      }
-      case 'updates':
-        this.host.notify(this.accountId, { type: 'updates', dcId: this.dcId, update: e.update })
-        return
-      default:
-        // msgs_state_req, msg_resend_req, detailed infos, unexpected/undecodable bodies: counted only.
-        this.host.stats.ignoredMessages++
+  private routeContext(session: ClientSession, nowMs: number): RouteContext<RpcCall> {
+    return {
+      callOf: (msgId) => this.byMsgId.get(msgId),
+      lastMsgIdOf: (call) => call.lastMsgId,
+      methodOf: (call) => call.method,
+      probeOf: (reqMsgId) => {
+        const asked = this.probes.get(reqMsgId)
+        this.probes.delete(reqMsgId)
+        return asked
+      },
+      received: (msgId) => session.hasReceived(msgId),
+      sessionId: session.sessionId,
+      timeOffsetMs: session.timeOffsetMs,
+      nowMs,
     }
+  }
+
+  /** Carries out one routing decision. */
+  private carry(x: Routed<RpcCall>, out: DcConnectionEvent[]): void {
+    switch (x.to) {
+      case 'call':
+        if (x.event.type === 'rpc.acked') {
+          x.call.acked = true
+          this.ackedAt.set(x.call, this.host.options.nowMs())
+        } else if (x.event.type === 'rpc.resultReceived' || x.event.type === 'rpc.errorReceived') {
+          this.ackedAt.delete(x.call)
+        }
+        this.host.toCall(x.call, x.event)
+        return
+      case 'machine':
+        if (x.event.type === 'salt.bad') this.host.stats.badServerSalts++
+        out.push(x.event)
+        return
+      case 'account':
+        this.host.notify(this.accountId, x.notice.type === 'updates' ? { type: 'updates', dcId: this.dcId, update: x.notice.update } : { type: 'auth.error', dcId: this.dcId, method: x.notice.method, errorMessage: x.notice.errorMessage })
+        return
+      case 'nobody':
+        if (x.why === 'ignored') this.host.stats.ignoredMessages++
+        return
+    }
+  }
+
+  private persistSalts(): void {
+    this.persist(
+      this.host.options.store.putServerSalts({
+        accountId: this.accountId,
+        dcId: this.dcId,
+        current: this.salt,
+        future: this.futureSalts,
+        updatedAtMs: this.host.options.nowMs(),
+      }),
+    )
   }
 
   private persistSession(): void {
@@ -760,6 +767,11 @@ export function dcConnectionLogic(o: ResolvedRuntimeOptions) {
       storeFutureSalts: ({ system }, p) => connectionOf(system).fx.storeFutureSalts(p.salts),
       requestFutureSalts: ({ system }, p) => connectionOf(system).fx.requestFutureSalts(p.count),
       resendMessages: ({ system }, p) => connectionOf(system).fx.resendMessages(p.msgIds, p.reason),
+      destroyPreviousSessions: ({ system }) => connectionOf(system).fx.destroyPreviousSessions(),
+      answerStateRequest: ({ system }, p) => connectionOf(system).fx.answerStateRequest(p.reqMsgId, p.msgIds),
+      probeStaleCalls: ({ system }, p) => connectionOf(system).fx.probeStaleCalls(p.unansweredForMs),
+      requestResend: ({ system }, p) => connectionOf(system).fx.requestResend(p.msgIds),
+      acknowledge: ({ system }, p) => connectionOf(system).fx.acknowledge(p.msgIds),
       requeueInFlight: ({ system }, p) => connectionOf(system).fx.requeueInFlight(p.scope, p.reason),
       failMessages: ({ system }, p) => connectionOf(system).fx.failMessages(p.msgIds, p.errorCode),
       applyTimeOffset: ({ system }, p) => connectionOf(system).fx.applyTimeOffset(p.timeOffsetMs),
