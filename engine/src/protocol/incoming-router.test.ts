@@ -57,6 +57,11 @@ describe('routeIncoming', () => {
     ])
   })
 
+  test('future_salts inside rpc_result (get_future_salts is a method) reach the machine as they do bare', () => {
+    const [r] = route({ type: 'rpc.result', reqMsgId: 3n, method: 'mt_get_future_salts', result: { _: 'mt_future_salts', reqMsgId: 3n, now: 1, salts: [{ _: 'mt_future_salt', validSince: 1000, validUntil: 2000, salt: 5n }] } })
+    assert.ok(r?.to === 'machine' && r.event.type === 'salts.received' && r.event.salts[0]?.salt.reveal() === 5n)
+  })
+
   test('every revocation error of the account machine notifies the account; other errors only the call', () => {
     assert.equal(REVOCATION_ERRORS.length, 5)
     for (const message of REVOCATION_ERRORS) {

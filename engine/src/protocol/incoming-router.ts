@@ -3,7 +3,7 @@
 // calls are looked up through the caller's tables, and nothing here sends, times or decides a
 // recovery (the machines do). https://core.telegram.org/mtproto/service_messages_about_messages
 import { isRevocation, secret, type DcConnectionEvent, type RpcEvent } from '@mtswarm/machines'
-import { TlReader, readMethodResult, type TlObject } from '../tl/index.js'
+import { TlReader, readMethodResult, type TlObject, type mtp } from '../tl/index.js'
 import type { IncomingMessage } from './incoming-event.js'
 import { peerLacks } from './message-state.js'
 
@@ -39,9 +39,10 @@ export type Routed<C> =
   /** Nothing to do: a late answer, a message a client does not act on. `why` names it for stats. */
   | { readonly to: 'nobody'; readonly why: 'unmatched' | 'ignored' }
 
-/** The methods whose answers belong to the connection machine, not to a call. */
+/** Service queries of ours whose answers belong to the connection machine, not to a call. */
 const PING = 'mt_ping_delay_disconnect'
 const DESTROY_SESSION = 'mt_destroy_session'
+const GET_FUTURE_SALTS = 'mt_get_future_salts'
 
 /**
  * Routes one message; appends what to do to `out` (usually one entry; a revocation error also
@@ -55,7 +56,9 @@ export function routeIncoming<C>(m: IncomingMessage, ctx: RouteContext<C>, out: 
         out.push({ to: 'machine', event: { type: 'pong.received', pingId: (e.result as { pingId: bigint }).pingId } })
         return
       }
+      // NB: a server may answer these bare or inside rpc_result; both land in the same place.
       if (e.method === DESTROY_SESSION) return destroyed((e.result as { sessionId: bigint }).sessionId, ctx, out)
+      if (e.method === GET_FUTURE_SALTS) return salts((e.result as { salts: readonly mtp.RawMt_future_salt[] }).salts, ctx, out)
       const call = ctx.callOf(e.reqMsgId)
       if (call === undefined) return void out.push({ to: 'nobody', why: 'unmatched' })
       out.push({ to: 'call', call, event: { type: 'rpc.resultReceived', msgId: e.reqMsgId, result: e.result } })
@@ -115,16 +118,13 @@ export function routeIncoming<C>(m: IncomingMessage, ctx: RouteContext<C>, out: 
     case 'pong':
       out.push({ to: 'machine', event: { type: 'pong.received', pingId: e.pingId } })
       return
-    case 'salts.future': {
-      const off = ctx.timeOffsetMs
-      const salts = e.salts.map((s) => ({ salt: secret(s.salt), validSinceMs: s.validSince * 1000 - off, validUntilMs: s.validUntil * 1000 - off }))
-      out.push({ to: 'machine', event: { type: 'salts.received', salts, nowMs: ctx.nowMs } })
-      return
-    }
+    case 'salts.future':
+      return salts(e.salts, ctx, out)
     case 'msgs.state_req':
       out.push({ to: 'machine', event: { type: 'msgs.stateRequested', reqMsgId: m.msgId, msgIds: e.msgIds } })
       return
     case 'msgs.state_info': {
+      // msgs_state_req is no method: its answer comes bare, naming the request.
       const asked = ctx.probeOf(e.reqMsgId)
       if (asked === undefined) return void out.push({ to: 'nobody', why: 'unmatched' })
       const missing: bigint[] = []
@@ -158,6 +158,12 @@ export function routeIncoming<C>(m: IncomingMessage, ctx: RouteContext<C>, out: 
 /** The failure reason of a result that does not decode for its method (kept in one place). */
 export function undecodableReason(kind: string): string {
   return `RESULT_UNDECODABLE_${kind.toUpperCase()}`
+}
+
+function salts<C>(list: readonly mtp.RawMt_future_salt[], ctx: RouteContext<C>, out: Routed<C>[]): void {
+  const off = ctx.timeOffsetMs
+  const local = list.map((s) => ({ salt: secret(s.salt), validSinceMs: s.validSince * 1000 - off, validUntilMs: s.validUntil * 1000 - off }))
+  out.push({ to: 'machine', event: { type: 'salts.received', salts: local, nowMs: ctx.nowMs } })
 }
 
 function destroyed<C>(sessionId: bigint, ctx: RouteContext<C>, out: Routed<C>[]): void {

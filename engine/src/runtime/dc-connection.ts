@@ -410,12 +410,15 @@ export class DcConnection {
           this.ackedAt.set(call, now)
         }
         if (stale.length === 0) return
-        const ref = session.send(serializeObject({ _: 'mt_msgs_state_req', msgIds: stale }), { method: 'mt_msgs_state_req' })
+        // NB: msgs_state_req is no method (its msgs_state_info comes bare, naming it): content-related, no method.
+        const ref = session.send(serializeObject({ _: 'mt_msgs_state_req', msgIds: stale }), { contentRelated: true })
         this.probesByRef.set(ref, stale)
         this.scheduleFlush()
       },
       requestResend: (msgIds: readonly bigint[]) => {
-        this.sendService({ _: 'mt_msg_resend_req', msgIds: [...msgIds] }, 'mt_msg_resend_req')
+        if (this.session === null) return
+        this.session.send(serializeObject({ _: 'mt_msg_resend_req', msgIds: [...msgIds] }), { contentRelated: true })
+        this.scheduleFlush()
       },
       acknowledge: (msgIds: readonly bigint[]) => this.session?.ack(msgIds),
       notifyNewSession: (firstMsgId: bigint) => {
