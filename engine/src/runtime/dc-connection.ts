@@ -10,11 +10,9 @@ import {
   type DcConnectionEvent,
   type DcConnectionInput,
   type DcConnectionReport,
-  type FutureSalt,
   type ResendReason,
   type RpcEvent,
   type SaveAuthKeyInput,
-  type Secret,
   type SocketInput,
   secret,
 } from '@mtswarm/machines'
@@ -30,10 +28,11 @@ import {
   sessionIdFromRandom,
   withInitConnection,
   type EncryptionKey,
-  type RouteContext,
   type Routed,
 } from '../protocol/index.js'
 import { deserializeObject, serializeObject, type TlObject } from '../tl/index.js'
+import { CallTable } from './call-table.js'
+import { carry, connectionEffects, persistSession } from './dc-connection-effects.js'
 import { handshakeLogic, type PlainChannel } from './handshake-actors.js'
 import type { HandshakeGate } from './handshake-gate.js'
 import type { ResolvedRuntimeOptions } from './options.js'
@@ -97,27 +96,18 @@ export class DcConnection {
    */
   private pendingPlain: Uint8Array[] = []
   private authKey: EncryptionKey | null = null
-  private salt = 0n
-  /** Future salts as stored (server unix seconds): storeSalt keeps them, the machine reads them at start. */
-  private futureSalts: readonly ServerSalt[] = []
-  private timeOffsetMs = 0
-  private session: ClientSession | null = null
-  /** Sessions this connection used before the current one, to destroy_session (NB: never the current). */
-  private previousSessions: bigint[] = []
+  // NB: the members marked @internal are the session state the machine's effects
+  // (dc-connection-effects.ts) work on; nothing outside this file and that one touches them.
+  /** @internal */ salt = 0n
+  /** @internal Future salts as stored (server unix seconds): kept by storeSalt, read by the machine at start. */
+  futureSalts: readonly ServerSalt[] = []
+  /** @internal */ timeOffsetMs = 0
+  /** @internal */ session: ClientSession | null = null
+  /** @internal Sessions this connection used before the current one, to destroy_session (never the current). */
+  previousSessions: bigint[] = []
   private readonly plainIds = new MessageIdGenerator({ role: 'client' })
-  /** Calls whose body is in the session (queued or in flight), by session ref. */
-  private readonly byRef = new Map<number, RpcCall>()
-  /** Calls by every msg_id they went out under (an answer to an older copy still settles them). */
-  private readonly byMsgId = new Map<bigint, RpcCall>()
-  /** Calls routed here while no session exists (connecting, handshaking, key dropped). */
-  private readonly waiting = new Set<RpcCall>()
-  /** Every call currently routed to this connection. */
-  private readonly calls = new Set<RpcCall>()
-  /** When each in-flight call was last acknowledged (local ms), for the stale-call probe. */
-  private readonly ackedAt = new Map<RpcCall, number>()
-  /** Our msgs_state_req: by session ref until flushed, then by msg_id; the msg_ids each asked about. */
-  private readonly probesByRef = new Map<number, bigint[]>()
-  private readonly probes = new Map<bigint, readonly bigint[]>()
+  /** @internal Every call routed here, by session ref and msg_id. */
+  readonly table = new CallTable()
   private flushScheduled = false
   /** The next RPC written on this socket is wrapped in invokeWithLayer(initConnection(…)). */
   private needsInit = true
@@ -160,7 +150,8 @@ export class DcConnection {
     this.spawn()
   }
 
-  private releaseSlot(): void {
+  /** @internal */
+  releaseSlot(): void {
     this.releaseHandshakeSlot?.()
     this.releaseHandshakeSlot = null
   }
@@ -188,11 +179,11 @@ export class DcConnection {
       call.conn?.release(call)
       call.conn = this
     }
-    this.calls.add(call)
+    this.table.calls.add(call)
     // NB: a call whose body the session already re-queued (resend, new session) keeps that copy.
     if (call.inSessionQueue) return
     if (this.session === null) {
-      this.waiting.add(call)
+      this.table.waiting.add(call)
       return
     }
     this.sendCall(this.session, call)
@@ -200,7 +191,7 @@ export class DcConnection {
 
   /** Takes a still-queued call off the queue (cancel, timeout). */
   dequeue(call: RpcCall): void {
-    this.waiting.delete(call)
+    this.table.waiting.delete(call)
     if (call.inSessionQueue && call.ref !== null) this.session?.forget({ ref: call.ref })
     call.inSessionQueue = false
   }
@@ -215,15 +206,9 @@ export class DcConnection {
   /** Forgets everything about a settled (or moved) call. */
   release(call: RpcCall): void {
     this.dequeue(call)
-    this.calls.delete(call)
-    if (call.ref !== null) this.byRef.delete(call.ref)
+    for (const id of this.table.forget(call)) this.session?.forget({ msgId: id })
     call.ref = null
-    for (const id of call.msgIds) {
-      this.byMsgId.delete(id)
-      this.session?.forget({ msgId: id })
-    }
     call.msgIds.clear()
-    this.ackedAt.delete(call)
     if (call.conn === this) call.conn = null
   }
 
@@ -249,7 +234,7 @@ export class DcConnection {
 
   /** Calls routed here (for supervision). */
   heldCalls(): RpcCall[] {
-    return [...this.calls]
+    return [...this.table.calls]
   }
 
   // ---- machine wiring -------------------------------------------------------------------
@@ -312,140 +297,17 @@ export class DcConnection {
   /** Drops the session (key dropped, crash): every call it held waits for the next one. */
   private detachSession(): void {
     this.session = null
-    this.byRef.clear()
-    for (const call of this.calls) {
+    this.table.sessionDropped()
+    for (const call of this.table.calls) {
       call.inSessionQueue = false
       call.ref = null
-      if (call.actorState() === 'queued') this.waiting.add(call)
+      if (call.actorState() === 'queued') this.table.waiting.add(call)
       else if (call.actorState() === 'inFlight') this.host.toCall(call, { type: 'rpc.resend', reason: 'reconnect' })
     }
   }
 
   /** Effects of dcConnectionMachine, bound to this connection (built once). */
-  readonly fx = this.effects()
-
-  private effects() {
-    return {
-      storeSalt: (boxed: Secret<bigint>) => {
-        const salt = boxed.reveal()
-        this.salt = salt
-        this.session?.setSalt(salt)
-        this.persistSalts()
-      },
-      storeFutureSalts: (salts: readonly FutureSalt[]) => {
-        const toSec = (ms: number) => Math.floor((ms + this.timeOffsetMs) / 1000)
-        this.futureSalts = salts.map((s) => ({ salt: s.salt.reveal(), validSinceSec: toSec(s.validSinceMs), validUntilSec: toSec(s.validUntilMs) }))
-        this.persistSalts()
-      },
-      requestFutureSalts: (count: number) => {
-        this.sendService({ _: 'mt_get_future_salts', num: count }, 'mt_get_future_salts')
-      },
-      resendMessages: (msgIds: readonly bigint[], reason: ResendReason) => {
-        if (this.session === null) return
-        // NB: a message refused for its salt was not run, so its msg_id is still free; keeping it
-        // matters for a query sent again after a lost connection inside a new container (refused
-        // as a whole): the server may have run that query under this very id.
-        const again = reason === 'badServerSalt' ? this.session.retransmit(msgIds) : this.session.resend(msgIds)
-        this.requeueRefs(again, reason)
-        this.scheduleFlush()
-      },
-      requeueInFlight: (scope: 'unacked' | 'all', reason: ResendReason) => {
-        for (const call of this.calls) {
-          const s = call.actorState()
-          if (s !== 'inFlight') continue
-          if (scope === 'unacked' && call.acked) continue
-          if (this.session !== null && call.lastMsgId !== null) {
-            // NB: a reconnect keeps the session, so the copy keeps its msg_id: the server may have
-            // run it and lost only the answer, and answers a known msg_id from its cache.
-            const ids = [call.lastMsgId]
-            this.requeueRefs(reason === 'reconnect' ? this.session.retransmit(ids) : this.session.resend(ids), null)
-          }
-          this.host.toCall(call, { type: 'rpc.resend', reason })
-        }
-        this.scheduleFlush()
-      },
-      failMessages: (msgIds: readonly bigint[], errorCode: number) => {
-        // NB: a msg_id may name a container of ours: every call it carried fails.
-        for (const id of msgIds.flatMap((m) => this.session?.messagesOf(m) ?? [m])) {
-          const call = this.byMsgId.get(id)
-          if (call === undefined) continue
-          this.host.toCall(call, { type: 'rpc.errorReceived', msgId: id, errorCode: -errorCode, errorMessage: `BAD_MSG_NOTIFICATION_${errorCode}` })
-        }
-      },
-      applyTimeOffset: (timeOffsetMs: number) => {
-        this.timeOffsetMs = timeOffsetMs
-        this.session?.setTimeOffset(timeOffsetMs)
-        this.persistSession()
-      },
-      resetSession: () => {
-        if (this.session === null) return
-        this.previousSessions.push(this.session.sessionId)
-        this.requeueRefs(this.session.renewSession(sessionIdFromRandom(this.host.options.random(8))), null)
-        this.persistSession()
-        this.scheduleFlush()
-      },
-      destroyPreviousSessions: () => {
-        const session = this.session
-        if (session === null) return
-        for (const sessionId of this.previousSessions) {
-          if (sessionId !== session.sessionId) this.sendService({ _: 'mt_destroy_session', sessionId }, 'mt_destroy_session')
-        }
-        this.previousSessions = []
-      },
-      answerStateRequest: (reqMsgId: bigint, msgIds: readonly bigint[]) => {
-        if (this.session === null) return
-        // NB: msgs_state_info is itself the ack of the request: not content-related.
-        this.session.send(serializeObject({ _: 'mt_msgs_state_info', reqMsgId, info: this.session.stateInfo(msgIds) }), { contentRelated: false })
-        this.scheduleFlush()
-      },
-      probeStaleCalls: (unansweredForMs: number) => {
-        const session = this.session
-        if (session === null) return
-        const now = this.host.options.nowMs()
-        const stale: bigint[] = []
-        for (const [call, at] of this.ackedAt) {
-          if (now - at < unansweredForMs || call.lastMsgId === null) continue
-          stale.push(call.lastMsgId)
-          // NB: asked once per threshold: the answer (or the next probe) decides what comes next.
-          this.ackedAt.set(call, now)
-        }
-        if (stale.length === 0) return
-        // NB: msgs_state_req is no method (its msgs_state_info comes bare, naming it): content-related, no method.
-        const ref = session.send(serializeObject({ _: 'mt_msgs_state_req', msgIds: stale }), { contentRelated: true })
-        this.probesByRef.set(ref, stale)
-        this.scheduleFlush()
-      },
-      requestResend: (msgIds: readonly bigint[]) => {
-        if (this.session === null) return
-        this.session.send(serializeObject({ _: 'mt_msg_resend_req', msgIds: [...msgIds] }), { contentRelated: true })
-        this.scheduleFlush()
-      },
-      acknowledge: (msgIds: readonly bigint[]) => this.session?.ack(msgIds),
-      notifyNewSession: (firstMsgId: bigint) => {
-        if (this.session === null) return
-        const lost = this.session.inFlightBefore(firstMsgId)
-        if (lost.length === 0) return
-        this.requeueRefs(this.session.resend(lost), 'newSessionCreated')
-        this.scheduleFlush()
-      },
-      sendPing: (disconnectDelaySec: number) => {
-        const pingId = new DataView(this.host.options.random(8).buffer).getBigInt64(0, true)
-        this.sendService({ _: 'mt_ping_delay_disconnect', pingId, disconnectDelay: disconnectDelaySec }, 'mt_ping_delay_disconnect')
-      },
-      flushAcks: () => this.scheduleFlush(),
-      failHeldCalls: (reason: string, transportErrorCode: number) => this.host.failHeldCalls(this, reason, transportErrorCode),
-      reportReady: () => {
-        this.releaseSlot()
-        this.sessionReady()
-        this.host.reportBus.send(this.key, { type: 'dc.ready', dcId: this.dcId })
-        this.host.notify(this.accountId, { type: 'dc.ready', dcId: this.dcId })
-      },
-      reportDown: (reason: string) => {
-        this.host.reportBus.send(this.key, { type: 'dc.down', dcId: this.dcId, reason })
-        this.host.notify(this.accountId, { type: 'dc.down', dcId: this.dcId, reason })
-      },
-    }
-  }
+  readonly fx = connectionEffects(this)
 
   /** Body of the socket actor: node:net on the DC's endpoint, transport codec, events sent back. */
   runSocket(sendBack: (event: DcConnectionEvent) => void): () => void {
@@ -546,7 +408,8 @@ export class DcConnection {
 
   // ---- session ------------------------------------------------------------------------
 
-  private sessionReady(): void {
+  /** @internal */
+  sessionReady(): void {
     if (this.session === null) {
       if (this.authKey === null) throw new Error(`connection ${this.key} is ready without a key`)
       this.session = new ClientSession({
@@ -555,10 +418,10 @@ export class DcConnection {
         salt: this.salt,
         timeOffsetMs: this.timeOffsetMs,
       })
-      this.persistSession()
+      persistSession(this)
     }
-    const waiting = [...this.waiting]
-    this.waiting.clear()
+    const waiting = [...this.table.waiting]
+    this.table.waiting.clear()
     for (const call of waiting) this.sendCall(this.session, call)
     this.scheduleFlush()
     const w = this.readyWaiters
@@ -578,27 +441,30 @@ export class DcConnection {
     const ref = session.send(body, { method: call.method })
     call.ref = ref
     call.inSessionQueue = true
-    this.byRef.set(ref, call)
+    this.table.byRef.set(ref, call)
     this.scheduleFlush()
   }
 
-  private sendService(request: TlObject, method: string): void {
+  /** @internal */
+  sendService(request: TlObject, method: string): void {
     if (this.session === null) return
     this.session.send(serializeObject(request), { method })
     this.scheduleFlush()
   }
 
   /** Refs the session put back in its queue: their calls go back to `queued` with that copy. */
-  private requeueRefs(refs: number[], reason: ResendReason | null): void {
+  /** @internal */
+  requeueRefs(refs: number[], reason: ResendReason | null): void {
     for (const ref of refs) {
-      const call = this.byRef.get(ref)
+      const call = this.table.byRef.get(ref)
       if (call === undefined) continue
       call.inSessionQueue = true
       if (reason !== null && call.actorState() === 'inFlight') this.host.toCall(call, { type: 'rpc.resend', reason })
     }
   }
 
-  private scheduleFlush(): void {
+  /** @internal */
+  scheduleFlush(): void {
     if (this.flushScheduled) return
     this.flushScheduled = true
     setImmediate(() => this.flush())
@@ -615,20 +481,12 @@ export class DcConnection {
     this.host.stats.flushes++
     this.host.stats.packetsOut += packets.length
     for (const { ref, msgId } of sent) {
-      const call = this.byRef.get(ref)
-      if (call === undefined) {
-        const asked = this.probesByRef.get(ref)
-        if (asked !== undefined) {
-          this.probesByRef.delete(ref)
-          this.probes.set(msgId, asked)
-        }
-        continue
-      }
+      const call = this.table.sent(ref, msgId)
+      if (call === undefined) continue
       call.inSessionQueue = false
       call.acked = false
       call.lastMsgId = msgId
       call.msgIds.add(msgId)
-      this.byMsgId.set(msgId, call)
       this.host.toCall(call, { type: 'rpc.sent', msgId })
     }
   }
@@ -647,84 +505,17 @@ export class DcConnection {
       out.push({ type: 'key.confirmed' })
     }
     if (r.messages.length > 0) {
-      const ctx = this.routeContext(session, now)
+      const ctx = this.table.routeContext(session, now)
       const routed: Routed<RpcCall>[] = []
       for (const m of r.messages) routeIncoming(m, ctx, routed)
-      for (const x of routed) this.carry(x, out)
+      for (const x of routed) carry(this, x, out)
     }
     if (session.pendingAcks > acksBefore) out.push({ type: 'ack.needed', count: session.pendingAcks - acksBefore })
     return out
   }
 
-  private routeContext(session: ClientSession, nowMs: number): RouteContext<RpcCall> {
-    return {
-      callOf: (msgId) => this.byMsgId.get(msgId),
-      lastMsgIdOf: (call) => call.lastMsgId,
-      methodOf: (call) => call.method,
-      probeOf: (reqMsgId) => {
-        const asked = this.probes.get(reqMsgId)
-        this.probes.delete(reqMsgId)
-        return asked
-      },
-      received: (msgId) => session.hasReceived(msgId),
-      sessionId: session.sessionId,
-      timeOffsetMs: session.timeOffsetMs,
-      nowMs,
-    }
-  }
-
-  /** Carries out one routing decision. */
-  private carry(x: Routed<RpcCall>, out: DcConnectionEvent[]): void {
-    switch (x.to) {
-      case 'call':
-        if (x.event.type === 'rpc.acked') {
-          x.call.acked = true
-          this.ackedAt.set(x.call, this.host.options.nowMs())
-        } else if (x.event.type === 'rpc.resultReceived' || x.event.type === 'rpc.errorReceived') {
-          this.ackedAt.delete(x.call)
-        }
-        this.host.toCall(x.call, x.event)
-        return
-      case 'machine':
-        if (x.event.type === 'salt.bad') this.host.stats.badServerSalts++
-        out.push(x.event)
-        return
-      case 'account':
-        this.host.notify(this.accountId, x.notice.type === 'updates' ? { type: 'updates', dcId: this.dcId, update: x.notice.update } : { type: 'auth.error', dcId: this.dcId, method: x.notice.method, errorMessage: x.notice.errorMessage })
-        return
-      case 'nobody':
-        if (x.why === 'ignored') this.host.stats.ignoredMessages++
-        return
-    }
-  }
-
-  private persistSalts(): void {
-    this.persist(
-      this.host.options.store.putServerSalts({
-        accountId: this.accountId,
-        dcId: this.dcId,
-        current: this.salt,
-        future: this.futureSalts,
-        updatedAtMs: this.host.options.nowMs(),
-      }),
-    )
-  }
-
-  private persistSession(): void {
-    if (this.session === null) return
-    this.persist(
-      this.host.options.store.putSession({
-        accountId: this.accountId,
-        dcId: this.dcId,
-        sessionId: this.session.sessionId,
-        serverTimeOffsetMs: this.timeOffsetMs,
-        updatedAtMs: this.host.options.nowMs(),
-      }),
-    )
-  }
-
-  /** Committed-only writes (salts, session hints): a failure is counted, never thrown into an action. */
-  private persist(write: Promise<void>): void {
+  /** @internal Committed-only writes (salts, session hints): a failure is counted, never thrown into an action. */
+  persist(write: Promise<void>): void {
     write.catch(() => {
       this.host.stats.storeWriteErrors++
     })
