@@ -22,6 +22,11 @@ export class AckQueue {
     return true
   }
 
+  /** True while an ack for `msgId` is owed. */
+  has(msgId: bigint): boolean {
+    return this.pending.has(msgId)
+  }
+
   /** Takes up to `max` of the oldest pending ids out of the queue (for one msgs_ack). */
   take(max = MAX_ACK_IDS): bigint[] {
     const out: bigint[] = []

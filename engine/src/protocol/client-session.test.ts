@@ -214,3 +214,47 @@ describe('ClientSession', () => {
     assert.deepEqual(s.resend([sent.msgId]), [])
   })
 })
+
+describe('ClientSession: what it knows for the service messages', () => {
+  test('stateInfo for the server’s msg_ids: received (ack owed / acked / needing none), unseen, above, below the window', () => {
+    const s = new ClientSession({ key, sessionId: SESSION, salt: SALT, replayWindowSize: 2 })
+    const server = fakeServer()
+    const old = server.nextId()
+    const skipped = server.nextId()
+    const acked = server.nextId()
+    const noAck = server.nextId()
+    const owed = server.nextId()
+    const above = server.nextId()
+    // replay window of 2: `old` is evicted below the floor by the later ones
+    s.receive(server.packet(bytes({ _: 'updatesTooLong' }), old, 1), T0)
+    s.receive(server.packet(bytes({ _: 'updatesTooLong' }), acked, 3), T0)
+    s.flush(T0, random) // the ack for `acked` (and `old`) goes out
+    s.receive(server.packet(bytes({ _: 'mt_msgs_ack', msgIds: [1n] }), noAck, 4), T0)
+    s.receive(server.packet(bytes({ _: 'updatesTooLong' }), owed, 5), T0)
+    assert.deepEqual([...s.stateInfo([old, skipped, noAck, owed, above])], [1, 1, 4 + 16, 4, 3])
+    const wide = new ClientSession({ key, sessionId: SESSION, salt: SALT })
+    wide.receive(server.packet(bytes({ _: 'updatesTooLong' }), acked, 7), T0)
+    wide.flush(T0, random)
+    wide.receive(server.packet(bytes({ _: 'updatesTooLong' }), owed, 9), T0)
+    // nothing was ever forgotten here: an id below the lowest seen is still certainly not received
+    assert.deepEqual([...wide.stateInfo([skipped, acked, noAck, owed, above])], [2, 4 + 8, 2, 4, 3])
+    assert.equal(wide.hasReceived(acked), true)
+    assert.equal(wide.hasReceived(noAck), false)
+  })
+
+  test('messagesOf names what a container of ours carried; ack() owes acks for the next flush', () => {
+    const s = newSession()
+    const server = fakeServer()
+    s.send(nearestDc, { method: 'help.getNearestDc' })
+    s.send(nearestDc, { method: 'help.getNearestDc' })
+    const f = s.flush(T0, random)
+    const got = server.read(f.packets[0] as Uint8Array)
+    assert.ok(isContainer(got.outer.body))
+    assert.deepEqual(s.messagesOf(got.outer.msgId), f.sent.map((x) => x.msgId))
+    assert.deepEqual(s.messagesOf(f.sent[0]!.msgId), [f.sent[0]!.msgId])
+    s.ack([123n])
+    assert.equal(s.pendingAcks, 1)
+    const acks = server.read(s.flush(T0, random).packets[0] as Uint8Array)
+    assert.deepEqual((deserializeObject(acks.outer.body) as { msgIds: bigint[] }).msgIds, [123n])
+  })
+})

@@ -9,8 +9,10 @@ import { AckQueue, MAX_ACK_IDS } from './ack-queue.js'
 import { containerBatchSize, packContainer, type ContainerItem } from './container.js'
 import { MessageReceiver, encryptMessage, type EncryptionKey, type ReceiveError } from './encrypted-message.js'
 import { classifyIncoming, type IncomingMessage } from './incoming-event.js'
+import { messageStateByte } from './message-state.js'
 import { MessageIdGenerator } from './message-id.js'
-import { SeqNoCounter } from './seq-no.js'
+import { SeqNoCounter, isContentRelated } from './seq-no.js'
+import { DEFAULT_REPLAY_WINDOW_SIZE } from './replay-window.js'
 import { SentMessages, type SentMessage } from './sent-messages.js'
 
 /** A body waiting for the next flush. */
@@ -71,6 +73,8 @@ export class ClientSession {
   private readonly ledger = new SentMessages()
   private queue: Queued[] = []
   private nextRef = 1
+  /** Recent received msg_ids that were not content-related (msgs_state_info's +16), bounded. */
+  private noAckNeeded = new Set<bigint>()
 
   constructor(opts: ClientSessionOptions) {
     this.key = opts.key
@@ -188,7 +192,8 @@ export class ClientSession {
       acceptInner: (id) => this.receiver.acceptInner(id) === 'new',
     })
     for (const id of classified.ackIds) this.acks.add(id)
-    for (const { event } of classified.messages) {
+    for (const { msgId, seqNo, event } of classified.messages) {
+      if (!isContentRelated(seqNo)) this.rememberNoAck(msgId)
       switch (event.type) {
         case 'rpc.result':
         case 'rpc.error':
@@ -210,6 +215,32 @@ export class ClientSession {
       }
     }
     return { messages: classified.messages }
+  }
+
+  /**
+   * msgs_state_info's body for the other side's msgs_state_req: one state byte per msg_id, from
+   * what this session has received and acknowledged.
+   */
+  stateInfo(msgIds: readonly bigint[]): Uint8Array {
+    return Uint8Array.from(msgIds, (id) => {
+      const seen = this.receiver.seenState(id)
+      return messageStateByte({ seen, ackPending: this.acks.has(id), noAckNeeded: this.noAckNeeded.has(id) })
+    })
+  }
+
+  /** True when the other side's message `msgId` already came in on this session. */
+  hasReceived(msgId: bigint): boolean {
+    return this.receiver.seenState(msgId) === 'seen'
+  }
+
+  /** Owes an ack for these of the other side's msg_ids (sent with the next flush). */
+  ack(msgIds: readonly bigint[]): void {
+    for (const id of msgIds) this.acks.add(id)
+  }
+
+  /** The messages a container we sent carried (still in flight), or [`msgId`] when it is no container. */
+  messagesOf(msgId: bigint): bigint[] {
+    return this.ledger.membersOf(msgId) ?? [msgId]
   }
 
   /** bad_server_salt / new_session_created / future salts: use this salt from now on. */
@@ -251,6 +282,7 @@ export class ClientSession {
    */
   renewSession(sessionId: bigint): number[] {
     this.currentSessionId = sessionId
+    this.noAckNeeded = new Set()
     // NB: msg_ids only have to grow within a session. A fresh generator lets a session that was
     // reset after the server's clock moved back (bad_msg 17) leave the old, too-new ids behind.
     this.ids = new MessageIdGenerator({ role: 'client', timeOffsetMs: this.ids.timeOffsetMs })
@@ -266,6 +298,20 @@ export class ClientSession {
       return
     }
     this.ledger.settle(msgIdOrRef.msgId)
+  }
+
+  private rememberNoAck(msgId: bigint): void {
+    this.noAckNeeded.add(msgId)
+    if (this.noAckNeeded.size <= (this.replayWindowSize ?? DEFAULT_REPLAY_WINDOW_SIZE)) return
+    for (const oldest of this.noAckNeeded) {
+      this.noAckNeeded.delete(oldest)
+      break
+    }
+  }
+
+  /** Server clock minus local clock from now on (the connection machine's time sync). */
+  setTimeOffset(timeOffsetMs: number): void {
+    this.ids.timeOffsetMs = timeOffsetMs
   }
 
   private requeue(messages: SentMessage[], sameIds = false): number[] {

@@ -217,6 +217,18 @@ export class MessageReceiver {
     return 'new'
   }
 
+  /**
+   * What this receiver knows of a msg_id (for msgs_state_info): older than it remembers, seen,
+   * not seen inside the remembered range, or above every id seen.
+   */
+  seenState(msgId: bigint): 'below' | 'seen' | 'unseen' | 'above' {
+    const replay = this.seen.check(msgId)
+    if (replay.kind === 'below-window') return 'below'
+    if (replay.kind === 'duplicate') return 'seen'
+    const highest = this.seen.highest
+    return highest === null || msgId > highest ? 'above' : 'unseen'
+  }
+
   /** The session checks alone, for a message already decrypted with {@link decryptMessage}. */
   check(message: MessageFields, serverNowMs: number): Result<MessageFields, SessionCheckError> {
     const { sessionId, msgId } = message

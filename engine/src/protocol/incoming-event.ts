@@ -7,45 +7,11 @@ import { isContainer, unpackContainer, type ContainerError } from './container.j
 import { isContentRelated } from './seq-no.js'
 
 /**
- * bad_msg_notification error codes.
+ * A bad_msg_notification error code, as received. What each asks of the client is decided in one
+ * place: `classifyBadMsg` of the DC connection machine (@mtswarm/machines).
  * https://core.telegram.org/mtproto/service_messages_about_messages#notice-of-ignored-error-message
  */
-export const BAD_MSG_CODES = {
-  16: 'msg_id too low (client time behind): sync time, resend',
-  17: 'msg_id too high (client time ahead): sync time, resend',
-  18: 'msg_id low two bits wrong: client bug',
-  19: 'container msg_id equals a previous msg_id: client bug',
-  20: 'message too old, cannot be verified: resend',
-  32: 'msg_seqno too low: new session, resend',
-  33: 'msg_seqno too high: new session, resend',
-  34: 'even seqno expected (not content-related), odd received: client bug',
-  35: 'odd seqno expected (content-related), even received: client bug',
-  48: 'incorrect server salt: resend with the new salt',
-  64: 'invalid container: client bug',
-} as const
-
-/** A bad_msg_notification code; the docs list these, and the server may add others. */
-export type BadMsgCode = keyof typeof BAD_MSG_CODES | (number & {})
-
-/** What the session should do about a bad_msg_notification. */
-export type BadMsgRemedy = 'sync-time-and-resend' | 'new-session-and-resend' | 'resend' | 'client-bug'
-
-/** Maps a bad_msg_notification code to its remedy. */
-export function badMsgRemedy(code: number): BadMsgRemedy {
-  switch (code) {
-    case 16:
-    case 17:
-      return 'sync-time-and-resend'
-    case 32:
-    case 33:
-      return 'new-session-and-resend'
-    case 20:
-    case 48:
-      return 'resend'
-    default:
-      return 'client-bug'
-  }
-}
+export type BadMsgCode = number
 
 /** One event the machines consume. Type names are dotted lower-case. */
 export type IncomingEvent =

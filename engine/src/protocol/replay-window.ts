@@ -41,6 +41,11 @@ export class ReplayWindow {
     if (this.ids.length > this.size) this.floorId = this.ids.shift() as bigint
   }
 
+  /** The highest id recorded, or null before the first. */
+  get highest(): bigint | null {
+    return this.ids[this.ids.length - 1] ?? null
+  }
+
   /** Ids currently remembered. */
   get count(): number {
     return this.ids.length

@@ -44,6 +44,12 @@ export class SentMessages {
     return this.byId.has(msgId) || this.containers.has(msgId)
   }
 
+  /** The still-pending messages of a container we sent, or undefined when `msgId` is no container of ours. */
+  membersOf(msgId: bigint): bigint[] | undefined {
+    const inner = this.containers.get(msgId)
+    return inner === undefined ? undefined : [...inner]
+  }
+
   /** The message sent with this id, if still in flight. */
   get(msgId: bigint): SentMessage | undefined {
     return this.byId.get(msgId)

@@ -10,14 +10,13 @@ import {
   type DcConnectionEvent,
   type DcConnectionInput,
   type DcConnectionReport,
-  type FutureSalt,
   type ResendReason,
   type RpcEvent,
   type SaveAuthKeyInput,
-  type Secret,
   type SocketInput,
   secret,
 } from '@mtswarm/machines'
+import type { ServerSalt } from '@mtswarm/storage'
 import type { KeyedBus } from '../bus/index.js'
 import {
   ClientSession,
@@ -25,11 +24,15 @@ import {
   decodePlainMessage,
   encodePlainMessage,
   encryptionKeyOf,
+  routeIncoming,
   sessionIdFromRandom,
+  withInitConnection,
   type EncryptionKey,
-  type IncomingMessage,
+  type Routed,
 } from '../protocol/index.js'
-import { LAYER, TlReader, deserializeObject, readMethodResult, serializeObject, type TlObject } from '../tl/index.js'
+import { deserializeObject, serializeObject, type TlObject } from '../tl/index.js'
+import { CallTable } from './call-table.js'
+import { carry, connectionEffects, persistSession } from './dc-connection-effects.js'
 import { handshakeLogic, type PlainChannel } from './handshake-actors.js'
 import type { HandshakeGate } from './handshake-gate.js'
 import type { ResolvedRuntimeOptions } from './options.js'
@@ -93,18 +96,18 @@ export class DcConnection {
    */
   private pendingPlain: Uint8Array[] = []
   private authKey: EncryptionKey | null = null
-  private salt = 0n
-  private timeOffsetMs = 0
-  private session: ClientSession | null = null
+  // NB: the members marked @internal are the session state the machine's effects
+  // (dc-connection-effects.ts) work on; nothing outside this file and that one touches them.
+  /** @internal */ salt = 0n
+  /** @internal Future salts as stored (server unix seconds): kept by storeSalt, read by the machine at start. */
+  futureSalts: readonly ServerSalt[] = []
+  /** @internal */ timeOffsetMs = 0
+  /** @internal */ session: ClientSession | null = null
+  /** @internal Sessions this connection used before the current one, to destroy_session (never the current). */
+  previousSessions: bigint[] = []
   private readonly plainIds = new MessageIdGenerator({ role: 'client' })
-  /** Calls whose body is in the session (queued or in flight), by session ref. */
-  private readonly byRef = new Map<number, RpcCall>()
-  /** Calls by every msg_id they went out under (an answer to an older copy still settles them). */
-  private readonly byMsgId = new Map<bigint, RpcCall>()
-  /** Calls routed here while no session exists (connecting, handshaking, key dropped). */
-  private readonly waiting = new Set<RpcCall>()
-  /** Every call currently routed to this connection. */
-  private readonly calls = new Set<RpcCall>()
+  /** @internal Every call routed here, by session ref and msg_id. */
+  readonly table = new CallTable()
   private flushScheduled = false
   /** The next RPC written on this socket is wrapped in invokeWithLayer(initConnection(…)). */
   private needsInit = true
@@ -135,7 +138,10 @@ export class DcConnection {
     if (this.closed) return
     this.authKey = key === undefined ? null : { authKey: key.key, authKeyId: key.keyId }
     this.salt = salts?.current ?? 0n
+    this.futureSalts = salts?.future ?? []
     this.timeOffsetMs = session?.serverTimeOffsetMs ?? 0
+    // NB: the session stored last was used by an earlier run: the new one destroys it once ready.
+    if (session !== undefined && !this.previousSessions.includes(session.sessionId)) this.previousSessions.push(session.sessionId)
     if (this.authKey === null && this.releaseHandshakeSlot === null) {
       const release = await this.host.handshakeGate(this.dcId).acquire()
       if (this.closed) return release()
@@ -144,7 +150,8 @@ export class DcConnection {
     this.spawn()
   }
 
-  private releaseSlot(): void {
+  /** @internal */
+  releaseSlot(): void {
     this.releaseHandshakeSlot?.()
     this.releaseHandshakeSlot = null
   }
@@ -172,11 +179,11 @@ export class DcConnection {
       call.conn?.release(call)
       call.conn = this
     }
-    this.calls.add(call)
+    this.table.calls.add(call)
     // NB: a call whose body the session already re-queued (resend, new session) keeps that copy.
     if (call.inSessionQueue) return
     if (this.session === null) {
-      this.waiting.add(call)
+      this.table.waiting.add(call)
       return
     }
     this.sendCall(this.session, call)
@@ -184,7 +191,7 @@ export class DcConnection {
 
   /** Takes a still-queued call off the queue (cancel, timeout). */
   dequeue(call: RpcCall): void {
-    this.waiting.delete(call)
+    this.table.waiting.delete(call)
     if (call.inSessionQueue && call.ref !== null) this.session?.forget({ ref: call.ref })
     call.inSessionQueue = false
   }
@@ -199,13 +206,8 @@ export class DcConnection {
   /** Forgets everything about a settled (or moved) call. */
   release(call: RpcCall): void {
     this.dequeue(call)
-    this.calls.delete(call)
-    if (call.ref !== null) this.byRef.delete(call.ref)
+    for (const id of this.table.forget(call)) this.session?.forget({ msgId: id })
     call.ref = null
-    for (const id of call.msgIds) {
-      this.byMsgId.delete(id)
-      this.session?.forget({ msgId: id })
-    }
     call.msgIds.clear()
     if (call.conn === this) call.conn = null
   }
@@ -232,7 +234,7 @@ export class DcConnection {
 
   /** Calls routed here (for supervision). */
   heldCalls(): RpcCall[] {
-    return [...this.calls]
+    return [...this.table.calls]
   }
 
   // ---- machine wiring -------------------------------------------------------------------
@@ -244,6 +246,12 @@ export class DcConnection {
       authKeyId: this.authKey?.authKeyId ?? null,
       serverSalt: secret(this.salt),
       timeOffsetMs: this.timeOffsetMs,
+      futureSalts: this.futureSalts.map((f) => ({
+        salt: secret(f.salt),
+        validSinceMs: f.validSinceSec * 1000 - this.timeOffsetMs,
+        validUntilMs: f.validUntilSec * 1000 - this.timeOffsetMs,
+      })),
+      nowMs: this.host.options.nowMs(),
     }
     const actor = createActor(this.host.dcLogic, {
       input,
@@ -289,115 +297,17 @@ export class DcConnection {
   /** Drops the session (key dropped, crash): every call it held waits for the next one. */
   private detachSession(): void {
     this.session = null
-    this.byRef.clear()
-    for (const call of this.calls) {
+    this.table.sessionDropped()
+    for (const call of this.table.calls) {
       call.inSessionQueue = false
       call.ref = null
-      if (call.actorState() === 'queued') this.waiting.add(call)
+      if (call.actorState() === 'queued') this.table.waiting.add(call)
       else if (call.actorState() === 'inFlight') this.host.toCall(call, { type: 'rpc.resend', reason: 'reconnect' })
     }
   }
 
   /** Effects of dcConnectionMachine, bound to this connection (built once). */
-  readonly fx = this.effects()
-
-  private effects() {
-    return {
-      storeSalt: (boxed: Secret<bigint>) => {
-        const salt = boxed.reveal()
-        this.salt = salt
-        this.session?.setSalt(salt)
-        this.persist(
-          this.host.options.store.putServerSalts({
-            accountId: this.accountId,
-            dcId: this.dcId,
-            current: salt,
-            future: [],
-            updatedAtMs: this.host.options.nowMs(),
-          }),
-        )
-      },
-      storeFutureSalts: (salts: FutureSalt[]) => {
-        const toSec = (ms: number) => Math.floor((ms + this.timeOffsetMs) / 1000)
-        this.persist(
-          this.host.options.store.putServerSalts({
-            accountId: this.accountId,
-            dcId: this.dcId,
-            current: this.session?.salt ?? this.salt,
-            future: salts.map((s) => ({ salt: s.salt.reveal(), validSinceSec: toSec(s.validSinceMs), validUntilSec: toSec(s.validUntilMs) })),
-            updatedAtMs: this.host.options.nowMs(),
-          }),
-        )
-      },
-      requestFutureSalts: (count: number) => {
-        this.sendService({ _: 'mt_get_future_salts', num: count }, 'mt_get_future_salts')
-      },
-      resendMessages: (msgIds: bigint[], reason: ResendReason) => {
-        if (this.session === null) return
-        // NB: a message refused for its salt was not run, so its msg_id is still free; keeping it
-        // matters for a query sent again after a lost connection inside a new container (refused
-        // as a whole): the server may have run that query under this very id.
-        const again = reason === 'badServerSalt' ? this.session.retransmit(msgIds) : this.session.resend(msgIds)
-        this.requeueRefs(again, reason)
-        this.scheduleFlush()
-      },
-      requeueInFlight: (scope: 'unacked' | 'all', reason: ResendReason) => {
-        for (const call of this.calls) {
-          const s = call.actorState()
-          if (s !== 'inFlight') continue
-          if (scope === 'unacked' && call.acked) continue
-          if (this.session !== null && call.lastMsgId !== null) {
-            // NB: a reconnect keeps the session, so the copy keeps its msg_id: the server may have
-            // run it and lost only the answer, and answers a known msg_id from its cache.
-            const ids = [call.lastMsgId]
-            this.requeueRefs(reason === 'reconnect' ? this.session.retransmit(ids) : this.session.resend(ids), null)
-          }
-          this.host.toCall(call, { type: 'rpc.resend', reason })
-        }
-        this.scheduleFlush()
-      },
-      failMessages: (msgIds: bigint[], errorCode: number) => {
-        for (const id of msgIds) {
-          const call = this.byMsgId.get(id)
-          if (call === undefined) continue
-          this.host.toCall(call, { type: 'rpc.errorReceived', msgId: id, errorCode: -errorCode, errorMessage: `BAD_MSG_NOTIFICATION_${errorCode}` })
-        }
-      },
-      applyTimeOffset: (timeOffsetMs: number) => {
-        this.timeOffsetMs = timeOffsetMs
-        this.persistSession()
-      },
-      resetSession: () => {
-        if (this.session === null) return
-        this.requeueRefs(this.session.renewSession(sessionIdFromRandom(this.host.options.random(8))), null)
-        this.persistSession()
-        this.scheduleFlush()
-      },
-      notifyNewSession: (firstMsgId: bigint) => {
-        if (this.session === null) return
-        const lost = this.session.inFlightBefore(firstMsgId)
-        if (lost.length === 0) return
-        this.requeueRefs(this.session.resend(lost), 'newSessionCreated')
-        this.scheduleFlush()
-      },
-      sendPing: (disconnectDelaySec: number) => {
-        const pingId = new DataView(this.host.options.random(8).buffer).getBigInt64(0, true)
-        this.sendService({ _: 'mt_ping_delay_disconnect', pingId, disconnectDelay: disconnectDelaySec }, 'mt_ping_delay_disconnect')
-      },
-      flushAcks: () => this.scheduleFlush(),
-      failHeldCalls: (reason: string, transportErrorCode: number) => this.host.failHeldCalls(this, reason, transportErrorCode),
-      reportReady: () => {
-        this.releaseSlot()
-        this.sessionReady()
-        this.host.reportBus.send(this.key, { type: 'dc.ready', dcId: this.dcId })
-        this.host.notify(this.accountId, { type: 'dc.ready', dcId: this.dcId })
-      },
-      reportDown: (reason: string) => {
-        this.host.reportBus.send(this.key, { type: 'dc.down', dcId: this.dcId, reason })
-        this.host.notify(this.accountId, { type: 'dc.down', dcId: this.dcId, reason })
-      },
-    }
-  }
+  readonly fx = connectionEffects(this)
 
   /** Body of the socket actor: node:net on the DC's endpoint, transport codec, events sent back. */
   runSocket(sendBack: (event: DcConnectionEvent) => void): () => void {
@@ -498,7 +408,8 @@ export class DcConnection {
 
   // ---- session ------------------------------------------------------------------------
 
-  private sessionReady(): void {
+  /** @internal */
+  sessionReady(): void {
     if (this.session === null) {
       if (this.authKey === null) throw new Error(`connection ${this.key} is ready without a key`)
       this.session = new ClientSession({
@@ -507,10 +418,10 @@ export class DcConnection {
         salt: this.salt,
         timeOffsetMs: this.timeOffsetMs,
       })
-      this.persistSession()
+      persistSession(this)
     }
-    const waiting = [...this.waiting]
-    this.waiting.clear()
+    const waiting = [...this.table.waiting]
+    this.table.waiting.clear()
     for (const call of waiting) this.sendCall(this.session, call)
     this.scheduleFlush()
     const w = this.readyWaiters
@@ -523,49 +434,37 @@ export class DcConnection {
     let body: Uint8Array
     if (this.needsInit) {
       this.needsInit = false
-      const c = this.host.options.client
-      body = serializeObject({
-        _: 'invokeWithLayer',
-        layer: LAYER,
-        query: {
-          _: 'initConnection',
-          apiId: c.apiId,
-          deviceModel: c.deviceModel,
-          systemVersion: c.systemVersion,
-          appVersion: c.appVersion,
-          systemLangCode: c.systemLangCode,
-          langPack: '',
-          langCode: c.langCode,
-          query: call.request,
-        },
-      } as TlObject)
+      body = serializeObject(withInitConnection(call.request, this.host.options.client))
     } else {
       body = call.body()
     }
     const ref = session.send(body, { method: call.method })
     call.ref = ref
     call.inSessionQueue = true
-    this.byRef.set(ref, call)
+    this.table.byRef.set(ref, call)
     this.scheduleFlush()
   }
 
-  private sendService(request: TlObject, method: string): void {
+  /** @internal */
+  sendService(request: TlObject, method: string): void {
     if (this.session === null) return
     this.session.send(serializeObject(request), { method })
     this.scheduleFlush()
   }
 
   /** Refs the session put back in its queue: their calls go back to `queued` with that copy. */
-  private requeueRefs(refs: number[], reason: ResendReason | null): void {
+  /** @internal */
+  requeueRefs(refs: number[], reason: ResendReason | null): void {
     for (const ref of refs) {
-      const call = this.byRef.get(ref)
+      const call = this.table.byRef.get(ref)
       if (call === undefined) continue
       call.inSessionQueue = true
       if (reason !== null && call.actorState() === 'inFlight') this.host.toCall(call, { type: 'rpc.resend', reason })
     }
   }
 
-  private scheduleFlush(): void {
+  /** @internal */
+  scheduleFlush(): void {
     if (this.flushScheduled) return
     this.flushScheduled = true
     setImmediate(() => this.flush())
@@ -582,18 +481,17 @@ export class DcConnection {
     this.host.stats.flushes++
     this.host.stats.packetsOut += packets.length
     for (const { ref, msgId } of sent) {
-      const call = this.byRef.get(ref)
+      const call = this.table.sent(ref, msgId)
       if (call === undefined) continue
       call.inSessionQueue = false
       call.acked = false
       call.lastMsgId = msgId
       call.msgIds.add(msgId)
-      this.byMsgId.set(msgId, call)
       this.host.toCall(call, { type: 'rpc.sent', msgId })
     }
   }
 
-  /** One encrypted packet in: answers routed to their calls, service events back to the machine. */
+  /** One encrypted packet in: the router says where each message goes; this only carries it there. */
   private receive(packet: Uint8Array): DcConnectionEvent[] {
     const session = this.session
     if (session === null) return []
@@ -606,115 +504,18 @@ export class DcConnection {
       this.keyConfirmedOnLink = true
       out.push({ type: 'key.confirmed' })
     }
-    for (const m of r.messages) this.route(m, now, out)
-    if (session.pendingAcks > acksBefore) {
-      const last = r.messages[r.messages.length - 1]
-      out.push({ type: 'ack.needed', msgId: last?.msgId ?? 0n })
+    if (r.messages.length > 0) {
+      const ctx = this.table.routeContext(session, now)
+      const routed: Routed<RpcCall>[] = []
+      for (const m of r.messages) routeIncoming(m, ctx, routed)
+      for (const x of routed) carry(this, x, out)
     }
+    if (session.pendingAcks > acksBefore) out.push({ type: 'ack.needed', count: session.pendingAcks - acksBefore })
     return out
   }
 
-  private route(m: IncomingMessage, now: number, out: DcConnectionEvent[]): void {
-    const e = m.event
-    switch (e.type) {
-      case 'rpc.result': {
-        if (e.method === 'mt_ping_delay_disconnect') {
-          out.push({ type: 'pong.received', pingId: (e.result as { pingId: bigint }).pingId })
-          return
-        }
-        const call = this.byMsgId.get(e.reqMsgId)
-        if (call !== undefined) this.host.toCall(call, { type: 'rpc.resultReceived', msgId: e.reqMsgId, result: e.result })
-        return
-      }
-      case 'rpc.error': {
-        const call = this.byMsgId.get(e.reqMsgId)
-        if (call === undefined) return
-        if (e.message === 'AUTH_KEY_UNREGISTERED' || e.message === 'SESSION_REVOKED' || e.message === 'USER_DEACTIVATED') {
-          this.host.notify(this.accountId, { type: 'auth.error', dcId: this.dcId, method: call.method, errorMessage: e.message })
-        }
-        this.host.toCall(call, { type: 'rpc.errorReceived', msgId: e.reqMsgId, errorCode: e.code, errorMessage: e.message })
-        return
-      }
-      case 'rpc.undecodable': {
-        const call = this.byMsgId.get(e.reqMsgId)
-        if (call !== undefined) {
-          this.host.toCall(call, { type: 'rpc.errorReceived', msgId: e.reqMsgId, errorCode: -1, errorMessage: `RESULT_UNDECODABLE_${e.error.kind.toUpperCase()}` })
-        }
-        return
-      }
-      case 'rpc.unmatched': {
-        // The answer to an older copy of a call that went out again: the first answer wins.
-        const call = this.byMsgId.get(e.reqMsgId)
-        if (call === undefined) return
-        let result: unknown
-        try {
-          result = readMethodResult(call.method, new TlReader(e.result, 0, e.result.length, e.budget))
-        } catch {
-          return
-        }
-        const err = result as { _?: string; errorCode?: number; errorMessage?: string }
-        if (err._ === 'mt_rpc_error') {
-          this.host.toCall(call, { type: 'rpc.errorReceived', msgId: e.reqMsgId, errorCode: err.errorCode ?? 0, errorMessage: err.errorMessage ?? '' })
-        } else {
-          this.host.toCall(call, { type: 'rpc.resultReceived', msgId: e.reqMsgId, result })
-        }
-        return
-      }
-      case 'msgs.ack':
-        for (const id of e.msgIds) {
-          const call = this.byMsgId.get(id)
-          if (call === undefined || call.lastMsgId !== id) continue
-          call.acked = true
-          this.host.toCall(call, { type: 'rpc.acked', msgId: id })
-        }
-        return
-      case 'salt.bad':
-        this.host.stats.badServerSalts++
-        out.push({ type: 'salt.bad', badMsgId: e.badMsgId, newServerSalt: secret(e.newSalt) })
-        return
-      case 'msg.bad':
-        if (e.code === 16 || e.code === 17) this.session?.syncTime(m.msgId, now)
-        out.push({ type: 'msg.bad', badMsgId: e.badMsgId, errorCode: e.code, serverMsgId: m.msgId, nowMs: now })
-        return
-      case 'session.created':
-        out.push({ type: 'session.created', firstMsgId: e.firstMsgId, serverSalt: secret(e.serverSalt) })
-        return
-      case 'session.destroyed':
-        out.push({ type: 'session.destroyed' })
-        return
-      case 'pong':
-        out.push({ type: 'pong.received', pingId: e.pingId })
-        return
-      case 'salts.future': {
-        const off = this.session?.timeOffsetMs ?? this.timeOffsetMs
-        const salts = e.salts.map((s) => ({ salt: secret(s.salt), validSinceMs: s.validSince * 1000 - off, validUntilMs: s.validUntil * 1000 - off }))
-        out.push({ type: 'salts.received', salts, nowMs: now })
-        return
-      }
-      case 'updates':
-        this.host.notify(this.accountId, { type: 'updates', dcId: this.dcId, update: e.update })
-        return
-      default:
-        // msgs_state_req, msg_resend_req, detailed infos, unexpected/undecodable bodies: counted only.
-        this.host.stats.ignoredMessages++
-    }
-  }
-
-  private persistSession(): void {
-    if (this.session === null) return
-    this.persist(
-      this.host.options.store.putSession({
-        accountId: this.accountId,
-        dcId: this.dcId,
-        sessionId: this.session.sessionId,
-        serverTimeOffsetMs: this.timeOffsetMs,
-        updatedAtMs: this.host.options.nowMs(),
-      }),
-    )
-  }
-
-  /** Committed-only writes (salts, session hints): a failure is counted, never thrown into an action. */
-  private persist(write: Promise<void>): void {
+  /** @internal Committed-only writes (salts, session hints): a failure is counted, never thrown into an action. */
+  persist(write: Promise<void>): void {
     write.catch(() => {
       this.host.stats.storeWriteErrors++
     })
@@ -760,6 +561,11 @@ export function dcConnectionLogic(o: ResolvedRuntimeOptions) {
       storeFutureSalts: ({ system }, p) => connectionOf(system).fx.storeFutureSalts(p.salts),
       requestFutureSalts: ({ system }, p) => connectionOf(system).fx.requestFutureSalts(p.count),
       resendMessages: ({ system }, p) => connectionOf(system).fx.resendMessages(p.msgIds, p.reason),
+      destroyPreviousSessions: ({ system }) => connectionOf(system).fx.destroyPreviousSessions(),
+      answerStateRequest: ({ system }, p) => connectionOf(system).fx.answerStateRequest(p.reqMsgId, p.msgIds),
+      probeStaleCalls: ({ system }, p) => connectionOf(system).fx.probeStaleCalls(p.unansweredForMs),
+      requestResend: ({ system }, p) => connectionOf(system).fx.requestResend(p.msgIds),
+      acknowledge: ({ system }, p) => connectionOf(system).fx.acknowledge(p.msgIds),
       requeueInFlight: ({ system }, p) => connectionOf(system).fx.requeueInFlight(p.scope, p.reason),
       failMessages: ({ system }, p) => connectionOf(system).fx.failMessages(p.msgIds, p.errorCode),
       applyTimeOffset: ({ system }, p) => connectionOf(system).fx.applyTimeOffset(p.timeOffsetMs),

@@ -15,6 +15,10 @@ const sessionEvents = (reason: string): Partial<Record<T, string>> => ({
   'session.destroyed': reason,
   'pong.received': reason,
   'ack.needed': reason,
+  'msgs.stateRequested': reason,
+  'msgs.stateReported': reason,
+  'msgs.resendRequested': reason,
+  'answer.announced': reason,
 })
 const NO_SOCKET = 'no socket now: a late report of the socket we dropped'
 

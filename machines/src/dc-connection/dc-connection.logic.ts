@@ -35,6 +35,10 @@ export interface DcConnectionInput {
   authKeyId: bigint | null
   serverSalt?: Secret<bigint>
   timeOffsetMs?: number
+  /** Future salts kept in storage (local ms); with `nowMs`, the one valid now is used at once. */
+  futureSalts?: readonly FutureSalt[]
+  /** Local time at start: picks the stored future salt valid now. */
+  nowMs?: number
 }
 
 export interface DcConnectionContext {
@@ -43,10 +47,15 @@ export interface DcConnectionContext {
   /** A key from a fresh handshake until it is stored (NB: never used before it is stored). */
   unsavedAuthKey: Secret<Uint8Array> | null
   serverSalt: Secret<bigint>
-  /** How long the current salt stays valid from when we learnt it; 0 when unknown. */
+  /** How long the current salt stays valid from saltClockMs; 0 when unknown. */
   saltValidForMs: number
+  /** Local time saltValidForMs was measured at (the refresh timer fires relative to it). */
+  saltClockMs: number
+  /** The last future_salts (stored or received), in local ms: the next salt comes from here. */
+  futureSalts: readonly FutureSalt[]
   timeOffsetMs: number
-  pendingAcks: bigint[]
+  /** Acks the session holds since the last flush (the msg_ids stay in ClientSession). */
+  pendingAcks: number
   /** Failed connection attempts since the last time we were ready. */
   reconnectAttempt: number
   /** -404s in a row for our stored key since a message last proved the server knows it. */
@@ -58,14 +67,20 @@ export interface DcConnectionContext {
 const NO_SALT = secret(0n)
 
 export function initialDcConnectionContext(input: DcConnectionInput): DcConnectionContext {
+  const futureSalts = input.futureSalts ?? []
+  const nowMs = input.nowMs ?? 0
+  // NB: a stored future salt valid now saves the bad_server_salt round trip of a stale current one.
+  const stored = input.nowMs === undefined ? null : currentSalt(futureSalts, nowMs)
   return {
     dcId: input.dcId,
     authKeyId: input.authKeyId,
     unsavedAuthKey: null,
-    serverSalt: input.serverSalt ?? NO_SALT,
-    saltValidForMs: 0,
+    serverSalt: stored?.salt ?? input.serverSalt ?? NO_SALT,
+    saltValidForMs: stored === null ? 0 : stored.validUntilMs - nowMs,
+    saltClockMs: nowMs,
+    futureSalts,
     timeOffsetMs: input.timeOffsetMs ?? 0,
-    pendingAcks: [],
+    pendingAcks: 0,
     reconnectAttempt: 0,
     keyRechecks: 0,
     lastError: null,
@@ -80,6 +95,17 @@ export function reconnectBackoffMs(attempt: number): number {
 /** When to ask for future salts: ahead of expiry by SALT_REFRESH_MARGIN_MS. */
 export function saltRefreshDelayMs(saltValidForMs: number): number {
   return Math.max(MIN_SALT_REFRESH_MS, saltValidForMs - SALT_REFRESH_MARGIN_MS)
+}
+
+/**
+ * When the refresh timer of the current salt fires: a stored future salt valid then that lasts
+ * past the refresh margin, or null (then future salts are fetched).
+ */
+export function nextStoredSalt(context: Pick<DcConnectionContext, 'futureSalts' | 'saltClockMs' | 'saltValidForMs'>): { salt: FutureSalt; atMs: number } | null {
+  const atMs = context.saltClockMs + saltRefreshDelayMs(context.saltValidForMs)
+  const s = currentSalt(context.futureSalts, atMs)
+  if (s === null || s.validUntilMs - atMs <= SALT_REFRESH_MARGIN_MS) return null
+  return { salt: s, atMs }
 }
 
 /** The salt valid at `nowMs` that stays valid longest, or null if none is. */
@@ -122,8 +148,11 @@ export type BadMsgAction =
   | { kind: 'fail' }
 
 /**
- * bad_msg_notification codes: 16/17 msg_id too low/high (clock), 32/33 msg_seqno too low/high
- * (start a new session), 20 message too old (resend), 18/19/34/35/48/64 our bug (fail the message).
+ * bad_msg_notification codes (the one table of them): 16/17 msg_id too low/high (clock), 32/33
+ * msg_seqno too low/high (start a new session), 20 message too old (resend), 48 incorrect server
+ * salt (resend: the message was not run, and the right salt comes in bad_server_salt or
+ * future_salts; the call's resend budget bounds a loop), 18/19/34/35/64 and unknown codes our bug
+ * (fail the message, or every call of a container it names).
  * https://core.telegram.org/mtproto/service_messages_about_messages#notice-of-ignored-error-message
  */
 export function classifyBadMsg(errorCode: number): BadMsgAction {
@@ -136,6 +165,8 @@ export function classifyBadMsg(errorCode: number): BadMsgAction {
       return { kind: 'sessionReset' }
     case 20:
       return { kind: 'resend', reason: 'resendRequested' }
+    case 48:
+      return { kind: 'resend', reason: 'badServerSalt' }
     default:
       return { kind: 'fail' }
   }
@@ -154,3 +185,12 @@ export const KEY_REJECTED_RETRY_MS = 60_000
 /** Transport error codes: https://core.telegram.org/mtproto/mtproto-transports#transport-errors */
 export const TRANSPORT_ERROR_NO_AUTH_KEY = -404
 export const TRANSPORT_ERROR_FLOOD = -429
+
+/** How often the connection looks for calls the server acknowledged and never answered. */
+export const STATE_PROBE_INTERVAL_MS = 10_000
+/**
+ * An acknowledged call unanswered this long is asked about with msgs_state_req: the server may
+ * have lost it (or its answer), and the call would otherwise wait for its deadline.
+ * https://core.telegram.org/mtproto/service_messages_about_messages#request-for-message-status-information
+ */
+export const STALE_ACKED_CALL_MS = 15_000

@@ -1,9 +1,11 @@
 // One connection to one DC: idle → online (connecting → handshaking → persistingKey → ready) →
-// backoff → online …, and inside ready the salt, keepalive and ack regions plus the session rules
-// (bad_server_salt, bad_msg_notification, new_session_created, destroy_session, transport errors).
+// backoff → online …, and inside ready the salt, keepalive, ack and probe regions plus one
+// transition per service message (bad_server_salt, bad_msg_notification, new_session_created,
+// destroy_session_ok/none, msgs_state_req/info, msg_resend_req, msg_(new_)detailed_info) and the
+// transport errors.
 // Owns decisions only: sockets, crypto, storage and the outbound queue are engine-provided.
 // https://core.telegram.org/mtproto/service_messages_about_messages
-import { assign, fromCallback, fromPromise, setup } from 'xstate'
+import { assign, fromCallback, fromPromise, raise, setup } from 'xstate'
 import type { ResendReason } from '../rpc/rpc.events.js'
 import { handshakeMachine } from '../handshake/handshake.machine.js'
 import { secret, type Secret } from '../secret/secret.js'
@@ -20,11 +22,14 @@ import {
   PING_DISCONNECT_DELAY_SEC,
   PING_INTERVAL_MS,
   PONG_TIMEOUT_MS,
+  STALE_ACKED_CALL_MS,
+  STATE_PROBE_INTERVAL_MS,
   TRANSPORT_ERROR_FLOOD,
   TRANSPORT_ERROR_NO_AUTH_KEY,
   classifyBadMsg,
   currentSalt,
   initialDcConnectionContext,
+  nextStoredSalt,
   reconnectBackoffMs,
   saltRefreshDelayMs,
   timeOffsetFromMsgId,
@@ -37,19 +42,30 @@ export interface DcConnectionEffects {
   storeSalt: { dcId: number; salt: Secret<bigint> }
   storeFutureSalts: { dcId: number; salts: FutureSalt[] }
   requestFutureSalts: { dcId: number; count: number }
-  /** Send these messages again under new msg_ids (the engine maps msg_ids to RPC actors). */
-  resendMessages: { dcId: number; msgIds: bigint[]; reason: ResendReason }
+  /** Send these messages again (a container's msg_id names its messages; the engine maps msg_ids to calls). */
+  resendMessages: { dcId: number; msgIds: readonly bigint[]; reason: ResendReason }
   /** Send `rpc.resend` to every RPC on this DC that is in flight: unacked only, or all. */
   requeueInFlight: { dcId: number; scope: 'unacked' | 'all'; reason: ResendReason }
-  /** Fail these messages' RPCs: the server rejected them for a reason resending cannot fix. */
-  failMessages: { dcId: number; msgIds: bigint[]; errorCode: number }
+  /** Fail these messages' RPCs (a container's msg_id: every call inside it): resending cannot fix them. */
+  failMessages: { dcId: number; msgIds: readonly bigint[]; errorCode: number }
   applyTimeOffset: { dcId: number; timeOffsetMs: number }
   /** New random session id, seqno back to 0 (randomness is the engine's). */
   resetSession: { dcId: number }
   /** new_session_created: the RPC layer resends what it sent before firstMsgId and is unanswered. */
   notifyNewSession: { dcId: number; firstMsgId: bigint }
   sendPing: { dcId: number; disconnectDelaySec: number }
-  flushAcks: { dcId: number; msgIds: bigint[] }
+  /** Send the acks the session holds now (alone, or with what is queued). */
+  flushAcks: { dcId: number }
+  /** msgs_state_info for the server's msgs_state_req `reqMsgId` (what we know of these of its msg_ids). */
+  answerStateRequest: { dcId: number; reqMsgId: bigint; msgIds: readonly bigint[] }
+  /** msgs_state_req about our calls the server acknowledged and left unanswered this long. */
+  probeStaleCalls: { dcId: number; unansweredForMs: number }
+  /** msg_resend_req for these of the server's messages. */
+  requestResend: { dcId: number; msgIds: readonly bigint[] }
+  /** Acknowledge these of the server's messages (the ack region decides when the flush goes). */
+  acknowledge: { dcId: number; msgIds: readonly bigint[] }
+  /** destroy_session for each session this connection used before the current one (kept by the engine). */
+  destroyPreviousSessions: { dcId: number }
   /** Fail every call this connection holds (queued or in flight) with this transport error. */
   failHeldCalls: { dcId: number; transportErrorCode: number; reason: string }
   /** Tell the owner the connection is ready / went down. Default: send to the parent actor. */
@@ -77,12 +93,14 @@ const requeueUnacked = {
   params: ({ context }: Ctx) => ({ dcId: context.dcId, scope: 'unacked' as const, reason: 'reconnect' as const }),
 }
 const flushPendingAcks = [
-  {
-    type: 'flushAcks' as const,
-    params: ({ context }: Ctx) => ({ dcId: context.dcId, msgIds: context.pendingAcks }),
-  },
-  assign<DcConnectionContext, any, undefined, DcConnectionEvent, any>({ pendingAcks: [] }),
+  { type: 'flushAcks' as const, params: dcOnly },
+  assign<DcConnectionContext, any, undefined, DcConnectionEvent, any>({ pendingAcks: 0 }),
 ]
+const storeCurrentSalt = {
+  type: 'storeSalt' as const,
+  params: ({ context }: Ctx) => ({ dcId: context.dcId, salt: context.serverSalt }),
+}
+const destroyPrevious = { type: 'destroyPreviousSessions' as const, params: dcOnly }
 
 // NB: `_parent` is the owner that spawned us; a standalone connection (tests, benches) has none.
 const report = (event: DcConnectionReport) => ({ self }: { self: { _parent?: { send(e: unknown): void } } }) =>
@@ -114,6 +132,11 @@ export const dcConnectionMachine = setup({
     notifyNewSession: (_: unknown, _p: DcConnectionEffects['notifyNewSession']) => {},
     sendPing: (_: unknown, _p: DcConnectionEffects['sendPing']) => {},
     flushAcks: (_: unknown, _p: DcConnectionEffects['flushAcks']) => {},
+    answerStateRequest: (_: unknown, _p: DcConnectionEffects['answerStateRequest']) => {},
+    probeStaleCalls: (_: unknown, _p: DcConnectionEffects['probeStaleCalls']) => {},
+    requestResend: (_: unknown, _p: DcConnectionEffects['requestResend']) => {},
+    acknowledge: (_: unknown, _p: DcConnectionEffects['acknowledge']) => {},
+    destroyPreviousSessions: (_: unknown, _p: DcConnectionEffects['destroyPreviousSessions']) => {},
     failHeldCalls: (_: unknown, _p: DcConnectionEffects['failHeldCalls']) => {},
     reportReady: (args: any, p: DcConnectionEffects['reportReady']) => report({ type: 'dc.ready', dcId: p.dcId })(args),
     reportDown: (args: any, p: DcConnectionEffects['reportDown']) =>
@@ -121,7 +144,9 @@ export const dcConnectionMachine = setup({
   },
   guards: {
     hasAuthKey: ({ context }) => context.authKeyId !== null,
-    ackThresholdReached: ({ context }) => context.pendingAcks.length >= MAX_PENDING_ACKS,
+    ackThresholdReached: ({ context }) => context.pendingAcks >= MAX_PENDING_ACKS,
+    hasStoredSalt: ({ context }) => context.saltValidForMs > 0,
+    storedSaltNext: ({ context }) => nextStoredSalt(context) !== null,
   },
   delays: {
     connectTimeout: CONNECT_TIMEOUT_MS,
@@ -132,6 +157,7 @@ export const dcConnectionMachine = setup({
     saltRefresh: ({ context }) => saltRefreshDelayMs(context.saltValidForMs),
     futureSaltsRetry: FUTURE_SALTS_RETRY_MS,
     keyRejectedRetry: KEY_REJECTED_RETRY_MS,
+    stateProbe: STATE_PROBE_INTERVAL_MS,
   },
 }).createMachine({
   id: 'dcConnection',
@@ -274,7 +300,8 @@ export const dcConnectionMachine = setup({
         ready: {
           description: 'Encrypted session up: RPCs flow. Salt, keepalive and acks run in parallel.',
           type: 'parallel',
-          entry: [{ type: 'reportReady', params: dcOnly }, assign({ reconnectAttempt: 0, lastError: null })],
+          // NB: reportReady makes the session; only then can the previous one be destroyed.
+          entry: [{ type: 'reportReady', params: dcOnly }, destroyPrevious, assign({ reconnectAttempt: 0, lastError: null })],
           on: {
             'salt.bad': {
               description: ev['salt.bad'],
@@ -305,6 +332,7 @@ export const dcConnectionMachine = setup({
                     params: ({ context }) => ({ dcId: context.dcId, timeOffsetMs: context.timeOffsetMs }),
                   },
                   { type: 'resetSession', params: dcOnly },
+                  destroyPrevious,
                   {
                     type: 'requeueInFlight',
                     params: ({ context }) => ({ dcId: context.dcId, scope: 'all' as const, reason: 'sessionReset' as const }),
@@ -332,9 +360,10 @@ export const dcConnectionMachine = setup({
               },
               {
                 guard: ({ event }) => classifyBadMsg(event.errorCode).kind === 'sessionReset',
-                description: '32/33 msg_seqno too low/high: new session, seqno 0, resend everything in flight',
+                description: '32/33 msg_seqno too low/high: new session, seqno 0, resend everything in flight, destroy the old one',
                 actions: [
                   { type: 'resetSession', params: dcOnly },
+                  destroyPrevious,
                   {
                     type: 'requeueInFlight',
                     params: ({ context }) => ({ dcId: context.dcId, scope: 'all' as const, reason: 'sessionReset' as const }),
@@ -343,18 +372,21 @@ export const dcConnectionMachine = setup({
               },
               {
                 guard: ({ event }) => classifyBadMsg(event.errorCode).kind === 'resend',
-                description: '20 message too old: resend it under a new msg_id',
+                description: '20 message too old: resend it under a new msg_id; 48 bad salt: send it again as it was',
                 actions: {
                   type: 'resendMessages',
-                  params: ({ context, event }) => ({
-                    dcId: context.dcId,
-                    msgIds: [event.badMsgId],
-                    reason: 'resendRequested' as const,
-                  }),
+                  params: ({ context, event }) => {
+                    const action = classifyBadMsg(event.errorCode)
+                    return {
+                      dcId: context.dcId,
+                      msgIds: [event.badMsgId],
+                      reason: action.kind === 'resend' ? action.reason : ('resendRequested' as const),
+                    }
+                  },
                 },
               },
               {
-                description: '18/19/34/35/48/64: our own bug; fail the message rather than loop',
+                description: '18/19/34/35/64: our own bug; fail the message (every call of a container it names) rather than loop',
                 actions: {
                   type: 'failMessages',
                   params: ({ context, event }) => ({
@@ -376,32 +408,87 @@ export const dcConnectionMachine = setup({
                 },
               ],
             },
-            'session.destroyed': {
-              description: 'destroy_session_ok: new session id, seqno 0, resend everything in flight',
-              actions: [
-                { type: 'resetSession', params: dcOnly },
-                {
-                  type: 'requeueInFlight',
-                  params: ({ context }) => ({ dcId: context.dcId, scope: 'all' as const, reason: 'sessionReset' as const }),
-                },
-              ],
+            'session.destroyed': [
+              {
+                guard: ({ event }) => event.current,
+                description: 'our current session was destroyed: new session id, seqno 0, resend everything in flight',
+                actions: [
+                  { type: 'resetSession', params: dcOnly },
+                  {
+                    type: 'requeueInFlight',
+                    params: ({ context }) => ({ dcId: context.dcId, scope: 'all' as const, reason: 'sessionReset' as const }),
+                  },
+                ],
+              },
+              { description: 'the answer to our destroy_session of a previous session: nothing of ours changes' },
+            ],
+            'msgs.stateRequested': {
+              description: 'msgs_state_req: answer with msgs_state_info (one state byte per msg_id)',
+              actions: {
+                type: 'answerStateRequest',
+                params: ({ context, event }) => ({ dcId: context.dcId, reqMsgId: event.reqMsgId, msgIds: event.msgIds }),
+              },
             },
+            'msgs.stateReported': [
+              {
+                guard: ({ event }) => event.missing.length > 0,
+                description: 'msgs_state_info: the server does not have some of them; send those again under new msg_ids',
+                actions: {
+                  type: 'resendMessages',
+                  params: ({ context, event }) => ({ dcId: context.dcId, msgIds: event.missing, reason: 'resendRequested' as const }),
+                },
+              },
+              { description: 'msgs_state_info: the server has them all; their answers are on the way' },
+            ],
+            'msgs.resendRequested': {
+              description: 'msg_resend_req: send those of our messages again under new msg_ids',
+              actions: {
+                type: 'resendMessages',
+                params: ({ context, event }) => ({ dcId: context.dcId, msgIds: event.msgIds, reason: 'resendRequested' as const }),
+              },
+            },
+            'answer.announced': [
+              {
+                guard: ({ event }) => !event.received && event.wanted,
+                description: 'msg_detailed_info for an answer we never got and a call waits for: msg_resend_req for it',
+                actions: {
+                  type: 'requestResend',
+                  params: ({ context, event }) => ({ dcId: context.dcId, msgIds: [event.answerMsgId] }),
+                },
+              },
+              {
+                description: 'msg_detailed_info for an answer we have (or nobody waits for): acknowledge it',
+                actions: [
+                  {
+                    type: 'acknowledge',
+                    params: ({ context, event }) => ({ dcId: context.dcId, msgIds: [event.answerMsgId] }),
+                  },
+                  raise({ type: 'ack.needed', count: 1 }),
+                ],
+              },
+            ],
           },
           states: {
             salt: {
-              description: 'Server salt lifecycle: future salts are fetched ahead of expiry.',
-              initial: 'refreshing',
+              description: 'Server salt lifecycle: stored future salts are used in turn, more are fetched when none is left.',
+              initial: 'starting',
               on: {
                 'salts.received': {
                   guard: ({ event }) => currentSalt(event.salts, event.nowMs) !== null,
                   target: '.valid',
                   reenter: true,
-                  description: 'future_salts: switch to the salt valid now, schedule the next refresh',
+                  description: 'future_salts: keep them, switch to the salt valid now, schedule the next refresh',
                   actions: [
                     assign(({ event }) => {
                       const s = currentSalt(event.salts, event.nowMs) as FutureSalt
-                      return { serverSalt: s.salt, saltValidForMs: s.validUntilMs - event.nowMs }
+                      return {
+                        serverSalt: s.salt,
+                        saltValidForMs: s.validUntilMs - event.nowMs,
+                        saltClockMs: event.nowMs,
+                        futureSalts: event.salts,
+                      }
                     }),
+                    storeCurrentSalt,
                     {
                       type: 'storeFutureSalts',
                       params: ({ context, event }) => ({ dcId: context.dcId, salts: event.salts }),
@@ -410,6 +497,18 @@ export const dcConnectionMachine = setup({
                 },
               },
               states: {
+                starting: {
+                  description: 'Ready again: a known salt with time left is used as is, else future salts are fetched.',
+                  always: [
+                    {
+                      guard: 'hasStoredSalt',
+                      target: 'valid',
+                      description: 'a stored future salt is valid: use it, no bad_server_salt round trip',
+                      actions: storeCurrentSalt,
+                    },
+                    { target: 'refreshing', description: 'no salt known valid: fetch future salts' },
+                  ],
+                },
                 refreshing: {
                   description: 'get_future_salts sent; waiting for future_salts.',
                   entry: {
@@ -422,7 +521,28 @@ export const dcConnectionMachine = setup({
                 },
                 valid: {
                   description: 'The salt is good for saltValidForMs; refresh saltRefresh before it ends.',
-                  after: { saltRefresh: { target: 'refreshing', description: 'expiry is near: fetch salts' } },
+                  after: {
+                    saltRefresh: [
+                      {
+                        guard: 'storedSaltNext',
+                        target: 'valid',
+                        reenter: true,
+                        description: 'expiry is near and a stored future salt is valid: switch to it',
+                        actions: [
+                          assign(({ context }) => {
+                            const next = nextStoredSalt(context) as NonNullable<ReturnType<typeof nextStoredSalt>>
+                            return {
+                              serverSalt: next.salt.salt,
+                              saltValidForMs: next.salt.validUntilMs - next.atMs,
+                              saltClockMs: next.atMs,
+                            }
+                          }),
+                          storeCurrentSalt,
+                        ],
+                      },
+                      { target: 'refreshing', description: 'expiry is near and no stored salt is left: fetch salts' },
+                    ],
+                  },
                 },
               },
             },
@@ -464,7 +584,7 @@ export const dcConnectionMachine = setup({
                     'ack.needed': {
                       target: 'pending',
                       description: ev['ack.needed'],
-                      actions: assign({ pendingAcks: ({ context, event }) => [...context.pendingAcks, event.msgId] }),
+                      actions: assign({ pendingAcks: ({ context, event }) => context.pendingAcks + event.count }),
                     },
                   },
                 },
@@ -475,11 +595,31 @@ export const dcConnectionMachine = setup({
                   always: { guard: 'ackThresholdReached', target: 'none', description: 'enough acks: flush now' },
                   on: {
                     'ack.needed': {
-                      description: 'one more ack to send',
-                      actions: assign({ pendingAcks: ({ context, event }) => [...context.pendingAcks, event.msgId] }),
+                      description: 'more acks to send',
+                      actions: assign({ pendingAcks: ({ context, event }) => context.pendingAcks + event.count }),
                     },
                   },
                   after: { ackFlush: { target: 'none', description: 'flush delay over' } },
+                },
+              },
+            },
+            probe: {
+              description: 'Calls the server acknowledged and left unanswered are asked about (msgs_state_req).',
+              initial: 'watching',
+              states: {
+                watching: {
+                  description: 'Every stateProbe, look for calls acked and unanswered past STALE_ACKED_CALL_MS.',
+                  after: {
+                    stateProbe: {
+                      target: 'watching',
+                      reenter: true,
+                      description: 'ask the server about stale calls; its msgs_state_info says what to send again',
+                      actions: {
+                        type: 'probeStaleCalls',
+                        params: ({ context }: Ctx) => ({ dcId: context.dcId, unansweredForMs: STALE_ACKED_CALL_MS }),
+                      },
+                    },
+                  },
                 },
               },
             },

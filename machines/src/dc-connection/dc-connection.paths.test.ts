@@ -43,7 +43,7 @@ const explored = exploreMachine(dcConnectionMachine, {
     'salts.received': [
       { type: 'salts.received', salts: [{ salt: secret(8n), validSinceMs: NOW - 1, validUntilMs: NOW + 3_600_000 }], nowMs: NOW },
     ],
-    'msg.bad': [16, 32, 20, 64].map((errorCode) => ({
+    'msg.bad': [16, 32, 20, 48, 64].map((errorCode) => ({
       type: 'msg.bad',
       badMsgId: 100n,
       errorCode,
@@ -51,9 +51,22 @@ const explored = exploreMachine(dcConnectionMachine, {
       nowMs: NOW,
     })),
     'session.created': [{ type: 'session.created', firstMsgId: 100n, serverSalt: secret(9n) }],
-    'session.destroyed': [{ type: 'session.destroyed' }],
+    'session.destroyed': [
+      { type: 'session.destroyed', sessionId: 1n, current: true },
+      { type: 'session.destroyed', sessionId: 2n, current: false },
+    ],
+    'msgs.stateRequested': [{ type: 'msgs.stateRequested', reqMsgId: 301n, msgIds: [201n] }],
+    'msgs.stateReported': [
+      { type: 'msgs.stateReported', missing: [100n], received: [] },
+      { type: 'msgs.stateReported', missing: [], received: [100n] },
+    ],
+    'msgs.resendRequested': [{ type: 'msgs.resendRequested', msgIds: [100n] }],
+    'answer.announced': [
+      { type: 'answer.announced', answerMsgId: 205n, received: false, wanted: true },
+      { type: 'answer.announced', answerMsgId: 205n, received: true, wanted: true },
+    ],
     'pong.received': [{ type: 'pong.received', pingId: 1n }],
-    'ack.needed': [{ type: 'ack.needed', msgId: 101n }],
+    'ack.needed': [{ type: 'ack.needed', count: 1 }],
     'xstate.done.actor.handshake': [
       { type: 'xstate.done.actor.handshake', output: ok },
       { type: 'xstate.done.actor.handshake', output: failed },
@@ -62,9 +75,24 @@ const explored = exploreMachine(dcConnectionMachine, {
   project: (c: DcConnectionContext) => [c.authKeyId === null, c.keyRechecks],
 })
 
+/** A state every way out of which is an `always` ending in an unguarded branch. */
+function isTransient(id: string): boolean {
+  let node = dcConnectionMachine.root
+  for (const key of id.split('.')) node = node.states[key] as typeof node
+  const always = node.always ?? []
+  return always.length > 0 && always[always.length - 1]?.guard === undefined
+}
+
 describe('dcConnectionMachine paths', () => {
   test('every state is reached by a generated shortest path', () => {
-    assert.deepEqual(unreachedStates(dcConnectionMachine, explored.byValue), [])
+    // NB: a transient state (left by an unguarded `always` in the step that enters it) never shows
+    // in a snapshot; dc-connection.test.ts takes both of its ways.
+    const transient = unreachedStates(dcConnectionMachine, explored.byValue).filter((id) => isTransient(id))
+    assert.deepEqual(transient, ['online.ready.salt.starting'])
+    assert.deepEqual(
+      unreachedStates(dcConnectionMachine, explored.byValue).filter((id) => !isTransient(id)),
+      [],
+    )
   })
 
   test('every (state, event type) pair is handled or explicitly ignored', () => {

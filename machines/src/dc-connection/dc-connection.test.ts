@@ -19,6 +19,8 @@ import {
   PING_INTERVAL_MS,
   PONG_TIMEOUT_MS,
   SALT_REFRESH_MARGIN_MS,
+  STALE_ACKED_CALL_MS,
+  STATE_PROBE_INTERVAL_MS,
   currentSalt,
   reconnectBackoffMs,
   timeOffsetFromMsgId,
@@ -41,6 +43,11 @@ const EFFECTS = [
   'notifyNewSession',
   'sendPing',
   'flushAcks',
+  'answerStateRequest',
+  'probeStaleCalls',
+  'requestResend',
+  'acknowledge',
+  'destroyPreviousSessions',
   'failHeldCalls',
   'reportReady',
   'reportDown',
@@ -99,9 +106,10 @@ describe('dcConnectionMachine', () => {
     actor.send({ type: 'connection.open' })
     actor.send({ type: 'socket.connected' })
     assert.deepEqual(actor.getSnapshot().value, {
-      online: { ready: { salt: 'refreshing', keepalive: 'quiet', acks: 'none' } },
+      online: { ready: { salt: 'refreshing', keepalive: 'quiet', acks: 'none', probe: 'watching' } },
     })
     assert.deepEqual(rec.of('reportReady'), [{ dcId: 2 }])
+    assert.deepEqual(rec.of('destroyPreviousSessions'), [{ dcId: 2 }])
     assert.deepEqual(rec.of('requestFutureSalts'), [{ dcId: 2, count: 32 }])
   })
 
@@ -208,6 +216,7 @@ describe('dcConnectionMachine', () => {
     assert.deepEqual(rec.calls, [
       { type: 'applyTimeOffset', params: { dcId: 2, timeOffsetMs: offset } },
       { type: 'resetSession', params: { dcId: 2 } },
+      { type: 'destroyPreviousSessions', params: { dcId: 2 } },
       { type: 'requeueInFlight', params: { dcId: 2, scope: 'all', reason: 'sessionReset' } },
     ])
     assert.equal(timeSyncNeedsNewSession(0, -29_000), false)
@@ -215,30 +224,115 @@ describe('dcConnectionMachine', () => {
     assert.equal(timeSyncNeedsNewSession(-31_000, 0), false)
   })
 
-  test('bad_msg_notification 32/33 and destroy_session reset the session and requeue all in flight', () => {
-    for (const event of [
-      { type: 'msg.bad', badMsgId: 100n, errorCode: 32, serverMsgId: 0n, nowMs: NOW },
-      { type: 'msg.bad', badMsgId: 100n, errorCode: 33, serverMsgId: 0n, nowMs: NOW },
-      { type: 'session.destroyed' },
-    ] as const) {
+  test('bad_msg_notification 32/33 reset the session, destroy the old one and requeue all in flight', () => {
+    for (const errorCode of [32, 33]) {
       const { actor, rec } = ready()
-      actor.send(event)
+      actor.send({ type: 'msg.bad', badMsgId: 100n, errorCode, serverMsgId: 0n, nowMs: NOW })
       assert.deepEqual(rec.calls, [
         { type: 'resetSession', params: { dcId: 2 } },
+        { type: 'destroyPreviousSessions', params: { dcId: 2 } },
         { type: 'requeueInFlight', params: { dcId: 2, scope: 'all', reason: 'sessionReset' } },
       ])
       assert.ok(actor.getSnapshot().matches({ online: 'ready' }))
     }
   })
 
-  test('other bad_msg codes: 20 resends, our own bugs fail the message', () => {
+  test('destroy_session_ok for the current session resets it; for a previous one (our destroy_session) nothing changes', () => {
+    const current = ready()
+    current.actor.send({ type: 'session.destroyed', sessionId: 1n, current: true })
+    assert.deepEqual(current.rec.calls, [
+      { type: 'resetSession', params: { dcId: 2 } },
+      { type: 'requeueInFlight', params: { dcId: 2, scope: 'all', reason: 'sessionReset' } },
+    ])
+    const previous = ready()
+    previous.actor.send({ type: 'session.destroyed', sessionId: 2n, current: false })
+    assert.deepEqual(previous.rec.calls, [])
+    assert.ok(previous.actor.getSnapshot().matches({ online: 'ready' }))
+  })
+
+  test('other bad_msg codes: 20 resends, 48 sends again as it was, our own bugs fail the message', () => {
     const { actor, rec } = ready()
     actor.send({ type: 'msg.bad', badMsgId: 100n, errorCode: 20, serverMsgId: 0n, nowMs: NOW })
+    actor.send({ type: 'msg.bad', badMsgId: 102n, errorCode: 48, serverMsgId: 0n, nowMs: NOW })
     actor.send({ type: 'msg.bad', badMsgId: 104n, errorCode: 64, serverMsgId: 0n, nowMs: NOW })
     assert.deepEqual(rec.calls, [
       { type: 'resendMessages', params: { dcId: 2, msgIds: [100n], reason: 'resendRequested' } },
+      { type: 'resendMessages', params: { dcId: 2, msgIds: [102n], reason: 'badServerSalt' } },
       { type: 'failMessages', params: { dcId: 2, msgIds: [104n], errorCode: 64 } },
     ])
+  })
+
+  test('msgs_state_req from the server is answered with msgs_state_info for its msg_ids', () => {
+    const { actor, rec } = ready()
+    actor.send({ type: 'msgs.stateRequested', reqMsgId: 301n, msgIds: [201n, 205n] })
+    assert.deepEqual(rec.calls, [{ type: 'answerStateRequest', params: { dcId: 2, reqMsgId: 301n, msgIds: [201n, 205n] } }])
+  })
+
+  test('stale calls are probed every STATE_PROBE_INTERVAL_MS; what msgs_state_info says is missing is sent again', () => {
+    const { actor, rec, clock } = ready()
+    clock.increment(STATE_PROBE_INTERVAL_MS - 1)
+    assert.deepEqual(rec.of('probeStaleCalls'), [])
+    clock.increment(1)
+    assert.deepEqual(rec.of('probeStaleCalls'), [{ dcId: 2, unansweredForMs: STALE_ACKED_CALL_MS }])
+    clock.increment(STATE_PROBE_INTERVAL_MS)
+    assert.equal(rec.of('probeStaleCalls').length, 2)
+    rec.clear()
+    actor.send({ type: 'msgs.stateReported', missing: [100n], received: [104n] })
+    actor.send({ type: 'msgs.stateReported', missing: [], received: [108n] })
+    assert.deepEqual(rec.calls, [{ type: 'resendMessages', params: { dcId: 2, msgIds: [100n], reason: 'resendRequested' } }])
+  })
+
+  test('msg_resend_req from the server sends those of our messages again', () => {
+    const { actor, rec } = ready()
+    actor.send({ type: 'msgs.resendRequested', msgIds: [100n, 104n] })
+    assert.deepEqual(rec.calls, [{ type: 'resendMessages', params: { dcId: 2, msgIds: [100n, 104n], reason: 'resendRequested' } }])
+  })
+
+  test('msg_detailed_info: a missing answer a call waits for is requested; one we have, or nobody wants, is acknowledged', () => {
+    const { actor, rec, clock } = ready()
+    actor.send({ type: 'answer.announced', answerMsgId: 205n, received: false, wanted: true })
+    assert.deepEqual(rec.calls, [{ type: 'requestResend', params: { dcId: 2, msgIds: [205n] } }])
+    rec.clear()
+    actor.send({ type: 'answer.announced', answerMsgId: 209n, received: true, wanted: true })
+    actor.send({ type: 'answer.announced', answerMsgId: 213n, received: false, wanted: false })
+    assert.deepEqual(rec.of('acknowledge'), [
+      { dcId: 2, msgIds: [209n] },
+      { dcId: 2, msgIds: [213n] },
+    ])
+    assert.deepEqual(rec.of('requestResend'), [])
+    assert.ok(actor.getSnapshot().matches({ online: { ready: { acks: 'pending' } } }), 'the acks wait for the flush')
+    clock.increment(ACK_FLUSH_DELAY_MS)
+    assert.deepEqual(rec.of('flushAcks'), [{ dcId: 2 }])
+  })
+
+  test('a stored future salt valid at start is used at once (no get_future_salts); at its refresh the next stored one takes over', () => {
+    const salts = [
+      { salt: secret(10n), validSinceMs: NOW - 60_000, validUntilMs: NOW + 1_800_000 },
+      { salt: secret(11n), validSinceMs: NOW + 1_000_000, validUntilMs: NOW + 5_400_000 },
+    ]
+    const { actor, rec, clock } = start({ serverSalt: secret(1n), futureSalts: salts, nowMs: NOW })
+    actor.send({ type: 'connection.open' })
+    actor.send({ type: 'socket.connected' })
+    assert.ok(actor.getSnapshot().matches({ online: { ready: { salt: 'valid' } } }))
+    assert.deepEqual(revealDeep(rec.of('storeSalt')), [{ dcId: 2, salt: 10n }])
+    assert.deepEqual(rec.of('requestFutureSalts'), [])
+    rec.clear()
+    clock.increment(1_800_000 - SALT_REFRESH_MARGIN_MS)
+    assert.deepEqual(revealDeep(rec.of('storeSalt')), [{ dcId: 2, salt: 11n }])
+    assert.deepEqual(rec.of('requestFutureSalts'), [])
+    assert.equal(actor.getSnapshot().context.serverSalt.reveal(), 11n)
+    actor.send({ type: 'pong.received', pingId: 1n }) // the keepalive ping that fell in the jump
+    clock.increment(5_400_000 - (1_800_000 - SALT_REFRESH_MARGIN_MS) - SALT_REFRESH_MARGIN_MS)
+    assert.deepEqual(rec.of('requestFutureSalts'), [{ dcId: 2, count: 32 }], 'no stored salt left: fetch more')
+  })
+
+  test('stored future salts none of which is valid at start: the stored current salt and get_future_salts', () => {
+    const stale = [{ salt: secret(10n), validSinceMs: NOW - 7_200_000, validUntilMs: NOW - 3_600_000 }]
+    const { actor, rec } = start({ serverSalt: secret(1n), futureSalts: stale, nowMs: NOW })
+    actor.send({ type: 'connection.open' })
+    actor.send({ type: 'socket.connected' })
+    assert.equal(actor.getSnapshot().context.serverSalt.reveal(), 1n)
+    assert.deepEqual(rec.of('requestFutureSalts'), [{ dcId: 2, count: 32 }])
   })
 
   test('new_session_created stores the salt and tells the RPC layer first_msg_id', () => {
@@ -281,24 +375,25 @@ describe('dcConnectionMachine', () => {
 
   test('acks are flushed after the delay, or at once at the count threshold', () => {
     const { actor, rec, clock } = ready()
-    actor.send({ type: 'ack.needed', msgId: 1n })
+    actor.send({ type: 'ack.needed', count: 1 })
     clock.increment(ACK_FLUSH_DELAY_MS / 2)
-    actor.send({ type: 'ack.needed', msgId: 2n })
+    actor.send({ type: 'ack.needed', count: 1 })
     assert.equal(rec.of('flushAcks').length, 0)
     clock.increment(ACK_FLUSH_DELAY_MS / 2)
-    assert.deepEqual(rec.of('flushAcks'), [{ dcId: 2, msgIds: [1n, 2n] }])
-    const ids = Array.from({ length: MAX_PENDING_ACKS }, (_, i) => BigInt(1000 + i))
-    for (const msgId of ids) actor.send({ type: 'ack.needed', msgId })
-    assert.deepEqual(rec.of('flushAcks')[1], { dcId: 2, msgIds: ids })
-    assert.deepEqual(actor.getSnapshot().context.pendingAcks, [])
+    assert.deepEqual(rec.of('flushAcks'), [{ dcId: 2 }])
+    for (let i = 0; i < MAX_PENDING_ACKS - 1; i++) actor.send({ type: 'ack.needed', count: 1 })
+    assert.equal(rec.of('flushAcks').length, 1)
+    actor.send({ type: 'ack.needed', count: 1 })
+    assert.equal(rec.of('flushAcks').length, 2)
+    assert.equal(actor.getSnapshot().context.pendingAcks, 0)
     assert.ok(actor.getSnapshot().matches({ online: { ready: { acks: 'none' } } }))
   })
 
   test('pending acks are flushed when the connection drops, not lost', () => {
     const { actor, rec } = ready()
-    actor.send({ type: 'ack.needed', msgId: 7n })
+    actor.send({ type: 'ack.needed', count: 1 })
     actor.send({ type: 'socket.closed', reason: 'EOF' })
-    assert.deepEqual(rec.of('flushAcks'), [{ dcId: 2, msgIds: [7n] }])
+    assert.deepEqual(rec.of('flushAcks'), [{ dcId: 2 }])
   })
 })
 

@@ -39,6 +39,11 @@ export interface ClientMessage {
   readonly obj: TlObject | undefined
   /** The innermost query's `_` under invokeWithLayer/initConnection/invokeWithoutUpdates. */
   readonly method: string | undefined
+  /** The encrypted message's salt and session id (a container's, for a message inside one). */
+  readonly salt: bigint
+  readonly sessionId: bigint
+  /** The msg_id of the container that carried it, if one did. */
+  readonly containerMsgId: bigint | undefined
 }
 
 /** Overrides for one encrypted message. */
@@ -262,7 +267,8 @@ export async function startHostileServer(initial: HostileScript = {}): Promise<H
       if (!d.ok) return
       key = k
       sessionId = d.value.sessionId
-      const items = isContainer(d.value.body)
+      const inContainer = isContainer(d.value.body)
+      const items = inContainer
         ? unpackContainer(d.value.body, d.value.msgId)
         : { ok: true as const, value: [{ msgId: d.value.msgId, seqNo: d.value.seqNo, body: d.value.body }] }
       if (!items.ok) return
@@ -273,7 +279,18 @@ export async function startHostileServer(initial: HostileScript = {}): Promise<H
         } catch {
           obj = undefined
         }
-        script.onMessage?.({ msgId: item.msgId, seqNo: item.seqNo, obj, method: innerMethod(obj) }, link)
+        script.onMessage?.(
+          {
+            msgId: item.msgId,
+            seqNo: item.seqNo,
+            obj,
+            method: innerMethod(obj),
+            salt: d.value.salt,
+            sessionId: d.value.sessionId,
+            containerMsgId: inContainer ? d.value.msgId : undefined,
+          },
+          link,
+        )
       }
     }
 
