@@ -225,7 +225,7 @@ export class Account {
       if (err instanceof MigrateError && surface) {
         this.host.emit({ type: 'rpc.migrated', atMs: this.host.options.nowMs(), accountId: this.id, method: request._, fromDcId: dcId, toDcId: err.dcId, errorMessage: err.message })
         if (err.scope === 'FILE' || err.scope === 'STATS') return this.call(request, { ...options, dcId: err.dcId }, false, body)
-        if (dcId === this.homeDcId && this.epoch === epoch) this.actor?.send({ type: 'auth.error', errorMessage: err.message })
+        if (dcId === this.homeDcId && this.epoch === epoch) this.actor?.send({ type: 'auth.error', dcId, errorMessage: err.message })
         const s = await this.until((x) => SETTLED_STATES.has(x.state) && !x.state.startsWith('migrating'), 'migration')
         if (s.state === 'authorized') return this.call(request, withoutDc(options), false, body)
       } else if (err instanceof RpcError && err.code === 401 && (this.epoch !== epoch || this.state.state.startsWith('migrating'))) {
@@ -589,7 +589,7 @@ export class Account {
       case 'auth.error':
         if (n.dcId !== this.homeDcId) return
         if (this.authorized) this.host.emit({ type: 'auth.revoked', atMs, accountId: this.id, dcId: n.dcId, errorMessage: n.errorMessage })
-        this.actor?.send({ type: 'auth.error', errorMessage: n.errorMessage })
+        this.actor?.send({ type: 'auth.error', dcId: n.dcId, errorMessage: n.errorMessage })
         return
       case 'updates':
         this.updatesSubject.next(n.update as tl.TypeUpdates)
