@@ -1,13 +1,15 @@
 // One account of the public API: the account machine (its snapshots are `state$`), its runtime
 // notices (updates$, migrations, revocations), typed `invoke`, and the login helpers as promises
-// over the machine's flow. Knows nothing of sockets or sessions: the runtime port does the I/O.
+// over the machine's flow: each helper sends the machine an event and waits for the state it
+// leads to. The machine decides every flow; its steps' RPCs are in account-steps.ts. Knows
+// nothing of sockets or sessions: the runtime port does the I/O.
 import { BehaviorSubject, Subject, type Observable, type Subscription } from 'rxjs'
-import { createActor, type Actor, type AnyStateMachine } from 'xstate'
+import { createActor, type Actor, type SnapshotFrom } from 'xstate'
 import type { AccountRecord } from '@mtswarm/storage'
-import { phoneSecret, secret, type Secret, type SendCodeOutput, type SignInOutput } from '@mtswarm/machines'
-import { srpClientProof } from '../crypto/index.js'
+import { phoneSecret, secret, type AccountEvent } from '@mtswarm/machines'
 import { MigrateError, MtSwarmError, RpcError, UsageError } from '../errors/index.js'
 import type { ResultOf, tl } from '../tl/index.js'
+import { LoginProgress, transferAuthorization, type AccountLogic, type LoginVia, type StepPort } from './account-steps.js'
 import type { EngineEvent } from './engine-events.js'
 import type { ResolvedEngineOptions } from './options.js'
 import { checkInvokeOptions, checkRequest } from './request-check.js'
@@ -31,8 +33,9 @@ export interface AccountSnapshot {
   /**
    * The machine's state, dotted: 'loading' (reading the store), 'empty', 'keying', 'anonymous',
    * 'loggingIn.sendingCode', 'loggingIn.codeSent', 'loggingIn.checkingCode', 'loggingIn.passwordNeeded',
-   * 'loggingIn.checkingPassword', 'loggingIn.signUpNeeded', 'loggingIn.signingUp', 'authorized',
-   * 'migrating.connecting', 'migrating.importingAuthorization', 'revoked', 'stopped'.
+   * 'loggingIn.checkingPassword', 'loggingIn.signUpNeeded', 'loggingIn.signingUp',
+   * 'loggingIn.signingInBot', 'authorized', 'loggingOut', 'migrating.connecting',
+   * 'migrating.importingAuthorization', 'migrating.importRetry', 'revoked', 'stopped'.
    */
   readonly state: string
   readonly homeDcId: number
@@ -55,7 +58,7 @@ export interface AccountHost {
   readonly options: ResolvedEngineOptions
   readonly port: RuntimePort
   /** The account machine with the engine's effects provided. */
-  readonly logic: AnyStateMachine
+  readonly logic: AccountLogic
   emit(event: EngineEvent): void
   /** Keeps a background write until stop() flushes. */
   track(write: Promise<unknown>): void
@@ -64,11 +67,7 @@ export interface AccountHost {
   countRpc(ok: boolean): void
 }
 
-type Snapshot = {
-  value: unknown
-  status: string
-  context: { homeDcId: number; userId: bigint | null; lastError: string | null; dcIds: number[] }
-}
+type AccountActor = Actor<AccountLogic>
 
 const SETTLED_STATES = new Set(['anonymous', 'authorized', 'revoked', 'stopped'])
 const LOGIN_START_STATES = new Set(['anonymous', 'revoked', 'loggingIn.codeSent', 'loggingIn.passwordNeeded', 'loggingIn.signUpNeeded'])
@@ -95,7 +94,7 @@ export class Account {
 
   private readonly stateSubject: BehaviorSubject<AccountSnapshot>
   private readonly updatesSubject = new Subject<tl.TypeUpdates>()
-  private actor: Actor<AnyStateMachine> | null = null
+  private actor: AccountActor | null = null
   private readonly loaded: Promise<void>
   private noticeSub: Subscription | null = null
   private readonly knownDcs = new Set<number>()
@@ -107,16 +106,10 @@ export class Account {
   /** Bumped when the home DC moves: calls that failed across a move are retried once. */
   private epoch = 0
 
-  // Login step bookkeeping (one login flow at a time per account).
-  private stepError: MtSwarmError | null = null
-  // NB: '#' fields: auth.sentCode carries phone_code_hash, and console.log(account) prints
-  // TypeScript-private fields but never '#' ones.
-  #sentCode: tl.auth.RawSentCode | null = null
-  private loginUser: tl.TypeUser | null = null
-  private passwordHint: string | undefined
-  /** auth.sendCode answered after a PHONE_MIGRATE move: reused when the machine asks again there. */
-  #movedSentCode: { dcId: number; phone: string; sent: tl.auth.RawSentCode } | null = null
-  private sendCodeMovedTo: number | null = null
+  /** What the login helpers resolve with (one login flow at a time per account). */
+  private readonly progress = new LoginProgress()
+  /** @internal The machine's effects for this account (account-steps.ts). */
+  readonly steps: StepPort
 
   /** @internal Created by the engine. */
   constructor(
@@ -127,6 +120,7 @@ export class Account {
     this.stateSubject = new BehaviorSubject<AccountSnapshot>({ state: 'loading', homeDcId: host.options.defaultDcId, userId: null, lastError: null })
     this.state$ = this.stateSubject.asObservable()
     this.updates$ = this.updatesSubject.asObservable()
+    this.steps = this.stepPort()
     this.loaded = this.load()
     // NB: a failed load surfaces on the next call; never as an unhandled rejection.
     this.loaded.catch(() => {})
@@ -225,7 +219,7 @@ export class Account {
       if (err instanceof MigrateError && surface) {
         this.host.emit({ type: 'rpc.migrated', atMs: this.host.options.nowMs(), accountId: this.id, method: request._, fromDcId: dcId, toDcId: err.dcId, errorMessage: err.message })
         if (err.scope === 'FILE' || err.scope === 'STATS') return this.call(request, { ...options, dcId: err.dcId }, false, body)
-        if (dcId === this.homeDcId && this.epoch === epoch) this.actor?.send({ type: 'auth.error', errorMessage: err.message })
+        if (dcId === this.homeDcId && this.epoch === epoch) this.actor?.send({ type: 'auth.error', dcId, errorMessage: err.message })
         const s = await this.until((x) => SETTLED_STATES.has(x.state) && !x.state.startsWith('migrating'), 'migration')
         if (s.state === 'authorized') return this.call(request, withoutDc(options), false, body)
       } else if (err instanceof RpcError && err.code === 401 && (this.epoch !== epoch || this.state.state.startsWith('migrating'))) {
@@ -256,18 +250,11 @@ export class Account {
   private importTo(dcId: number): Promise<void> {
     let p = this.importedDcs.get(dcId)
     if (p === undefined) {
-      p = this.transferAuthorization(this.homeDcId, dcId).then(() => {})
+      p = transferAuthorization((request, on) => this.call(request, { dcId: on }, false), this.homeDcId, dcId).then(() => {})
       p.catch(() => this.importedDcs.delete(dcId))
       this.importedDcs.set(dcId, p)
     }
     return p
-  }
-
-  private async transferAuthorization(fromDcId: number, toDcId: number): Promise<tl.TypeUser> {
-    const exported = (await this.call({ _: 'auth.exportAuthorization', dcId: toDcId }, { dcId: fromDcId }, false)) as tl.auth.RawExportedAuthorization
-    const auth = (await this.call({ _: 'auth.importAuthorization', id: exported.id, bytes: exported.bytes }, { dcId: toDcId }, false)) as tl.auth.TypeAuthorization
-    if (auth._ !== 'auth.authorization') throw RpcError.from(401, 'AUTH_IMPORT_SIGN_UP_REQUIRED', 'auth.importAuthorization')
-    return auth.user
   }
 
   // ---- login helpers ------------------------------------------------------------------------
@@ -287,10 +274,10 @@ export class Account {
       throw new UsageError('wrong-state', `sendCode: the account is ${s.state}; log out first`, s.state)
     }
     if (s.state.startsWith('loggingIn.')) this.send({ type: 'login.cancel' })
-    this.resetStep()
+    this.progress.reset()
     this.send({ type: 'login.start', phone: phoneSecret(phone.replace(/[^\d]/g, '')) })
     const end = await this.until((x) => x.state === 'loggingIn.codeSent' || SETTLED_STATES.has(x.state), 'sendCode')
-    if (end.state === 'loggingIn.codeSent' && this.#sentCode !== null) return this.#sentCode
+    if (end.state === 'loggingIn.codeSent' && this.progress.sentCode !== null) return this.progress.sentCode
     throw this.failure('auth.sendCode', end)
   }
 
@@ -300,14 +287,14 @@ export class Account {
     if (typeof code !== 'string' || code === '') throw new UsageError('bad-argument', 'signIn: the code must be a non-empty string')
     await this.loaded
     this.expectState('signIn', 'loggingIn.codeSent')
-    this.stepError = null
+    this.progress.error = null
     this.send({ type: 'login.code', code: secret(code) })
     const end = await this.until(
       (x) => ['authorized', 'loggingIn.passwordNeeded', 'loggingIn.signUpNeeded', 'loggingIn.codeSent'].includes(x.state) || SETTLED_STATES.has(x.state),
       'signIn',
     )
-    if (end.state === 'authorized' && this.loginUser !== null) return { status: 'authorized', user: this.loginUser }
-    if (end.state === 'loggingIn.passwordNeeded') return { status: 'passwordNeeded', hint: this.passwordHint }
+    if (end.state === 'authorized' && this.progress.user !== null) return { status: 'authorized', user: this.progress.user }
+    if (end.state === 'loggingIn.passwordNeeded') return { status: 'passwordNeeded', hint: this.progress.passwordHint }
     if (end.state === 'loggingIn.signUpNeeded') return { status: 'signUpRequired' }
     throw this.failure('auth.signIn', end)
   }
@@ -321,10 +308,10 @@ export class Account {
     if (typeof password !== 'string') throw new UsageError('bad-argument', 'checkPassword: the password must be a string')
     await this.loaded
     this.expectState('checkPassword', 'loggingIn.passwordNeeded')
-    this.stepError = null
+    this.progress.error = null
     this.send({ type: 'login.password', password: secret(password) })
     const end = await this.until((x) => x.state === 'authorized' || x.state === 'loggingIn.passwordNeeded' || SETTLED_STATES.has(x.state), 'checkPassword')
-    if (end.state === 'authorized' && this.loginUser !== null) return this.loginUser
+    if (end.state === 'authorized' && this.progress.user !== null) return this.progress.user
     throw this.failure('auth.checkPassword', end)
   }
 
@@ -334,38 +321,27 @@ export class Account {
     if (typeof firstName !== 'string' || firstName.trim() === '') throw new UsageError('bad-argument', 'signUp: firstName must be a non-empty string')
     await this.loaded
     this.expectState('signUp', 'loggingIn.signUpNeeded')
-    this.stepError = null
+    this.progress.error = null
     this.send({ type: 'login.signUp', firstName, lastName })
     const end = await this.until((x) => x.state === 'authorized' || SETTLED_STATES.has(x.state), 'signUp')
-    if (end.state === 'authorized' && this.loginUser !== null) return this.loginUser
+    if (end.state === 'authorized' && this.progress.user !== null) return this.progress.user
     throw this.failure('auth.signUp', end)
   }
 
-  /** Logs in as a bot (auth.importBotAuthorization); a USER_MIGRATE moves the home DC. */
+  /**
+   * Logs in as a bot (auth.importBotAuthorization) from anonymous or revoked; a USER_MIGRATE moves
+   * the home DC and the token is sent again there. Resolves with the bot's user.
+   */
   async signInBot(token: string): Promise<tl.TypeUser> {
     this.checkUsable('signInBot')
     if (typeof token !== 'string' || !/^\d+:[\w-]+$/.test(token)) throw new UsageError('bad-argument', 'signInBot: not a bot token (id:secret)')
     const s = await this.ready()
     if (s.state !== 'anonymous' && s.state !== 'revoked') throw new UsageError('wrong-state', `signInBot: the account is ${s.state}`, s.state)
-    const migrations: number[] = []
-    const sub = this.host.port.notices(this.id).subscribe((n) => {
-      if (n.type === 'rpc.migrated' && n.method === 'auth.importBotAuthorization') migrations.push(n.toDcId)
-    })
-    let auth: tl.auth.TypeAuthorization
-    try {
-      auth = (await this.call(
-        { _: 'auth.importBotAuthorization', flags: 0, apiId: this.host.options.apiId, apiHash: this.host.options.apiHash, botAuthToken: token },
-        {},
-        false,
-      )) as tl.auth.TypeAuthorization
-    } finally {
-      sub.unsubscribe()
-    }
-    if (auth._ !== 'auth.authorization') throw RpcError.from(400, 'BOT_SIGN_UP_REQUIRED', 'auth.importBotAuthorization')
-    const homeDcId = migrations[migrations.length - 1] ?? s.homeDcId
-    await this.restartAs(homeDcId, auth.user.id)
-    this.host.emit({ type: 'login', atMs: this.host.options.nowMs(), accountId: this.id, userId: auth.user.id, homeDcId, via: 'bot' })
-    return auth.user
+    this.progress.reset()
+    this.send({ type: 'login.bot', token: secret(token) })
+    const end = await this.until((x) => SETTLED_STATES.has(x.state), 'signInBot')
+    if (end.state === 'authorized' && this.progress.user !== null) return this.progress.user
+    throw this.failure('auth.importBotAuthorization', end)
   }
 
   /** auth.logOut, then the account is anonymous again (its keys stay; log in again with sendCode). */
@@ -373,9 +349,11 @@ export class Account {
     this.checkUsable('logOut')
     await this.loaded
     this.expectState('logOut', 'authorized')
-    await this.call({ _: 'auth.logOut' }, {}, false)
-    this.importedDcs.clear()
-    await this.restartAs(this.homeDcId, null)
+    this.progress.reset()
+    this.send({ type: 'account.logOut' })
+    const end = await this.until((x) => x.state !== 'loggingOut', 'logOut')
+    if (end.state === 'anonymous') return
+    throw this.failure('auth.logOut', end)
   }
 
   /** Stops this account's machine and closes its connections (pending calls reject with UsageError). */
@@ -403,100 +381,51 @@ export class Account {
     this.updatesSubject.complete()
   }
 
-  // ---- login steps (called by the engine-provided machine actors) ----------------------------
+  // ---- the machine's effects (account-steps.ts calls them) -------------------------------------
 
-  /** @internal auth.sendCode on `dcId`; a PHONE_MIGRATE the runtime followed is reported to the machine. */
-  async stepSendCode(dcId: number, boxedPhone: Secret<string>): Promise<SendCodeOutput> {
-    const phone = boxedPhone.reveal()
-    const moved = this.#movedSentCode
-    if (moved !== null && moved.dcId === dcId && moved.phone === phone) {
-      this.#movedSentCode = null
-      this.#sentCode = moved.sent
-      return { phoneCodeHash: secret(moved.sent.phoneCodeHash) }
+  private stepPort(): StepPort {
+    return {
+      apiId: this.host.options.apiId,
+      apiHash: this.host.options.apiHash,
+      progress: this.progress,
+      stepCall: (request, dcId) => this.stepCall(request, dcId),
+      loggedIn: (user, homeDcId, via) => this.loggedIn(user, homeDcId, via),
+      onAuthorized: (userId, homeDcId) => {
+        const r = this.record
+        if (r !== null && r.loginState === 'authorized' && r.userId === userId && r.homeDcId === homeDcId) return
+        this.persist({ loginState: 'authorized', userId, homeDcId })
+      },
+      onRevoked: (reason) => {
+        this.importedDcs.clear()
+        this.host.emit({ type: 'auth.revoked', atMs: this.host.options.nowMs(), accountId: this.id, dcId: this.homeDcId, errorMessage: reason })
+        this.persist({ loginState: 'revoked', userId: undefined })
+      },
+      onLoggedOut: () => {
+        this.importedDcs.clear()
+        this.persist({ loginState: 'anonymous', userId: undefined })
+      },
+      onImportLost: (dcId) => {
+        this.importedDcs.delete(dcId)
+      },
     }
-    this.sendCodeMovedTo = null
-    const sent = (await this.step(() =>
-      this.call(
-        { _: 'auth.sendCode', phoneNumber: phone, apiId: this.host.options.apiId, apiHash: this.host.options.apiHash, settings: { _: 'codeSettings' } },
-        { dcId },
-        false,
-      ),
-    )) as tl.auth.TypeSentCode
-    if (sent._ !== 'auth.sentCode') return this.stepFail(RpcError.from(400, `UNSUPPORTED_SENT_CODE_${sent._.toUpperCase().replace(/\W/g, '_')}`, 'auth.sendCode'))
-    const movedTo = this.sendCodeMovedTo as number | null
-    if (movedTo !== null && movedTo !== dcId) {
-      // The runtime followed PHONE_MIGRATE_X and the code was sent on DC X: tell the machine the
-      // home DC moved; when it asks again on X, the answer is this one.
-      this.#movedSentCode = { dcId: movedTo, phone, sent }
-      return this.stepFail(RpcError.from(303, `PHONE_MIGRATE_${movedTo}`, 'auth.sendCode'))
+  }
+
+  /** One RPC of a step: a 303 is surfaced (the machine moves the home DC), never followed. */
+  private async stepCall(request: tl.RpcMethod, dcId: number): Promise<unknown> {
+    this.checkUsable(request._)
+    const started = this.host.options.nowMs()
+    try {
+      const result = await this.host.port.invoke(this.id, dcId, request, { migrate: 'surface' })
+      this.settled(request._, dcId, started, undefined)
+      return result
+    } catch (e) {
+      const err = e as MtSwarmError
+      this.settled(request._, dcId, started, err)
+      if (err instanceof MigrateError) {
+        this.host.emit({ type: 'rpc.migrated', atMs: this.host.options.nowMs(), accountId: this.id, method: request._, fromDcId: dcId, toDcId: err.dcId, errorMessage: err.message })
+      }
+      throw err
     }
-    this.#sentCode = sent
-    return { phoneCodeHash: secret(sent.phoneCodeHash) }
-  }
-
-  /** @internal */
-  async stepSignIn(dcId: number, phone: Secret<string>, phoneCodeHash: Secret<string>, code: Secret<string>): Promise<SignInOutput> {
-    const auth = (await this.step(() =>
-      this.call({ _: 'auth.signIn', phoneNumber: phone.reveal(), phoneCodeHash: phoneCodeHash.reveal(), phoneCode: code.reveal() }, { dcId }, false),
-    )) as tl.auth.TypeAuthorization
-    if (auth._ === 'auth.authorizationSignUpRequired') return { kind: 'signUpRequired' }
-    this.loggedIn(auth.user, dcId, 'code')
-    return { kind: 'authorized', userId: auth.user.id }
-  }
-
-  /** @internal SRP: account.getPassword → srpClientProof → auth.checkPassword. */
-  async stepCheckPassword(dcId: number, password: Secret<string>): Promise<{ userId: bigint }> {
-    const pw = (await this.step(() => this.call({ _: 'account.getPassword' }, { dcId }, false))) as tl.account.RawPassword
-    this.passwordHint = pw.hint
-    const algo = pw.currentAlgo
-    if (algo?._ !== 'passwordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow' || pw.srpB === undefined || pw.srpId === undefined) {
-      return this.stepFail(RpcError.from(400, 'PASSWORD_ALGO_UNSUPPORTED', 'account.getPassword'))
-    }
-    const proof = srpClientProof(
-      { algo: { salt1: algo.salt1, salt2: algo.salt2, g: algo.g, p: algo.p }, srpB: pw.srpB, srpId: pw.srpId, password: password.reveal() },
-      randomSource,
-    )
-    if (!proof.ok) return this.stepFail(RpcError.from(400, `SRP_${proof.error.kind.toUpperCase().replace(/-/g, '_')}`, 'auth.checkPassword'))
-    const auth = (await this.step(() =>
-      this.call(
-        { _: 'auth.checkPassword', password: { _: 'inputCheckPasswordSRP', srpId: proof.value.srpId, A: proof.value.A, M1: proof.value.M1 } },
-        { dcId },
-        false,
-      ),
-    )) as tl.auth.TypeAuthorization
-    if (auth._ !== 'auth.authorization') return this.stepFail(RpcError.from(400, 'SIGN_UP_REQUIRED', 'auth.checkPassword'))
-    this.loggedIn(auth.user, dcId, 'password')
-    return { userId: auth.user.id }
-  }
-
-  /** @internal */
-  async stepSignUp(dcId: number, phone: Secret<string>, phoneCodeHash: Secret<string>, firstName: string, lastName: string): Promise<{ userId: bigint }> {
-    const auth = (await this.step(() =>
-      this.call({ _: 'auth.signUp', phoneNumber: phone.reveal(), phoneCodeHash: phoneCodeHash.reveal(), firstName, lastName }, { dcId }, false),
-    )) as tl.auth.TypeAuthorization
-    if (auth._ !== 'auth.authorization') return this.stepFail(RpcError.from(400, 'SIGN_UP_FAILED', 'auth.signUp'))
-    this.loggedIn(auth.user, dcId, 'signUp')
-    return { userId: auth.user.id }
-  }
-
-  /** @internal USER_MIGRATE of an authorized account: carry the authorization to the new home DC. */
-  async stepImportAuthorization(fromDcId: number, toDcId: number): Promise<{ userId: bigint }> {
-    const user = await this.step(() => this.transferAuthorization(fromDcId, toDcId))
-    this.loggedIn(user, toDcId, 'import')
-    return { userId: user.id }
-  }
-
-  /** @internal The machine entered `authorized`: persist it (only when it changed). */
-  onAuthorized(userId: bigint, homeDcId: number): void {
-    const r = this.record
-    if (r !== null && r.loginState === 'authorized' && r.userId === userId && r.homeDcId === homeDcId) return
-    this.persist({ loginState: 'authorized', userId, homeDcId })
-  }
-
-  /** @internal The machine entered `revoked`. */
-  onRevoked(): void {
-    this.importedDcs.clear()
-    this.persist({ loginState: 'revoked', userId: undefined })
   }
 
   // ---- internals --------------------------------------------------------------------------------
@@ -523,26 +452,14 @@ export class Account {
     })
     this.actor = actor
     actor.subscribe({
-      next: (s) => this.onSnapshot(actor, s as unknown as Snapshot),
+      next: (s) => this.onSnapshot(actor, s),
       error: (e) => this.host.emit({ type: 'warning', atMs: this.host.options.nowMs(), accountId: this.id, message: `account machine crashed: ${String(e)}` }),
     })
     actor.start()
     actor.send({ type: 'account.start' })
   }
 
-  /** Replaces the machine (bot login, logout): same connections, new durable starting point. */
-  private async restartAs(homeDcId: number, userId: bigint | null): Promise<void> {
-    const old = this.actor
-    this.actor = null
-    old?.send({ type: 'account.stop' })
-    this.knownDcs.clear()
-    this.persist(userId === null ? { loginState: 'anonymous', userId: undefined, homeDcId } : { loginState: 'authorized', userId, homeDcId })
-    if (homeDcId !== this.homeDcId) this.epoch++
-    this.startActor(homeDcId, userId)
-    await this.until((s) => SETTLED_STATES.has(s.state), 'restart')
-  }
-
-  private onSnapshot(actor: Actor<AnyStateMachine>, s: Snapshot): void {
+  private onSnapshot(actor: AccountActor, s: SnapshotFrom<AccountLogic>): void {
     if (this.actor !== actor) return
     const state = s.status === 'done' ? 'stopped' : stateString(s.value)
     const prev = this.stateSubject.value
@@ -581,15 +498,12 @@ export class Account {
       case 'key.created':
         this.host.emit({ type: 'handshake', atMs, accountId: this.id, dcId: n.dcId })
         return
-      case 'rpc.migrated': {
+      case 'rpc.migrated':
         this.host.emit({ type: 'rpc.migrated', atMs, accountId: this.id, method: n.method, fromDcId: n.fromDcId, toDcId: n.toDcId, errorMessage: n.errorMessage })
-        if (n.method === 'auth.sendCode') this.sendCodeMovedTo = n.toDcId
         return
-      }
       case 'auth.error':
-        if (n.dcId !== this.homeDcId) return
-        if (this.authorized) this.host.emit({ type: 'auth.revoked', atMs, accountId: this.id, dcId: n.dcId, errorMessage: n.errorMessage })
-        this.actor?.send({ type: 'auth.error', errorMessage: n.errorMessage })
+        // NB: whichever DC it came from: the machine decides (only the home DC's revoke).
+        this.actor?.send({ type: 'auth.error', dcId: n.dcId, errorMessage: n.errorMessage })
         return
       case 'updates':
         this.updatesSubject.next(n.update as tl.TypeUpdates)
@@ -597,36 +511,13 @@ export class Account {
     }
   }
 
-  private loggedIn(user: tl.TypeUser, homeDcId: number, via: 'code' | 'password' | 'signUp' | 'import'): void {
-    this.loginUser = user
+  private loggedIn(user: tl.TypeUser, homeDcId: number, via: LoginVia): void {
     this.host.emit({ type: 'login', atMs: this.host.options.nowMs(), accountId: this.id, userId: user.id, homeDcId, via })
-  }
-
-  /** Runs one RPC of a login step; its typed error is kept for the helper that waits on the machine. */
-  private async step<T>(fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn()
-    } catch (e) {
-      return this.stepFail(e as MtSwarmError)
-    }
-  }
-
-  private stepFail(e: MtSwarmError): never {
-    this.stepError = e
-    throw e
-  }
-
-  private resetStep(): void {
-    this.stepError = null
-    this.#sentCode = null
-    this.loginUser = null
-    this.passwordHint = undefined
-    this.#movedSentCode = null
   }
 
   /** The error a login helper rejects with when the machine did not reach the wanted state. */
   private failure(method: string, end: AccountSnapshot): MtSwarmError {
-    if (this.stepError !== null) return this.stepError
+    if (this.progress.error !== null) return this.progress.error
     if (end.state === 'stopped') return new UsageError('stopped', `${method}: the account was stopped`, end.state)
     return RpcError.from(400, end.lastError ?? 'LOGIN_FAILED', method)
   }
@@ -636,9 +527,9 @@ export class Account {
     if (s !== state) throw new UsageError('wrong-state', `${what}: the account is ${s}, not ${state}`, s)
   }
 
-  private send(event: { type: string; [k: string]: unknown }): void {
+  private send(event: AccountEvent): void {
     if (this.actor === null) throw new UsageError('not-started', 'the account has not loaded')
-    this.actor.send(event as never)
+    this.actor.send(event)
   }
 
   private checkUsable(what: string): void {
@@ -685,8 +576,4 @@ function withoutDc(options: InvokeOptions): InvokeOptions {
 /** What a refused argument was, without its content (it may be personal data or a secret). */
 function describeArgument(v: unknown): string {
   return typeof v === 'string' ? `a string of ${v.length} characters` : typeof v
-}
-
-function randomSource(n: number): Uint8Array {
-  return new Uint8Array(globalThis.crypto.getRandomValues(new Uint8Array(n)))
 }

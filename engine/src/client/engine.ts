@@ -1,19 +1,11 @@
 // createEngine: the public entry point. Owns the runtime port, the accounts (by id), the account
-// machine provided with the engine's login steps, events$ and stop(). Knows nothing of sockets
+// machine provided once with the engine's steps (account-steps.ts), events$ and stop(). Knows nothing of sockets
 // or TL framing: the runtime does the I/O, accounts do the flows.
 import { Subject, type Observable } from 'rxjs'
-import { fromCallback, fromPromise, type AnyStateMachine } from 'xstate'
-import {
-  accountMachine,
-  type CheckPasswordInput,
-  type ImportAuthorizationInput,
-  type SendCodeInput,
-  type SignInInput,
-  type SignUpInput,
-} from '@mtswarm/machines'
 import { MAX_ACCOUNT_ID_LENGTH } from '@mtswarm/storage'
 import { UsageError } from '../errors/index.js'
 import { Account, type AccountHost } from './account.js'
+import { provideAccountLogic, type AccountLogic } from './account-steps.js'
 import type { EngineEvent } from './engine-events.js'
 import { resolveEngineOptions, type EngineOptions, type ResolvedEngineOptions } from './options.js'
 import { runtimePort, type RuntimePort, type RuntimeStats } from './runtime-adapter.js'
@@ -82,7 +74,7 @@ export class Engine {
   private readonly events = new Subject<EngineEvent>()
   private readonly port: RuntimePort
   private readonly accounts = new Map<string, Account>()
-  private readonly logic: AnyStateMachine
+  private readonly logic: AccountLogic
   private readonly pendingWrites = new Set<Promise<unknown>>()
   private lifecycle: EngineState = 'running'
   private stopping: Promise<void> | null = null
@@ -111,7 +103,8 @@ export class Engine {
       transport: options.transport,
       ...(options.inspect === undefined ? {} : { inspect: options.inspect }),
     })
-    this.logic = this.provideAccountMachine()
+    // NB: the steps find their account by id; an account stopped mid-step has none any more.
+    this.logic = provideAccountLogic((id) => this.accounts.get(id)?.steps, randomSource)
     this.host = {
       options,
       port: this.port,
@@ -216,34 +209,9 @@ export class Engine {
     this.pendingWrites.add(write)
     void write.finally(() => this.pendingWrites.delete(write))
   }
+}
 
-  /** The account machine with this engine's effects: login steps as RPCs, connections through the runtime. */
-  private provideAccountMachine(): AnyStateMachine {
-    const acc = (id: string): Account => {
-      const a = this.accounts.get(id)
-      if (a === undefined) throw new UsageError('wrong-state', `account ${id} is not loaded`)
-      return a
-    }
-    return accountMachine.provide({
-      actors: {
-        // NB: connections belong to the runtime; the account learns of them through notices.
-        dcConnection: fromCallback(() => undefined) as never,
-        sendCode: fromPromise(({ input }: { input: SendCodeInput }) => acc(input.accountId).stepSendCode(input.dcId, input.phone)),
-        signIn: fromPromise(({ input }: { input: SignInInput }) =>
-          acc(input.accountId).stepSignIn(input.dcId, input.phone, input.phoneCodeHash, input.code),
-        ),
-        checkPassword: fromPromise(({ input }: { input: CheckPasswordInput }) => acc(input.accountId).stepCheckPassword(input.dcId, input.password)),
-        signUp: fromPromise(({ input }: { input: SignUpInput }) =>
-          acc(input.accountId).stepSignUp(input.dcId, input.phone, input.phoneCodeHash, input.firstName, input.lastName),
-        ),
-        importAuthorization: fromPromise(({ input }: { input: ImportAuthorizationInput }) =>
-          acc(input.accountId).stepImportAuthorization(input.fromDcId, input.toDcId),
-        ),
-      },
-      actions: {
-        saveAuthorization: (_, p) => this.accounts.get(p.accountId)?.onAuthorized(p.userId, p.homeDcId),
-        dropAuthorization: (_, p) => this.accounts.get(p.accountId)?.onRevoked(),
-      },
-    }) as unknown as AnyStateMachine
-  }
+/** Randomness of the SRP proofs (the OS generator). */
+function randomSource(n: number): Uint8Array {
+  return new Uint8Array(globalThis.crypto.getRandomValues(new Uint8Array(n)))
 }

@@ -215,13 +215,25 @@ export class DcConnection {
   /** Closes for good (the machine goes final, the socket closes); calls still here stay with their owner. */
   close(): void {
     if (this.closed) return
-    this.closed = true
     this.actor?.send({ type: 'connection.close' })
     this.actor?.stop()
+    this.teardown('closed')
+  }
+
+  /**
+   * The one teardown of close and crash: the machine's actor is gone, so its sockets and the
+   * handshake's plain channel go with it (NB: XState does not stop a crashed machine's children,
+   * so they are closed here, not by the machine). `closed`: for good — ready waiters reject and a
+   * held handshake slot is given back; `restarting`: both stay for the machine started next.
+   */
+  private teardown(how: 'closed' | 'restarting'): void {
     this.actor = null
     for (const l of this.links) l.close()
     this.links.clear()
+    this.link = null
     this.host.plainBus.close(this.key)
+    if (how === 'restarting') return
+    this.closed = true
     this.rejectWaiters()
     this.releaseSlot()
   }
@@ -270,22 +282,13 @@ export class DcConnection {
   /** Supervision: a crashed machine is restarted from storage, or its calls fail. */
   private crashed(actor: DcActor, err: unknown): void {
     if (this.actor !== actor || this.closed) return
-    this.actor = null
     this.host.stats.connectionCrashes++
     this.detachSession()
-    // NB: XState does not stop a crashed machine's children: close its sockets and end its
-    // handshake's waits here, or they outlive it.
-    for (const l of this.links) l.close()
-    this.links.clear()
-    this.link = null
-    this.host.plainBus.close(this.key)
+    const giveUp = this.restarts >= MAX_CONNECTION_RESTARTS
+    this.teardown(giveUp ? 'closed' : 'restarting')
     const reason = err instanceof Error ? `${err.name}: ${err.message}` : String(err)
     this.host.notify(this.accountId, { type: 'dc.down', dcId: this.dcId, reason: `crashed: ${reason}` })
-    if (this.restarts >= MAX_CONNECTION_RESTARTS) {
-      this.closed = true
-      this.host.plainBus.close(this.key)
-      this.rejectWaiters()
-      this.releaseSlot()
+    if (giveUp) {
       this.host.connectionFailed(this, reason)
       return
     }

@@ -5,7 +5,6 @@ export * from './rpc-error.js'
 export * from './options.js'
 export { DcConnection, ConnectionClosedError, MAX_CONNECTION_RESTARTS, connectionKey } from './dc-connection.js'
 export { HandshakeStepError } from './handshake-actors.js'
-export { accountLogic, accountConnectionLogic, createAccountActor, type AccountLogicOptions } from './account-logic.js'
 /** The runtime's call error under a name that does not clash with the public client's `RpcError`. */
 export { RpcError as RuntimeRpcError } from './rpc-error.js'
 export { HandshakeGate, MAX_CONCURRENT_HANDSHAKES } from './handshake-gate.js'

@@ -168,15 +168,18 @@ export class Runtime implements ConnectionHost {
     return this.accountBus.open(accountId)
   }
 
-  /** Closes one connection (its calls move to a new connection if they are resent later). */
+  /** Closes one connection; the calls it held settle 'stopped'. */
   closeConnection(accountId: string, dcId: number): void {
-    const key = connectionKey(accountId, dcId)
-    const conn = this.connections.get(key)
-    if (conn === undefined) return
-    this.connections.delete(key)
-    for (const call of conn.heldCalls()) this.fail(call, { kind: 'stopped' })
+    const conn = this.connections.get(connectionKey(accountId, dcId))
+    if (conn !== undefined) this.retire(conn, { kind: 'stopped' })
+  }
+
+  /** The one way a connection leaves the runtime (closed by its owner, or given up): its calls fail with `failure`. */
+  private retire(conn: DcConnection, failure: RuntimeFailure): void {
+    if (this.connections.get(conn.key) === conn) this.connections.delete(conn.key)
+    for (const call of conn.heldCalls()) this.fail(call, failure)
     conn.close()
-    this.reportBus.close(key)
+    this.reportBus.close(conn.key)
   }
 
   /** Fails every pending call with 'stopped', closes every connection and bus key. The store stays open (it is the caller's). */
@@ -221,10 +224,7 @@ export class Runtime implements ConnectionHost {
   }
 
   connectionFailed(conn: DcConnection, reason: string): void {
-    if (this.connections.get(conn.key) === conn) this.connections.delete(conn.key)
-    this.failHeldCalls(conn, reason)
-    conn.close()
-    this.reportBus.close(conn.key)
+    this.retire(conn, { kind: 'connectionFailed', dcId: conn.dcId, reason })
     this.notify(conn.accountId, { type: 'connection.failed', dcId: conn.dcId, reason })
   }
 

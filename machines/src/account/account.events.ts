@@ -1,7 +1,8 @@
 // Events the account (user session) machine receives: from its owner, from the login flow's
 // caller, from its DC connection children, and auth-related RPC errors the engine forwards.
-// Secrets (code, password) travel boxed (Secret) in events straight into the invoked step; context
-// never keeps them. The phone is boxed too (personal data), printed with its last digits only.
+// Secrets (code, password, bot token) travel boxed (Secret) in events straight into the invoked step; context
+// never keeps them (the bot token stays, boxed, until the login ends: a USER_MIGRATE sends it again
+// on the new home DC). The phone is boxed too (personal data), printed with its last digits only.
 import type { DcConnectionReport } from '../dc-connection/dc-connection.events.js'
 import type { Secret } from '../secret/secret.js'
 
@@ -14,7 +15,10 @@ export type AccountEvent =
   | { type: 'login.password'; password: Secret<string> }
   | { type: 'login.signUp'; firstName: string; lastName: string }
   | { type: 'login.cancel' }
-  | { type: 'auth.error'; errorMessage: string }
+  | { type: 'login.bot'; token: Secret<string> }
+  | { type: 'account.logOut' }
+  /** `dcId`: the DC whose call failed (only the home DC's errors move or revoke the login). */
+  | { type: 'auth.error'; dcId: number; errorMessage: string }
   | { type: 'dc.needed'; dcId: number }
   | DcConnectionReport
 
@@ -26,6 +30,8 @@ export const ACCOUNT_EVENT_DESCRIPTIONS: Readonly<Record<AccountEvent['type'], s
   'login.password': 'the 2FA password (SRP check done by the engine)',
   'login.signUp': 'names for a phone number with no account (auth.signUp)',
   'login.cancel': 'abandon the login in progress',
+  'login.bot': 'log in as a bot with its token (auth.importBotAuthorization)',
+  'account.logOut': 'log out (auth.logOut); the keys stay, the account is anonymous again',
   'auth.error': 'an RPC of this session failed with an auth-level error (revocation, USER_MIGRATE_X)',
   'dc.needed': 'a call needs another DC (media, 303): make sure a connection exists',
   'dc.ready': 'a DC connection child reports ready',

@@ -12,7 +12,10 @@ export const MAX_IMPORT_ATTEMPTS = 3
 /** Wait between two tries of export/importAuthorization. */
 export const IMPORT_RETRY_MS = 1_000
 
-/** Errors that end an authorization: the user must log in again. */
+/**
+ * Errors that end an authorization: the user must log in again. The one table: the connection side
+ * forwards exactly these to the account (as `auth.error`), and the machine revokes on them.
+ */
 export const REVOCATION_ERRORS = [
   'AUTH_KEY_UNREGISTERED',
   'SESSION_REVOKED',
@@ -79,6 +82,8 @@ export interface AccountContext {
   phone: Secret<string> | null
   /** Boxed: with the code it logs the phone in. */
   phoneCodeHash: Secret<string> | null
+  /** Boxed: the token of a bot login in progress (sent again on the new home DC after USER_MIGRATE). */
+  botToken: Secret<string> | null
   /** DCs with a connection child (ids `dc-<n>`). */
   dcIds: number[]
   migrations: number
@@ -98,6 +103,7 @@ export function initialAccountContext(input: AccountInput): AccountContext {
     userId: input.userId ?? null,
     phone: null,
     phoneCodeHash: null,
+    botToken: null,
     dcIds: [],
     migrations: 0,
     previousHomeDcId: null,

@@ -1,6 +1,8 @@
-// A user session: empty → keying → anonymous → loggingIn → authorized, plus migrating (the home
-// DC moves) and revoked. Owns one dcConnection child per DC it uses (spawnChild, ids `dc-<n>`).
-// Login steps are engine-provided fromPromise actors; the machine decides the flow.
+// A user session: empty → keying → anonymous → loggingIn (code, 2FA, sign-up, bot token) →
+// authorized → loggingOut, plus migrating (the home DC moves: PHONE_/USER_MIGRATE during a login,
+// USER_MIGRATE of an authorized account) and revoked. Owns one dcConnection child per DC it uses
+// (spawnChild, ids `dc-<n>`). Each step is one engine-provided fromPromise actor (its RPCs, sent
+// with 303s surfaced, never followed); the machine decides the flow.
 // https://core.telegram.org/api/auth
 import { and, assign, enqueueActions, fromPromise, setup } from 'xstate'
 import { dcConnectionMachine } from '../dc-connection/dc-connection.machine.js'
@@ -58,6 +60,15 @@ export interface ImportAuthorizationInput {
   fromDcId: number
   toDcId: number
 }
+export interface BotLoginInput {
+  accountId: string
+  dcId: number
+  token: Secret<string>
+}
+export interface LogOutInput {
+  accountId: string
+  dcId: number
+}
 
 /** Effects the engine provides. */
 export interface AccountEffects {
@@ -65,6 +76,10 @@ export interface AccountEffects {
   saveAuthorization: { accountId: string; userId: bigint; homeDcId: number }
   /** Forget the login (keys stay; the server no longer accepts them as this user). */
   dropAuthorization: { accountId: string; reason: RevocationReason }
+  /** The user logged out: forget the login, the account is anonymous (keys stay). */
+  forgetAuthorization: { accountId: string }
+  /** A non-home DC lost the authorization carried there: carry it again on its next use. */
+  forgetImportedDc: { accountId: string; dcId: number }
 }
 
 const notProvided = (name: string) => async (): Promise<never> => {
@@ -82,6 +97,7 @@ const loginFailed = (description: string) => ({
   actions: assign<AccountContext, any, undefined, AccountEvent, any>({
     lastError: ({ event }) => errorMessageOf(event.error),
     phoneCodeHash: null,
+    botToken: null,
   }),
 })
 const migrateOnError = {
@@ -99,6 +115,23 @@ const routeIs =
   ({ event }: { event: any }) =>
     routeLoginError(errorMessageOf(event.error)) === route
 
+const startPhoneLogin = {
+  target: '#account.loggingIn',
+  description: ev['login.start'],
+  actions: assign<AccountContext, Extract<AccountEvent, { type: 'login.start' }>, undefined, AccountEvent, any>({
+    phone: ({ event }) => event.phone,
+    lastError: null,
+  }),
+}
+const startBotLogin = {
+  target: '#account.loggingIn.signingInBot',
+  description: ev['login.bot'],
+  actions: assign<AccountContext, Extract<AccountEvent, { type: 'login.bot' }>, undefined, AccountEvent, any>({
+    botToken: ({ event }) => event.token,
+    lastError: null,
+  }),
+}
+
 /** One user session. Input {@link AccountInput}. */
 export const accountMachine = setup({
   types: {
@@ -113,10 +146,14 @@ export const accountMachine = setup({
     checkPassword: fromPromise<{ userId: bigint }, CheckPasswordInput>(notProvided('checkPassword')),
     signUp: fromPromise<{ userId: bigint }, SignUpInput>(notProvided('signUp')),
     importAuthorization: fromPromise<{ userId: bigint }, ImportAuthorizationInput>(notProvided('importAuthorization')),
+    importBotAuthorization: fromPromise<{ userId: bigint }, BotLoginInput>(notProvided('importBotAuthorization')),
+    logOut: fromPromise<void, LogOutInput>(notProvided('logOut')),
   },
   actions: {
     saveAuthorization: (_: unknown, _p: AccountEffects['saveAuthorization']) => {},
     dropAuthorization: (_: unknown, _p: AccountEffects['dropAuthorization']) => {},
+    forgetAuthorization: (_: unknown, _p: AccountEffects['forgetAuthorization']) => {},
+    forgetImportedDc: (_: unknown, _p: AccountEffects['forgetImportedDc']) => {},
     /** Spawn (once) and open the connection child for `dcId`. */
     // NB: typed loosely: xstate's enqueueActions typing rejects spawnChild-by-name inside setup().
     ensureDc: enqueueActions(({ context, enqueue }: { context: AccountContext; enqueue: any }, params: { dcId: number }) => {
@@ -133,6 +170,8 @@ export const accountMachine = setup({
   guards: {
     hasUser: ({ context }) => context.userId !== null,
     homeDcReady: ({ context, event }) => event.type === 'dc.ready' && event.dcId === context.homeDcId,
+    /** The failed call ran on another DC (media, an imported authorization): not the home login. */
+    fromOtherDc: ({ context, event }) => event.type === 'auth.error' && event.dcId !== context.homeDcId,
   },
   delays: {
     importRetry: IMPORT_RETRY_MS,
@@ -167,13 +206,7 @@ export const accountMachine = setup({
     },
     anonymous: {
       description: 'Keyed but not logged in.',
-      on: {
-        'login.start': {
-          target: 'loggingIn',
-          description: ev['login.start'],
-          actions: assign({ phone: ({ event }) => event.phone, lastError: null }),
-        },
-      },
+      on: { 'login.start': startPhoneLogin, 'login.bot': startBotLogin },
     },
     loggingIn: {
       description: 'auth.sendCode → auth.signIn, with 2FA and sign-up branches.',
@@ -182,7 +215,7 @@ export const accountMachine = setup({
         'login.cancel': {
           target: 'anonymous',
           description: ev['login.cancel'],
-          actions: assign({ phoneCodeHash: null }),
+          actions: assign({ phoneCodeHash: null, botToken: null }),
         },
       },
       states: {
@@ -295,6 +328,20 @@ export const accountMachine = setup({
             onError: loginFailed('auth.signUp failed'),
           },
         },
+        signingInBot: {
+          description: 'auth.importBotAuthorization in flight (the token is boxed in context until the login ends).',
+          invoke: {
+            id: 'importBotAuthorization',
+            src: 'importBotAuthorization',
+            input: ({ context }: Ctx) => ({ accountId: context.accountId, dcId: context.homeDcId, token: context.botToken ?? EMPTY }),
+            onDone: {
+              target: '#account.authorized',
+              description: 'the bot is logged in',
+              actions: assign({ userId: ({ event }) => event.output.userId }),
+            },
+            onError: [migrateOnError, loginFailed('auth.importBotAuthorization failed')],
+          },
+        },
       },
     },
     authorized: {
@@ -308,14 +355,27 @@ export const accountMachine = setup({
             homeDcId: context.homeDcId,
           }),
         },
-        assign({ phone: null, phoneCodeHash: null, migrations: 0, lastError: null }),
+        assign({ phone: null, phoneCodeHash: null, botToken: null, migrations: 0, lastError: null }),
       ],
       on: {
+        'account.logOut': { target: 'loggingOut', description: ev['account.logOut'] },
         'auth.error': [
+          {
+            guard: 'fromOtherDc',
+            description:
+              'an auth error on another DC (media, an imported authorization) ends only that copy: carry the authorization there again on its next use; the home login stands',
+            actions: {
+              type: 'forgetImportedDc',
+              params: ({ context, event }: { context: AccountContext; event: AccountEvent }) => ({
+                accountId: context.accountId,
+                dcId: event.type === 'auth.error' ? event.dcId : context.homeDcId,
+              }),
+            },
+          },
           {
             guard: ({ event }) => isRevocation(event.errorMessage),
             target: 'revoked',
-            description: 'AUTH_KEY_UNREGISTERED / SESSION_REVOKED / USER_DEACTIVATED: the login is gone',
+            description: 'one of REVOCATION_ERRORS on the home DC: the login is gone',
             actions: assign({ revokedBy: ({ event }) => event.errorMessage as RevocationReason, userId: null }),
           },
           {
@@ -333,6 +393,34 @@ export const accountMachine = setup({
         ],
       },
     },
+    loggingOut: {
+      description: 'auth.logOut in flight on the home DC.',
+      invoke: {
+        id: 'logOut',
+        src: 'logOut',
+        input: ({ context }: Ctx) => ({ accountId: context.accountId, dcId: context.homeDcId }),
+        onDone: {
+          target: 'anonymous',
+          description: 'logged out: forget the login; the keys stay',
+          actions: [
+            assign({ userId: null, lastError: null }),
+            { type: 'forgetAuthorization', params: ({ context }: Ctx) => ({ accountId: context.accountId }) },
+          ],
+        },
+        onError: [
+          {
+            guard: ({ event }) => isRevocation(errorMessageOf(event.error)),
+            target: 'revoked',
+            description: 'the server had already ended the login (AUTH_KEY_UNREGISTERED …): revoked',
+            actions: assign({ revokedBy: ({ event }) => errorMessageOf(event.error) as RevocationReason, userId: null }),
+          },
+          {
+            target: 'authorized',
+            description: 'auth.logOut failed (a timeout, a 500): still logged in; the caller may try again',
+          },
+        ],
+      },
+    },
     migrating: {
       description: 'The home DC moved: connect it, then resume login or import the authorization.',
       initial: 'connecting',
@@ -346,6 +434,11 @@ export const accountMachine = setup({
                 guard: ({ context, event }) => event.dcId === context.homeDcId && context.userId !== null,
                 target: 'importingAuthorization',
                 description: 'logged in elsewhere: export/import the authorization',
+              },
+              {
+                guard: ({ context, event }) => event.dcId === context.homeDcId && context.botToken !== null,
+                target: '#account.loggingIn.signingInBot',
+                description: 'was logging a bot in: send the token again on the new home DC',
               },
               {
                 guard: 'homeDcReady',
@@ -410,13 +503,7 @@ export const accountMachine = setup({
           reason: context.revokedBy ?? 'AUTH_KEY_UNREGISTERED',
         }),
       },
-      on: {
-        'login.start': {
-          target: 'loggingIn',
-          description: ev['login.start'],
-          actions: assign({ phone: ({ event }) => event.phone, lastError: null }),
-        },
-      },
+      on: { 'login.start': startPhoneLogin, 'login.bot': startBotLogin },
     },
     stopped: { type: 'final', description: 'Stopped by the owner; connection children stop with it.' },
   },

@@ -28,9 +28,12 @@ const explored = exploreMachine(accountMachine, {
     'login.password': [{ type: 'login.password', password: secret('hunter2') }],
     'login.signUp': [{ type: 'login.signUp', firstName: 'A', lastName: 'B' }],
     'login.cancel': [{ type: 'login.cancel' }],
+    'login.bot': [{ type: 'login.bot', token: secret('42:bot-secret') }],
+    'account.logOut': [{ type: 'account.logOut' }],
     'auth.error': [
-      { type: 'auth.error', errorMessage: 'AUTH_KEY_UNREGISTERED' },
-      { type: 'auth.error', errorMessage: 'USER_MIGRATE_4' },
+      { type: 'auth.error', dcId: 2, errorMessage: 'AUTH_KEY_UNREGISTERED' },
+      { type: 'auth.error', dcId: 2, errorMessage: 'USER_MIGRATE_4' },
+      { type: 'auth.error', dcId: 5, errorMessage: 'AUTH_KEY_UNREGISTERED' },
     ],
     'dc.needed': [{ type: 'dc.needed', dcId: 5 }],
     'dc.ready': [
@@ -53,8 +56,12 @@ const explored = exploreMachine(accountMachine, {
       { type: 'xstate.done.actor.importAuthorization', output: { userId: 10n } },
     ],
     'xstate.error.actor.importAuthorization': err('importAuthorization', 'AUTH_BYTES_INVALID'),
+    'xstate.done.actor.importBotAuthorization': [{ type: 'xstate.done.actor.importBotAuthorization', output: { userId: 12n } }],
+    'xstate.error.actor.importBotAuthorization': err('importBotAuthorization', 'USER_MIGRATE_4', 'ACCESS_TOKEN_INVALID'),
+    'xstate.done.actor.logOut': [{ type: 'xstate.done.actor.logOut', output: undefined }],
+    'xstate.error.actor.logOut': err('logOut', 'AUTH_KEY_UNREGISTERED', 'INTERNAL'),
   },
-  project: (c: AccountContext) => [c.homeDcId, c.userId !== null, c.migrations, c.dcIds.length],
+  project: (c: AccountContext) => [c.homeDcId, c.userId !== null, c.botToken !== null, c.migrations, c.dcIds.length],
 })
 
 describe('accountMachine paths', () => {
@@ -77,7 +84,7 @@ describe('accountMachine paths', () => {
   test('secrets never reach the context', () => {
     for (const s of explored.snapshots) {
       const json = JSON.stringify(s.context, (_k, v) => (typeof v === 'bigint' ? String(v) : v))
-      assert.ok(!json.includes('hunter2') && !json.includes('12345'), json)
+      assert.ok(!json.includes('hunter2') && !json.includes('12345') && !json.includes('bot-secret'), json)
     }
   })
 })

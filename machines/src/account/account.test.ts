@@ -7,9 +7,9 @@ import { dcConnectionMachine } from '../dc-connection/dc-connection.machine.js'
 import { phoneSecret, secret } from '../secret/secret.js'
 import { recordActions } from '../testing/recorder.js'
 import { revealDeep } from '../testing/reveal.js'
-import { IMPORT_RETRY_MS, MAX_IMPORT_ATTEMPTS, type AccountInput } from './account.logic.js'
+import { IMPORT_RETRY_MS, MAX_IMPORT_ATTEMPTS, REVOCATION_ERRORS, type AccountInput } from './account.logic.js'
 import { accountMachine } from './account.machine.js'
-import type { CheckPasswordInput, SendCodeInput, SendCodeOutput, SignInInput, SignInOutput } from './account.machine.js'
+import type { BotLoginInput, CheckPasswordInput, LogOutInput, SendCodeInput, SendCodeOutput, SignInInput, SignInOutput } from './account.machine.js'
 
 const rpcError = (errorMessage: string) => Object.assign(new Error(errorMessage), { errorMessage })
 
@@ -18,10 +18,12 @@ interface Fakes {
   signIn?: (i: SignInInput) => Promise<SignInOutput>
   checkPassword?: (i: CheckPasswordInput) => Promise<{ userId: bigint }>
   importAuthorization?: () => Promise<{ userId: bigint }>
+  importBotAuthorization?: (i: BotLoginInput) => Promise<{ userId: bigint }>
+  logOut?: (i: LogOutInput) => Promise<void>
 }
 
 function start(input: Partial<AccountInput> = {}, fakes: Fakes = {}) {
-  const rec = recordActions(['saveAuthorization', 'dropAuthorization'] as const)
+  const rec = recordActions(['saveAuthorization', 'dropAuthorization', 'forgetAuthorization', 'forgetImportedDc'] as const)
   const steps: Array<[string, unknown]> = []
   const opened: number[] = []
   const step = <I, O>(name: string, fn: (i: I) => Promise<O>) =>
@@ -45,6 +47,8 @@ function start(input: Partial<AccountInput> = {}, fakes: Fakes = {}) {
       checkPassword: step('checkPassword', fakes.checkPassword ?? (async () => ({ userId: 10n }))),
       signUp: step('signUp', async () => ({ userId: 11n })),
       importAuthorization: step('importAuthorization', fakes.importAuthorization ?? (async () => ({ userId: 10n }))),
+      importBotAuthorization: step('importBotAuthorization', fakes.importBotAuthorization ?? (async () => ({ userId: 12n }))),
+      logOut: step('logOut', fakes.logOut ?? (async () => undefined)),
     },
   })
   const clock = new SimulatedClock()
@@ -141,7 +145,7 @@ describe('accountMachine', () => {
     const { actor, steps, rec } = start({ userId: 10n })
     actor.send({ type: 'account.start' })
     await waitFor(actor, (s) => s.value === 'authorized')
-    actor.send({ type: 'auth.error', errorMessage: 'USER_MIGRATE_4' })
+    actor.send({ type: 'auth.error', dcId: 2, errorMessage: 'USER_MIGRATE_4' })
     await waitFor(actor, (s) => s.value === 'authorized' && s.context.homeDcId === 4)
     assert.deepEqual(steps, [['importAuthorization', { accountId: 'a1', fromDcId: 2, toDcId: 4 }]])
     assert.deepEqual(rec.of('saveAuthorization').at(-1), { accountId: 'a1', userId: 10n, homeDcId: 4 })
@@ -155,7 +159,7 @@ describe('accountMachine', () => {
     )
     actor.send({ type: 'account.start' })
     await waitFor(actor, (s) => s.value === 'authorized')
-    actor.send({ type: 'auth.error', errorMessage: 'USER_MIGRATE_4' })
+    actor.send({ type: 'auth.error', dcId: 2, errorMessage: 'USER_MIGRATE_4' })
     for (let i = 1; i < MAX_IMPORT_ATTEMPTS; i++) {
       await waitFor(actor, (s) => s.matches({ migrating: 'importRetry' }))
       assert.equal(actor.getSnapshot().context.userId, 10n, 'still logged in while retrying')
@@ -170,7 +174,7 @@ describe('accountMachine', () => {
     const { actor, steps, clock, rec } = start({ userId: 10n }, { importAuthorization: async () => Promise.reject(rpcError('INTERNAL')) })
     actor.send({ type: 'account.start' })
     await waitFor(actor, (s) => s.value === 'authorized')
-    actor.send({ type: 'auth.error', errorMessage: 'USER_MIGRATE_4' })
+    actor.send({ type: 'auth.error', dcId: 2, errorMessage: 'USER_MIGRATE_4' })
     for (let i = 1; i < MAX_IMPORT_ATTEMPTS; i++) {
       await waitFor(actor, (s) => s.matches({ migrating: 'importRetry' }))
       clock.increment(IMPORT_RETRY_MS)
@@ -186,7 +190,7 @@ describe('accountMachine', () => {
     const { actor } = start({ userId: 10n }, { importAuthorization: async () => Promise.reject(rpcError('AUTH_KEY_UNREGISTERED')) })
     actor.send({ type: 'account.start' })
     await waitFor(actor, (s) => s.value === 'authorized')
-    actor.send({ type: 'auth.error', errorMessage: 'USER_MIGRATE_4' })
+    actor.send({ type: 'auth.error', dcId: 2, errorMessage: 'USER_MIGRATE_4' })
     await waitFor(actor, (s) => s.value === 'revoked')
     assert.equal(actor.getSnapshot().context.revokedBy, 'AUTH_KEY_UNREGISTERED')
   })
@@ -195,7 +199,7 @@ describe('accountMachine', () => {
     const { actor, rec } = start({ userId: 10n })
     actor.send({ type: 'account.start' })
     await waitFor(actor, (s) => s.value === 'authorized')
-    actor.send({ type: 'auth.error', errorMessage: 'AUTH_KEY_UNREGISTERED' })
+    actor.send({ type: 'auth.error', dcId: 2, errorMessage: 'AUTH_KEY_UNREGISTERED' })
     assert.equal(actor.getSnapshot().value, 'revoked')
     assert.deepEqual(rec.of('dropAuthorization'), [{ accountId: 'a1', reason: 'AUTH_KEY_UNREGISTERED' }])
     assert.equal(actor.getSnapshot().context.userId, null)
@@ -203,11 +207,86 @@ describe('accountMachine', () => {
     await waitFor(actor, (s) => s.matches({ loggingIn: 'codeSent' }))
   })
 
+  test('AUTH_KEY_UNREGISTERED from a non-home DC forgets only that DC\'s copy; the home login stands', async () => {
+    const { actor, rec } = start({ userId: 10n })
+    actor.send({ type: 'account.start' })
+    await waitFor(actor, (s) => s.value === 'authorized')
+    actor.send({ type: 'auth.error', dcId: 4, errorMessage: 'AUTH_KEY_UNREGISTERED' })
+    assert.equal(actor.getSnapshot().value, 'authorized')
+    assert.equal(actor.getSnapshot().context.userId, 10n)
+    assert.deepEqual(rec.of('dropAuthorization'), [])
+    assert.deepEqual(rec.of('forgetImportedDc'), [{ accountId: 'a1', dcId: 4 }])
+  })
+
+  test('every revocation error of the table revokes a home-DC login', async () => {
+    for (const reason of REVOCATION_ERRORS) {
+      const { actor, rec } = start({ userId: 10n })
+      actor.send({ type: 'account.start' })
+      await waitFor(actor, (s) => s.value === 'authorized')
+      actor.send({ type: 'auth.error', dcId: 2, errorMessage: reason })
+      assert.equal(actor.getSnapshot().value, 'revoked', reason)
+      assert.deepEqual(rec.of('dropAuthorization'), [{ accountId: 'a1', reason }])
+    }
+  })
+
+  test('bot login: USER_MIGRATE_4 moves the home DC, the token is sent again there, authorized; the token is never printed', async () => {
+    let n = 0
+    const { actor, steps, opened, rec } = start(
+      {},
+      {
+        importBotAuthorization: async () => {
+          if (n++ === 0) throw rpcError('USER_MIGRATE_4')
+          return { userId: 12n }
+        },
+      },
+    )
+    const seen: string[] = []
+    actor.subscribe((s) => seen.push(JSON.stringify(s.context, (_k, v) => (typeof v === 'bigint' ? String(v) : v))))
+    actor.send({ type: 'account.start' })
+    await waitFor(actor, (s) => s.value === 'anonymous')
+    actor.send({ type: 'login.bot', token: secret('42:bot-secret') })
+    await waitFor(actor, (s) => s.value === 'authorized')
+    assert.deepEqual(opened, [2, 4])
+    assert.deepEqual(revealDeep(steps), [
+      ['importBotAuthorization', { accountId: 'a1', dcId: 2, token: '42:bot-secret' }],
+      ['importBotAuthorization', { accountId: 'a1', dcId: 4, token: '42:bot-secret' }],
+    ])
+    assert.deepEqual(rec.of('saveAuthorization'), [{ accountId: 'a1', userId: 12n, homeDcId: 4 }])
+    assert.equal(actor.getSnapshot().context.botToken, null)
+    assert.ok(!seen.join('\n').includes('bot-secret'))
+  })
+
+  test('a refused bot token ends the login in anonymous with the error noted', async () => {
+    const { actor } = start({}, { importBotAuthorization: async () => Promise.reject(rpcError('ACCESS_TOKEN_INVALID')) })
+    actor.send({ type: 'account.start' })
+    await waitFor(actor, (s) => s.value === 'anonymous')
+    actor.send({ type: 'login.bot', token: secret('42:wrong') })
+    await waitFor(actor, (s) => s.value === 'anonymous' && s.context.lastError !== null)
+    assert.deepEqual([actor.getSnapshot().context.lastError, actor.getSnapshot().context.botToken], ['ACCESS_TOKEN_INVALID', null])
+  })
+
+  test('logOut: auth.logOut on the home DC, then anonymous with the login forgotten; a failed one stays authorized', async () => {
+    let fail = true
+    const { actor, steps, rec } = start({ userId: 10n }, { logOut: async () => (fail ? Promise.reject(rpcError('INTERNAL')) : undefined) })
+    actor.send({ type: 'account.start' })
+    await waitFor(actor, (s) => s.value === 'authorized')
+    actor.send({ type: 'account.logOut' })
+    await waitFor(actor, (s) => s.value === 'authorized' && steps.length === 1)
+    assert.equal(actor.getSnapshot().context.userId, 10n)
+    assert.deepEqual(rec.of('forgetAuthorization'), [])
+    fail = false
+    actor.send({ type: 'account.logOut' })
+    await waitFor(actor, (s) => s.value === 'anonymous')
+    assert.deepEqual(steps, [['logOut', { accountId: 'a1', dcId: 2 }], ['logOut', { accountId: 'a1', dcId: 2 }]])
+    assert.deepEqual(rec.of('forgetAuthorization'), [{ accountId: 'a1' }])
+    assert.equal(actor.getSnapshot().context.userId, null)
+  })
+
   test('an unrelated auth.error in authorized changes nothing', async () => {
     const { actor } = start({ userId: 10n })
     actor.send({ type: 'account.start' })
     await waitFor(actor, (s) => s.value === 'authorized')
-    actor.send({ type: 'auth.error', errorMessage: 'PEER_ID_INVALID' })
+    actor.send({ type: 'auth.error', dcId: 2, errorMessage: 'PEER_ID_INVALID' })
     assert.equal(actor.getSnapshot().value, 'authorized')
   })
 

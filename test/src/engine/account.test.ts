@@ -1,83 +1,184 @@
-// accountMachine on the runtime: its connection children are proxies onto runtime connections,
-// its login steps are raw calls; a code login that starts on the wrong DC (PHONE_MIGRATE_2 moves
-// the home DC) and a 2FA login (SRP) end authorized and persisted.
+// The account machine on the engine (the one implementation of every account flow) against the
+// test DC: PHONE_MIGRATE as the machine's own move (the 303 surfaces, the code is asked for on the
+// new home DC), 2FA on two accounts sharing one provided machine, bot login with USER_MIGRATE,
+// logout, and revocation — on the home DC it ends the login, on another DC only that DC's copy.
 import assert from 'node:assert/strict'
-import { describe, test } from 'node:test'
-import { createActor, waitFor } from 'xstate'
-import { accountLogic, createAccountActor } from '@mtswarm/engine'
-import { phoneSecret, secret } from '@mtswarm/machines'
-import { createMemoryStore } from '@mtswarm/storage'
-import { runtimeFor, startDc } from './harness.js'
+import { after, before, describe, test } from 'node:test'
+import { RpcError, createEngine, type Engine, type EngineEvent } from '@mtswarm/engine'
+import type { tl } from '@mtswarm/engine/tl'
+import { createMemoryStore, type SessionStore } from '@mtswarm/storage'
+import type { TestDc } from '../dc/index.js'
+import { startDc } from './harness.js'
 
-const WAIT = { timeout: 20_000 }
+let dc: TestDc
 
-describe('account machine on the runtime', () => {
-  test('code login with PHONE_MIGRATE_2: the home DC moves, the code is sent there, authorized', async () => {
-    const dc = await startDc()
+before(async () => {
+  dc = await startDc()
+})
+after(() => dc.close())
+
+function engineOn(store: SessionStore = createMemoryStore()): { engine: Engine; events: EngineEvent[] } {
+  const engine = createEngine({ apiId: 4242, apiHash: '0123456789abcdef0123456789abcdef', store, dcs: dc.dcs, publicKeys: [dc.publicKeyPem] })
+  const events: EngineEvent[] = []
+  engine.events$.subscribe((e) => events.push(e))
+  return { engine, events }
+}
+
+const statesOf = (events: EngineEvent[], accountId: string): string[] =>
+  events.flatMap((e) => (e.type === 'account.state' && e.accountId === accountId ? [e.state] : []))
+const settledOf = (events: EngineEvent[], method: string): Array<[number, boolean, string | undefined]> =>
+  events.flatMap((e) => (e.type === 'rpc.settled' && e.method === method ? [[e.dcId, e.ok, e.error] as [number, boolean, string | undefined]] : []))
+
+/** The auth key the engine's store holds for (account, DC): the id the test DC knows it by. */
+async function keyIdOf(store: SessionStore, accountId: string, dcId: number): Promise<bigint> {
+  const key = await store.getAuthKey(accountId, dcId, 'perm')
+  assert.ok(key, `no key for ${accountId} on DC ${dcId}`)
+  return key.keyId
+}
+
+describe('account flows on the engine', () => {
+  test('PHONE_MIGRATE_2 is the machine\'s move: the 303 surfaces on DC 1, the machine moves home to DC 2 and asks for the code there', async () => {
+    const user = dc.world.presetUser({ phone: '9996620002', firstName: 'Bob' })
     const store = createMemoryStore()
-    const rt = runtimeFor(dc, { store })
-    const bob = dc.world.presetUser({ phone: '9996620002', firstName: 'Bob' })
-    const account = createActor(accountLogic(rt, 'bob', { apiHash: 'test' }), { input: { accountId: 'bob', homeDcId: 1 } })
+    const { engine, events } = engineOn(store)
     try {
-      account.start()
-      account.send({ type: 'account.start' })
-      await waitFor(account, (s) => s.matches('anonymous'), WAIT)
-      account.send({ type: 'login.start', phone: phoneSecret('9996620002') })
-      await waitFor(account, (s) => s.matches({ loggingIn: 'codeSent' }), WAIT)
-      assert.equal(account.getSnapshot().context.homeDcId, 2)
-      account.send({ type: 'login.code', code: secret('22222') })
-      await waitFor(account, (s) => s.matches('authorized'), WAIT)
-      assert.equal(account.getSnapshot().context.userId, bob.id)
-      assert.deepEqual(account.getSnapshot().context.dcIds, [1, 2])
+      const acc = engine.account('bob')
+      await acc.sendCode('9996620002')
+      assert.equal(acc.homeDcId, 2)
+      // The runtime did not follow the 303: the machine saw it, moved, and sent the code again.
+      assert.deepEqual(settledOf(events, 'auth.sendCode'), [
+        [1, false, 'PHONE_MIGRATE_2'],
+        [2, true, undefined],
+      ])
+      assert.deepEqual(statesOf(events, 'bob'), [
+        'empty',
+        'keying',
+        'anonymous',
+        'loggingIn.sendingCode',
+        'migrating.connecting',
+        'loggingIn.sendingCode',
+        'loggingIn.codeSent',
+      ])
+      assert.equal((await acc.signIn('22222')).status, 'authorized')
+      assert.equal(acc.userId, user.id)
       const stored = await store.getAccount('bob')
-      assert.equal(stored?.userId, bob.id)
-      assert.equal(stored?.homeDcId, 2)
-      assert.equal(stored?.loginState, 'authorized')
-      assert.ok(rt.connection('bob', 2).ready)
+      assert.deepEqual([stored?.loginState, stored?.userId, stored?.homeDcId], ['authorized', user.id, 2])
     } finally {
-      account.stop()
-      await rt.stop()
-      await dc.close()
+      await engine.stop()
     }
   })
 
-  test('two accounts on one shared account logic; 2FA: SESSION_PASSWORD_NEEDED, then the SRP proof is accepted', async () => {
-    const dc = await startDc()
-    const rt = runtimeFor(dc)
+  test('two accounts on one engine (one provided machine); 2FA: a wrong password asks again, the SRP proof logs in', async () => {
     const carol = dc.world.presetUser({ phone: '9996610003', firstName: 'Carol', password: 'hunter2' })
     const dave = dc.world.presetUser({ phone: '9996610004', firstName: 'Dave' })
-    const account = createAccountActor(rt, { accountId: 'carol', homeDcId: 1 }, { apiHash: 'test' })
-    const other = createAccountActor(rt, { accountId: 'dave', homeDcId: 1 }, { apiHash: 'test' })
+    const { engine } = engineOn()
     try {
-      account.start()
-      other.start()
-      account.send({ type: 'account.start' })
-      other.send({ type: 'account.start' })
-      await waitFor(account, (s) => s.matches('anonymous'), WAIT)
-      await waitFor(other, (s) => s.matches('anonymous'), WAIT)
-      assert.deepEqual(rt.liveConnections().map((c) => c.key).sort(), ['carol/1', 'dave/1'])
-      account.send({ type: 'login.start', phone: phoneSecret('9996610003') })
-      other.send({ type: 'login.start', phone: phoneSecret('9996610004') })
-      await waitFor(account, (s) => s.matches({ loggingIn: 'codeSent' }), WAIT)
-      await waitFor(other, (s) => s.matches({ loggingIn: 'codeSent' }), WAIT)
-      account.send({ type: 'login.code', code: secret('11111') })
-      other.send({ type: 'login.code', code: secret('11111') })
-      await waitFor(other, (s) => s.matches('authorized'), WAIT)
-      assert.equal(other.getSnapshot().context.userId, dave.id)
-      await waitFor(account, (s) => s.matches({ loggingIn: 'passwordNeeded' }), WAIT)
-      account.send({ type: 'login.password', password: secret('wrong') })
-      await waitFor(account, (s) => s.matches({ loggingIn: 'passwordNeeded' }) && s.context.lastError === 'PASSWORD_HASH_INVALID', WAIT)
-      account.send({ type: 'login.password', password: secret('hunter2') })
-      await waitFor(account, (s) => s.matches('authorized'), WAIT)
-      assert.equal(account.getSnapshot().context.userId, carol.id)
-      // Stopping an account closes its connections (the proxy children's finalize).
-      other.stop()
-      assert.deepEqual(rt.liveConnections().map((c) => c.key), ['carol/1'])
+      const a = engine.account('carol')
+      const b = engine.account('dave')
+      await Promise.all([a.sendCode('9996610003'), b.sendCode('9996610004')])
+      const [ra, rb] = await Promise.all([a.signIn('11111'), b.signIn('11111')])
+      assert.equal(ra.status, 'passwordNeeded')
+      assert.equal(rb.status === 'authorized' && rb.user.id, dave.id)
+      await assert.rejects(a.checkPassword('wrong'), (e: unknown) => e instanceof RpcError && e.is('PASSWORD_HASH_INVALID'))
+      assert.deepEqual([a.state.state, a.state.lastError], ['loggingIn.passwordNeeded', 'PASSWORD_HASH_INVALID'])
+      assert.equal((await a.checkPassword('hunter2')).id, carol.id)
+      await b.stop()
+      assert.equal(b.state.state, 'stopped')
+      assert.equal(a.authorized, true)
     } finally {
-      account.stop()
-      other.stop()
-      await rt.stop()
-      await dc.close()
+      await engine.stop()
+    }
+  })
+
+  test('bot login: USER_MIGRATE_2 moves the home DC in the machine and the token is sent again there', async () => {
+    const bot = dc.world.presetBot({ username: 'moving_bot', firstName: 'Mover', homeDcId: 2 })
+    const store = createMemoryStore()
+    const { engine, events } = engineOn(store)
+    try {
+      const acc = engine.account('bot-2')
+      const me = await acc.signInBot(bot.token)
+      assert.equal(me.id, bot.user.id)
+      assert.deepEqual([acc.state.state, acc.homeDcId, acc.userId], ['authorized', 2, bot.user.id])
+      assert.deepEqual(settledOf(events, 'auth.importBotAuthorization'), [
+        [1, false, 'USER_MIGRATE_2'],
+        [2, true, undefined],
+      ])
+      assert.deepEqual(statesOf(events, 'bot-2').slice(3), ['loggingIn.signingInBot', 'migrating.connecting', 'loggingIn.signingInBot', 'authorized'])
+      assert.deepEqual(
+        events.flatMap((e) => (e.type === 'login' ? [[e.via, e.homeDcId]] : [])),
+        [['bot', 2]],
+      )
+      const stored = await store.getAccount('bot-2')
+      assert.deepEqual([stored?.loginState, stored?.homeDcId], ['authorized', 2])
+    } finally {
+      await engine.stop()
+    }
+  })
+
+  test('logOut is a transition: loggingOut → anonymous, the store forgets the user, and the same account logs in again', async () => {
+    const user = dc.world.presetUser({ phone: '9996610005', firstName: 'Eve' })
+    const store = createMemoryStore()
+    const { engine, events } = engineOn(store)
+    try {
+      const acc = engine.account('eve')
+      await acc.sendCode('9996610005')
+      await acc.signIn('11111')
+      await acc.logOut()
+      assert.deepEqual(statesOf(events, 'eve').slice(-3), ['authorized', 'loggingOut', 'anonymous'])
+      assert.deepEqual([acc.state.state, acc.userId], ['anonymous', null])
+      const stored = await store.getAccount('eve')
+      assert.deepEqual([stored?.loginState, stored?.userId], ['anonymous', undefined])
+      await assert.rejects(acc.invoke({ _: 'users.getUsers', id: [{ _: 'inputUserSelf' }] }), (e: unknown) => e instanceof RpcError && e.code === 401)
+      assert.equal(acc.state.state, 'anonymous', 'a 401 of an anonymous account changes nothing')
+      await acc.sendCode('9996610005')
+      assert.equal((await acc.signIn('11111')).status, 'authorized')
+      assert.equal(acc.userId, user.id)
+    } finally {
+      await engine.stop()
+    }
+  })
+
+  test('AUTH_KEY_UNREGISTERED on the home DC revokes the login: auth.revoked, the store says revoked', async () => {
+    dc.world.presetUser({ phone: '9996610006', firstName: 'Gone' })
+    const store = createMemoryStore()
+    const { engine, events } = engineOn(store)
+    try {
+      const acc = engine.account('gone')
+      await acc.sendCode('9996610006')
+      await acc.signIn('11111')
+      dc.world.revokeAuthKey({ dcId: 1, authKeyId: await keyIdOf(store, 'gone', 1) })
+      await assert.rejects(acc.invoke({ _: 'users.getUsers', id: [{ _: 'inputUserSelf' }] }), (e: unknown) => e instanceof RpcError && e.code === 401)
+      assert.deepEqual([acc.state.state, acc.userId], ['revoked', null])
+      assert.deepEqual(
+        events.flatMap((e) => (e.type === 'auth.revoked' ? [[e.dcId, e.errorMessage]] : [])),
+        [[1, 'AUTH_KEY_UNREGISTERED']],
+      )
+      assert.equal((await store.getAccount('gone'))?.loginState, 'revoked')
+    } finally {
+      await engine.stop()
+    }
+  })
+
+  test('AUTH_KEY_UNREGISTERED on a non-home DC does not revoke the account: that DC gets the authorization carried again', async () => {
+    const user = dc.world.presetUser({ phone: '9996610007', firstName: 'Far' })
+    const store = createMemoryStore()
+    const { engine, events } = engineOn(store)
+    try {
+      const acc = engine.account('far')
+      await acc.sendCode('9996610007')
+      await acc.signIn('11111')
+      const self: tl.users.RawGetUsersRequest = { _: 'users.getUsers', id: [{ _: 'inputUserSelf' }] }
+      assert.equal((await acc.invoke(self, { dcId: 2 }))[0]?.id, user.id, 'the authorization was carried to DC 2')
+      dc.world.revokeAuthKey({ dcId: 2, authKeyId: await keyIdOf(store, 'far', 2) })
+      await assert.rejects(acc.invoke(self, { dcId: 2 }), (e: unknown) => e instanceof RpcError && e.message === 'AUTH_KEY_UNREGISTERED')
+      assert.deepEqual([acc.state.state, acc.homeDcId, acc.userId], ['authorized', 1, user.id])
+      assert.equal(events.filter((e) => e.type === 'auth.revoked').length, 0)
+      assert.equal((await acc.invoke(self))[0]?.id, user.id, 'the home DC still answers as the user')
+      // DC 2's copy was forgotten: the next call there carries the authorization again.
+      assert.equal((await acc.invoke(self, { dcId: 2 }))[0]?.id, user.id)
+      assert.equal(settledOf(events, 'auth.importAuthorization').filter(([, ok]) => ok).length, 2)
+    } finally {
+      await engine.stop()
     }
   })
 })

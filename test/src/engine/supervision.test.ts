@@ -23,6 +23,11 @@ function throwingSaltStore(n: number): { store: SessionStore; thrown: () => numb
   return { store, thrown: () => thrown }
 }
 
+/** Polls `cond` (the server notices a closed socket a little later); gives up after 5 s. */
+async function until(cond: () => boolean): Promise<void> {
+  for (let i = 0; i < 500 && !cond(); i++) await new Promise((r) => setTimeout(r, 10))
+}
+
 describe('runtime supervision', () => {
   test('a crashing connection is restarted and the pending call settles once with its result', async () => {
     const dc = await startDc()
@@ -38,6 +43,9 @@ describe('runtime supervision', () => {
       assert.equal(notices.filter((n) => n.type === 'dc.down' && n.reason.startsWith('crashed')).length, 2)
       assert.equal(rt.stats.callsSettled, 1)
       assert.equal(rt.stats.doubleSettles, 0)
+      // The crashed machines' sockets were torn down with them: only the restarted one's stays open.
+      await until(() => dc.stats.connectionsOpen <= 1)
+      assert.equal(dc.stats.connectionsOpen, 1)
     } finally {
       await rt.stop()
       await dc.close()
