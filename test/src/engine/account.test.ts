@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test'
 import { RpcError, createEngine, type Engine, type EngineEvent } from '@mtswarm/engine'
 import type { tl } from '@mtswarm/engine/tl'
 import { createMemoryStore, type SessionStore } from '@mtswarm/storage'
-import type { TestDc } from '../dc/index.js'
+import type { TestDc } from '@mtswarm/testdc'
 import { startDc } from './harness.js'
 
 let dc: TestDc

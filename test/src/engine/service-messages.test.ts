@@ -13,7 +13,7 @@ import { parseRsaPublicKey } from '@mtswarm/engine/crypto'
 import { encryptionKeyOf, MSG_STATE } from '@mtswarm/engine/protocol'
 import { serializeObject, type TlObject } from '@mtswarm/engine/tl'
 import { createMemoryStore, type SessionStore } from '@mtswarm/storage'
-import { sharedRsaKeyPem } from '../dc/testing/fixtures.js'
+import { sharedRsaKeyPem } from '@mtswarm/testdc/testing'
 import { startHostileServer, type AnyTl, type ClientMessage, type HostileLink, type HostileServer } from '../hostile/hostile-server.js'
 import { CLIENT } from './harness.js'
 
