@@ -21,7 +21,7 @@ import type { AccountRecord } from '@mtswarm/storage'
 import { srpClientProof } from '../crypto/index.js'
 import type { tl } from '../tl/index.js'
 import { connectionKey } from './dc-connection.js'
-import { RpcError } from './rpc-error.js'
+import { RpcError } from '../errors/index.js'
 import type { Runtime } from './runtime.js'
 
 /** auth.sendCode's api_hash (the test DC and the server do not check it against api_id here). */
@@ -124,7 +124,7 @@ export function accountLogic(rt: Runtime, accountId: string | undefined, options
           { _: 'auth.sendCode', phoneNumber: input.phone.reveal(), apiId: client.apiId, apiHash: options.apiHash, settings: { _: 'codeSettings' } },
           surface,
         )
-        if (sent._ !== 'auth.sentCode') throw new RpcError(-400, `UNEXPECTED_${sent._}`, 'auth.sendCode', { kind: 'rpcError', errorCode: -400, errorMessage: sent._ })
+        if (sent._ !== 'auth.sentCode') throw RpcError.from(-400, `UNEXPECTED_${sent._}`, 'auth.sendCode')
         return { phoneCodeHash: secret(sent.phoneCodeHash) }
       }),
       signIn: fromPromise<SignInOutput, SignInInput>(async ({ input }) => {
@@ -140,10 +140,10 @@ export function accountLogic(rt: Runtime, accountId: string | undefined, options
         const pw = await rt.invoke(input.accountId, input.dcId, { _: 'account.getPassword' })
         const algo = pw.currentAlgo
         if (algo?._ !== 'passwordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow' || pw.srpB === undefined || pw.srpId === undefined) {
-          throw new RpcError(-400, 'PASSWORD_ALGO_UNSUPPORTED', 'account.getPassword', { kind: 'rpcError', errorCode: -400, errorMessage: 'PASSWORD_ALGO_UNSUPPORTED' })
+          throw RpcError.from(-400, 'PASSWORD_ALGO_UNSUPPORTED', 'account.getPassword')
         }
         const proof = srpClientProof({ algo, srpB: pw.srpB, srpId: pw.srpId, password: input.password.reveal() }, random)
-        if (!proof.ok) throw new RpcError(-400, `SRP_${proof.error.kind.toUpperCase()}`, 'auth.checkPassword', { kind: 'rpcError', errorCode: -400, errorMessage: proof.error.kind })
+        if (!proof.ok) throw RpcError.from(-400, `SRP_${proof.error.kind.toUpperCase()}`, 'auth.checkPassword')
         const r = await rt.invoke(input.accountId, input.dcId, {
           _: 'auth.checkPassword',
           password: { _: 'inputCheckPasswordSRP', srpId: proof.value.srpId, A: proof.value.A, M1: proof.value.M1 },
@@ -188,7 +188,7 @@ export function accountLogic(rt: Runtime, accountId: string | undefined, options
 
 function authorizedUserId(r: tl.auth.TypeAuthorization): bigint {
   if (r._ !== 'auth.authorization') {
-    throw new RpcError(-400, 'SIGN_UP_REQUIRED', 'auth', { kind: 'rpcError', errorCode: -400, errorMessage: 'SIGN_UP_REQUIRED' })
+    throw RpcError.from(-400, 'SIGN_UP_REQUIRED', 'auth')
   }
   return r.user.id
 }

@@ -103,6 +103,8 @@ export class DcConnection {
   private readonly byMsgId = new Map<bigint, RpcCall>()
   /** Calls routed here while no session exists (connecting, handshaking, key dropped). */
   private readonly waiting = new Set<RpcCall>()
+  /** Calls whose body sits in the session's queue, not written yet (first send, or put back for a resend). */
+  private readonly inSessionQueue = new Set<RpcCall>()
   /** Every call currently routed to this connection. */
   private readonly calls = new Set<RpcCall>()
   private flushScheduled = false
@@ -174,7 +176,7 @@ export class DcConnection {
     }
     this.calls.add(call)
     // NB: a call whose body the session already re-queued (resend, new session) keeps that copy.
-    if (call.inSessionQueue) return
+    if (this.inSessionQueue.has(call)) return
     if (this.session === null) {
       this.waiting.add(call)
       return
@@ -185,8 +187,7 @@ export class DcConnection {
   /** Takes a still-queued call off the queue (cancel, timeout). */
   dequeue(call: RpcCall): void {
     this.waiting.delete(call)
-    if (call.inSessionQueue && call.ref !== null) this.session?.forget({ ref: call.ref })
-    call.inSessionQueue = false
+    if (this.inSessionQueue.delete(call) && call.ref !== null) this.session?.forget({ ref: call.ref })
   }
 
   /** rpc_drop_answer for a call given up while the server has it. */
@@ -290,11 +291,11 @@ export class DcConnection {
   private detachSession(): void {
     this.session = null
     this.byRef.clear()
+    this.inSessionQueue.clear()
     for (const call of this.calls) {
-      call.inSessionQueue = false
       call.ref = null
-      if (call.actorState() === 'queued') this.waiting.add(call)
-      else if (call.actorState() === 'inFlight') this.host.toCall(call, { type: 'rpc.resend', reason: 'reconnect' })
+      if (call.at.at === 'queued') this.waiting.add(call)
+      else if (call.msgId !== null) this.host.toCall(call, { type: 'rpc.resend', reason: 'reconnect' })
     }
   }
 
@@ -343,13 +344,13 @@ export class DcConnection {
       },
       requeueInFlight: (scope: 'unacked' | 'all', reason: ResendReason) => {
         for (const call of this.calls) {
-          const s = call.actorState()
-          if (s !== 'inFlight') continue
-          if (scope === 'unacked' && call.acked) continue
-          if (this.session !== null && call.lastMsgId !== null) {
+          const at = call.at
+          if (at.at !== 'sent' && at.at !== 'acked') continue
+          if (scope === 'unacked' && at.at === 'acked') continue
+          if (this.session !== null) {
             // NB: a reconnect keeps the session, so the copy keeps its msg_id: the server may have
             // run it and lost only the answer, and answers a known msg_id from its cache.
-            const ids = [call.lastMsgId]
+            const ids = [at.msgId]
             this.requeueRefs(reason === 'reconnect' ? this.session.retransmit(ids) : this.session.resend(ids), null)
           }
           this.host.toCall(call, { type: 'rpc.resend', reason })
@@ -360,7 +361,7 @@ export class DcConnection {
         for (const id of msgIds) {
           const call = this.byMsgId.get(id)
           if (call === undefined) continue
-          this.host.toCall(call, { type: 'rpc.errorReceived', msgId: id, errorCode: -errorCode, errorMessage: `BAD_MSG_NOTIFICATION_${errorCode}` })
+          this.host.toCall(call, { type: 'rpc.protocolFailed', msgId: id, failure: { kind: 'badMsg', code: errorCode } })
         }
       },
       applyTimeOffset: (timeOffsetMs: number) => {
@@ -544,7 +545,7 @@ export class DcConnection {
     }
     const ref = session.send(body, { method: call.method })
     call.ref = ref
-    call.inSessionQueue = true
+    this.inSessionQueue.add(call)
     this.byRef.set(ref, call)
     this.scheduleFlush()
   }
@@ -560,8 +561,8 @@ export class DcConnection {
     for (const ref of refs) {
       const call = this.byRef.get(ref)
       if (call === undefined) continue
-      call.inSessionQueue = true
-      if (reason !== null && call.actorState() === 'inFlight') this.host.toCall(call, { type: 'rpc.resend', reason })
+      this.inSessionQueue.add(call)
+      if (reason !== null && call.msgId !== null) this.host.toCall(call, { type: 'rpc.resend', reason })
     }
   }
 
@@ -584,9 +585,7 @@ export class DcConnection {
     for (const { ref, msgId } of sent) {
       const call = this.byRef.get(ref)
       if (call === undefined) continue
-      call.inSessionQueue = false
-      call.acked = false
-      call.lastMsgId = msgId
+      this.inSessionQueue.delete(call)
       call.msgIds.add(msgId)
       this.byMsgId.set(msgId, call)
       this.host.toCall(call, { type: 'rpc.sent', msgId })
@@ -638,7 +637,7 @@ export class DcConnection {
       case 'rpc.undecodable': {
         const call = this.byMsgId.get(e.reqMsgId)
         if (call !== undefined) {
-          this.host.toCall(call, { type: 'rpc.errorReceived', msgId: e.reqMsgId, errorCode: -1, errorMessage: `RESULT_UNDECODABLE_${e.error.kind.toUpperCase()}` })
+          this.host.toCall(call, { type: 'rpc.protocolFailed', msgId: e.reqMsgId, failure: { kind: 'undecodable', tlKind: e.error.kind } })
         }
         return
       }
@@ -663,8 +662,7 @@ export class DcConnection {
       case 'msgs.ack':
         for (const id of e.msgIds) {
           const call = this.byMsgId.get(id)
-          if (call === undefined || call.lastMsgId !== id) continue
-          call.acked = true
+          if (call === undefined || call.msgId !== id) continue
           this.host.toCall(call, { type: 'rpc.acked', msgId: id })
         }
         return
