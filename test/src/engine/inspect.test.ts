@@ -36,7 +36,7 @@ after(() => dc.close())
 function inspected(): { engine: Engine; traces: Map<string, RpcTrace> } {
   const traces = new Map<string, RpcTrace>()
   const inspect = (e: InspectionEvent): void => {
-    const id = e.actorRef.id
+    const id = (e.actorRef as unknown as { id: string }).id
     if (!id.startsWith('rpc:')) return
     let t = traces.get(id)
     if (t === undefined) {
@@ -45,7 +45,7 @@ function inspected(): { engine: Engine; traces: Map<string, RpcTrace> } {
     }
     if (e.type === '@xstate.event') t.events.push(e.event.type)
     if (e.type === '@xstate.snapshot') {
-      const s = e.snapshot as { value: unknown; status: string; context: { method: string; dcId: number; settlement: RpcTrace['settlement'] } }
+      const s = e.snapshot as unknown as { value: unknown; status: string; context: { method: string; dcId: number; settlement: RpcTrace['settlement'] } }
       t.method = s.context.method
       t.states.push(JSON.stringify(s.value))
       t.dcIds.push(s.context.dcId)
