@@ -5,9 +5,9 @@
 // and rpc.deadline, sent by the runtime's timer, ends a call in each state as the machine says.
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { SimulatedClock, createActor } from 'xstate'
+import { SimulatedClock, createActor, createMachine } from 'xstate'
 import { initialRpcContext, rpcMachine, type RpcEvent, type RpcInput } from '@mtswarm/machines'
-import { FAST_RPC_TABLE, fastRpcStep, rpcStateValue, type FastRpcPhase } from './rpc-fast.js'
+import { FAST_RPC_TABLE, fastRpcStep, generateFastRpcTable, rpcStateValue, type FastRpcPhase } from './rpc-fast.js'
 
 const INPUT: RpcInput = { requestId: 7, method: 'help.getConfig', dcId: 2, timeoutMs: 1_000 }
 const MSG_ID = 0x1234n
@@ -100,6 +100,26 @@ describe('rpc common path vs rpcMachine', () => {
         if (fastRpcStep(phase, event).kind === 'settle') assert.equal(event.type, 'rpc.resultReceived')
       }
     }
+  })
+
+  test('the table follows the machine: change a transition and the generated step changes with it', () => {
+    // rpcMachine with one change: an ack in `sent` also runs an effect (dequeue), and an ack in `acked` moves back to `sent`.
+    const clone = (v: any): any =>
+      Array.isArray(v) ? v.map(clone) : v !== null && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, clone(x)])) : v
+    const config = clone(rpcMachine.config)
+    const inFlight = config.states.active.states.inFlight
+    inFlight.states.sent.on['rpc.acked'] = { target: 'acked', actions: { type: 'dequeue', params: { requestId: 1, dcId: 2 } } }
+    inFlight.states.acked.on = { 'rpc.acked': { target: 'sent' } }
+    const variant = createMachine(config, rpcMachine.implementations as any)
+    const table = generateFastRpcTable(variant)
+    assert.deepEqual(table.sent['rpc.acked'], { kind: 'machine' }, 'an effect the path does not run must go to the machine')
+    assert.deepEqual(table.acked['rpc.acked'], { kind: 'move', phase: 'sent', takesMsgId: false })
+    // everything else is as generated from the real machine
+    assert.deepEqual({ ...table, sent: { ...table.sent, 'rpc.acked': null }, acked: { ...table.acked, 'rpc.acked': null } }, {
+      ...FAST_RPC_TABLE,
+      sent: { ...FAST_RPC_TABLE.sent, 'rpc.acked': null },
+      acked: { ...FAST_RPC_TABLE.acked, 'rpc.acked': null },
+    })
   })
 
   test('rpc.deadline, delivered to an actor in each phase, ends the call (drop the answer in flight, dequeue before)', () => {
