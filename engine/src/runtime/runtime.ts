@@ -1,9 +1,9 @@
 // The runtime: owns every DC connection (keyed by account and DC) and every call (rpcMachine's
 // common path without an actor, the table rpc-fast.ts generates from the machine; an rpcMachine
 // actor once it leaves that path), routes events between them over the keyed buses, and
-// supervises both. A call's rejection is the public error `callError` builds from its typed failure. Knows
-// nothing of the public client API, login flows or updates processing: it moves calls and
-// notices; the client layer above decides what they mean.
+// supervises both. A call that fails rejects with the public error `callError` builds from its
+// typed failure. Knows nothing of the public client API, login flows or updates processing: it
+// moves calls and notices; the client layer above decides what they mean.
 import { type Observable } from 'rxjs'
 import { createActor, type Snapshot } from 'xstate'
 import {
