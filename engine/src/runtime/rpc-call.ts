@@ -1,9 +1,10 @@
-// One call's runtime record: the request, the promise's key, and ONE field saying where the call
+// One call's runtime record: the request, its promise's settler, and ONE field saying where the call
 // is (`at`, rpcMachine's state as the runtime follows it: from the generated common-path table, or
 // from the call's actor once it has one). The connection adds the body's session handle (`ref`)
 // and the msg_ids it went out under. Knows nothing of sockets.
 import type { Actor } from 'xstate'
 import type { RpcInput, rpcMachine } from '@mtswarm/machines'
+import type { CallFailure } from '../errors/index.js'
 import { serializeObject, type TlObject } from '../tl/index.js'
 import type { DcConnection } from './dc-connection.js'
 
@@ -22,6 +23,9 @@ export type CallAt =
 
 const QUEUED: CallAt = { at: 'queued' }
 
+/** How a call ends, as its promise is told: the result, or the failure `callError` turns into the public error. */
+export type CallSettlement = { readonly ok: true; readonly result: unknown } | { readonly ok: false; readonly error: CallFailure }
+
 export class RpcCall {
   /** Where the call is (see {@link CallAt}); written only from rpcMachine's transitions. */
   at: CallAt = QUEUED
@@ -36,6 +40,8 @@ export class RpcCall {
   conn: DcConnection | null = null
   /** Every msg_id it went out under since it was last routed (an answer to any of them counts). */
   readonly msgIds = new Set<bigint>()
+  /** Resolves or rejects the caller's promise; null once used (a call settles once). */
+  settler: ((s: CallSettlement) => void) | null = null
   /** The runtime's deadline timer (one per call; it sends `rpc.deadline`). */
   deadline: unknown = undefined
   #body: Uint8Array | null = null

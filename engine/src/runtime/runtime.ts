@@ -15,13 +15,13 @@ import {
   type RpcInput,
   type RpcSettlement,
 } from '@mtswarm/machines'
-import { callError, type CallFailure, type RuntimeFailure } from '../errors/index.js'
+import { callError, type RuntimeFailure } from '../errors/index.js'
 import { KeyedBus, pipeUntilStopped, stoppedOf } from '../bus/index.js'
 import type { ResultOf, TlObject, mtp, tl } from '../tl/index.js'
 import { DcConnection, connectionKey, dcConnectionLogic, type ConnectionHost, type DcConnectionLogic } from './dc-connection.js'
 import { resolveOptions, type Clock, type ResolvedRuntimeOptions, type RuntimeOptions } from './options.js'
 import { HandshakeGate } from './handshake-gate.js'
-import { RpcCall, callAtOf, type CallAt } from './rpc-call.js'
+import { RpcCall, callAtOf, type CallAt, type CallSettlement } from './rpc-call.js'
 import { fastRpcStep, rpcStateValue, type FastRpcPhase } from './rpc-fast.js'
 import { boxSecretResult, revealSettlement } from './secret-results.js'
 import { RuntimeStats, type AccountNotice } from './runtime-types.js'
@@ -73,7 +73,6 @@ export class Runtime implements ConnectionHost {
   private readonly connections = new Map<string, DcConnection>()
   private readonly gates = new Map<number, HandshakeGate>()
   private readonly calls = new Map<number, RpcCall>()
-  private readonly settlers = new Map<number, (s: Settlement) => void>()
   private readonly rpcLogic: ReturnType<Runtime['provideRpc']>
   readonly dcLogic: DcConnectionLogic
   private nextRequestId = 1
@@ -141,10 +140,10 @@ export class Runtime implements ConnectionHost {
     }
     const call = new RpcCall(requestId, accountId, request as TlObject, method, input, opts.body)
     return new Promise<unknown>((resolve, reject) => {
-      this.settlers.set(requestId, (s) => {
+      call.settler = (s) => {
         if (s.ok) resolve(s.result)
         else reject(callError(method, s.error))
-      })
+      }
       this.calls.set(requestId, call)
       this.stats.callsStarted++
       // The machine's deadline is an event (rpc.deadline); this is the one timer that sends it.
@@ -321,17 +320,17 @@ export class Runtime implements ConnectionHost {
   /** Settles a call once; a second attempt is counted (it is a bug) and ignored. */
   private settle(requestId: number, s: Settlement): void {
     const call = this.calls.get(requestId)
-    const settler = this.settlers.get(requestId)
-    if (call === undefined || settler === undefined || call.settled) {
+    const settler = call?.settler ?? null
+    if (call === undefined || settler === null || call.settled) {
       this.stats.doubleSettles++
       return
     }
+    call.settler = null
     call.at = SETTLED
     if (call.deadline !== undefined) {
       this.clock.clearTimeout(call.deadline)
       call.deadline = undefined
     }
-    this.settlers.delete(requestId)
     call.conn?.release(call)
     if (s.ok) this.stats.callsSettled++
     else this.stats.callsFailed++
@@ -351,7 +350,6 @@ export class Runtime implements ConnectionHost {
     if (!call.settled) this.settle(call.requestId, { ok: false, error: { kind: 'stopped' } })
     this.rpcBus.close(call.requestId)
     this.calls.delete(call.requestId)
-    this.settlers.delete(call.requestId)
   }
 
   private rpcCrashed(call: RpcCall, err: unknown): void {
@@ -366,7 +364,7 @@ export class Runtime implements ConnectionHost {
 }
 
 /** How a call ends: rpcMachine's settlement, or a failure the runtime decided (supervision, stop). */
-type Settlement = RpcSettlement | { ok: false; error: CallFailure }
+type Settlement = RpcSettlement | CallSettlement
 
 const SETTLED: CallAt = { at: 'settled' }
 
