@@ -22,7 +22,7 @@ export const BENCH_FAULTS: FaultConfig = {
  */
 export const REORDER_FAULTS: FaultConfig = { reorderProbability: 0.02 }
 
-/** Per-call deadline in this scenario: a call unanswered after it counts as failed (RPC_TIMEOUT). */
+/** Per-call deadline in this scenario: a call unanswered after it counts as failed (TimeoutError). */
 const CALL_TIMEOUT_MS = 8_000
 
 export const faultsThroughput: Scenario = {
@@ -75,7 +75,7 @@ export const faultsThroughput: Scenario = {
       name: 'faults-throughput',
       title: 'Throughput with faults',
       summary:
-        'A accounts × 4 calls in flight, first on a clean DC, then with the faults below switched on at run time through the DC process\'s control channel, then with 2 % of the DC\'s frames reordered on its own. Dropped connections cost each affected account its reconnect backoff (1 s), which shows up in the max latency. A call unanswered after the per-call deadline fails with RPC_TIMEOUT.',
+        'A accounts × 4 calls in flight, first on a clean DC, then with the faults below switched on at run time through the DC process\'s control channel, then with 2 % of the DC\'s frames reordered on its own. Dropped connections cost each affected account its reconnect backoff (1 s), which shows up in the max latency. A call unanswered after the per-call deadline fails with a TimeoutError.',
       params: { accounts: a, seconds, callTimeoutMs: CALL_TIMEOUT_MS, faults: JSON.stringify(BENCH_FAULTS), reorder: JSON.stringify(REORDER_FAULTS) },
       metrics,
       charts: [

@@ -1,9 +1,10 @@
 // The one place the public client touches engine/src/runtime: how a call is made on (account, DC),
-// how notices arrive, and how the runtime's failures become the public typed errors. If the
-// runtime's API moves, only this file changes. Knows nothing of login flows or accounts.
+// how notices arrive, and what becomes of the few things a runtime throws that are not a call's
+// failure (a stopped runtime, a DC without an endpoint). A call's failure already arrives as its
+// public error (`callError`, errors/call-failure.ts, the one map). If the runtime's API moves,
+// only this file changes. Knows nothing of login flows or accounts.
 import type { Observable } from 'rxjs'
 import {
-  RpcError as RuntimeRpcError,
   RuntimeStateError,
   createRuntime,
   type AccountNotice,
@@ -11,15 +12,7 @@ import {
   type RuntimeOptions,
   type RuntimeStats,
 } from '../runtime/index.js'
-import {
-  CancelledError,
-  MtSwarmError,
-  ProtocolError,
-  RpcError,
-  TimeoutError,
-  TransportError,
-  UsageError,
-} from '../errors/index.js'
+import { MtSwarmError, ProtocolError, UsageError } from '../errors/index.js'
 import type { TlObject } from '../tl/index.js'
 
 export type { AccountNotice, RuntimeOptions, RuntimeStats }
@@ -88,45 +81,10 @@ export function runtimePort(options: RuntimeOptions): RuntimePort {
   }
 }
 
-const TRANSPORT_CODE_RE = /(-4\d\d)\b/
-
-/** The runtime's failure (or anything thrown) as a public typed error. */
+/** What a runtime call threw or rejected with, as a public typed error (call failures pass as they are). */
 export function publicError(e: unknown, method: string): MtSwarmError {
   if (e instanceof MtSwarmError) return e
   if (e instanceof RuntimeStateError) return new UsageError('stopped', `${method}: ${e.message}`)
-  if (e instanceof RuntimeRpcError) {
-    const f = e.failure
-    switch (f.kind) {
-      case 'rpcError': {
-        if (f.errorCode < 0) {
-          const bad = /^BAD_MSG_NOTIFICATION_(\d+)$/.exec(f.errorMessage)
-          if (bad !== null) return new ProtocolError({ kind: 'bad-msg-notification', code: Number(bad[1]) }, method)
-          const und = /^RESULT_UNDECODABLE_(.+)$/.exec(f.errorMessage)
-          if (und !== null) return new ProtocolError({ kind: 'undecodable-result', tlKind: und[1]!.toLowerCase() }, method)
-        }
-        return RpcError.from(f.errorCode, f.errorMessage, method)
-      }
-      case 'floodWait':
-        return RpcError.from(420, `FLOOD_WAIT_${f.seconds}`, method)
-      case 'timeout':
-        return new TimeoutError(method, f.afterMs, f.answerDropped)
-      case 'cancelled':
-        return new CancelledError(method, f.answerDropped)
-      case 'tooManyResends':
-        return new ProtocolError({ kind: 'too-many-resends', resends: f.resends, limit: f.limit }, method)
-      case 'tooManyMigrations':
-        return RpcError.from(303, `TOO_MANY_MIGRATIONS_${f.dcId}`, method)
-      case 'connectionFailed': {
-        const named = TRANSPORT_CODE_RE.exec(f.reason)
-        const code = f.transportErrorCode ?? (named === null ? undefined : Number(named[1]))
-        return new TransportError(code, f.reason, f.dcId, method)
-      }
-      case 'stopped':
-        return new UsageError('stopped', `${method}: the engine (or account) was stopped with the call pending`)
-      case 'unknownDc':
-        return new UsageError('bad-config', `${method}: no endpoint is configured for DC ${f.dcId}`)
-    }
-  }
   if (e instanceof RangeError) return new UsageError('bad-config', `${method}: ${e.message}`)
   return new ProtocolError({ kind: 'undecodable-result', tlKind: String(e) }, method)
 }

@@ -12,3 +12,4 @@ export { TransportError, TRANSPORT_ERROR_DESCRIPTIONS } from './transport-error.
 export { ProtocolError, type ProtocolErrorDetail } from './protocol-error.js'
 export { TimeoutError, CancelledError } from './call-errors.js'
 export { UsageError, type UsageErrorReason } from './usage-error.js'
+export { callError, type CallFailure, type RuntimeFailure } from './call-failure.js'

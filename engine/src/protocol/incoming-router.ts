@@ -74,7 +74,7 @@ export function routeIncoming<C>(m: IncomingMessage, ctx: RouteContext<C>, out: 
     case 'rpc.undecodable': {
       const call = ctx.callOf(e.reqMsgId)
       if (call === undefined) return void out.push({ to: 'nobody', why: 'unmatched' })
-      out.push({ to: 'call', call, event: { type: 'rpc.errorReceived', msgId: e.reqMsgId, errorCode: -1, errorMessage: undecodableReason(e.error.kind) } })
+      out.push({ to: 'call', call, event: { type: 'rpc.protocolFailed', msgId: e.reqMsgId, failure: { kind: 'undecodable', tlKind: e.error.kind } } })
       return
     }
     case 'rpc.unmatched': {
@@ -153,11 +153,6 @@ export function routeIncoming<C>(m: IncomingMessage, ctx: RouteContext<C>, out: 
       // msgs_all_info, unexpected or undecodable bodies, invalid containers: counted only.
       out.push({ to: 'nobody', why: 'ignored' })
   }
-}
-
-/** The failure reason of a result that does not decode for its method (kept in one place). */
-export function undecodableReason(kind: string): string {
-  return `RESULT_UNDECODABLE_${kind.toUpperCase()}`
 }
 
 function salts<C>(list: readonly mtp.RawMt_future_salt[], ctx: RouteContext<C>, out: Routed<C>[]): void {

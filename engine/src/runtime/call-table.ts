@@ -14,6 +14,8 @@ export class CallTable {
   readonly waiting = new Set<RpcCall>()
   /** Every call currently routed to this connection. */
   readonly calls = new Set<RpcCall>()
+  /** Calls whose body sits in the session's queue, not written yet (first send, or put back for a resend). */
+  readonly inSessionQueue = new Set<RpcCall>()
   /** When each in-flight call was last acknowledged (local ms), for the stale-call probe. */
   private readonly ackedAt = new Map<RpcCall, number>()
   /** Our msgs_state_req: by session ref until flushed, then by msg_id; the msg_ids each asked about. */
@@ -24,6 +26,7 @@ export class CallTable {
   forget(call: RpcCall): bigint[] {
     this.waiting.delete(call)
     this.calls.delete(call)
+    this.inSessionQueue.delete(call)
     this.ackedAt.delete(call)
     if (call.ref !== null) this.byRef.delete(call.ref)
     const ids = [...call.msgIds]
@@ -63,8 +66,9 @@ export class CallTable {
   stale(nowMs: number, unansweredForMs: number): bigint[] {
     const out: bigint[] = []
     for (const [call, at] of this.ackedAt) {
-      if (nowMs - at < unansweredForMs || call.lastMsgId === null) continue
-      out.push(call.lastMsgId)
+      const msgId = call.msgId
+      if (nowMs - at < unansweredForMs || msgId === null) continue
+      out.push(msgId)
       this.ackedAt.set(call, nowMs)
     }
     return out
@@ -78,6 +82,7 @@ export class CallTable {
   /** A new session: refs and probes of the old one mean nothing now. */
   sessionDropped(): void {
     this.byRef.clear()
+    this.inSessionQueue.clear()
     this.probesByRef.clear()
     this.probes.clear()
   }
@@ -86,7 +91,7 @@ export class CallTable {
   routeContext(session: ClientSession, nowMs: number): RouteContext<RpcCall> {
     return {
       callOf: (msgId) => this.byMsgId.get(msgId),
-      lastMsgIdOf: (call) => call.lastMsgId,
+      lastMsgIdOf: (call) => call.msgId,
       methodOf: (call) => call.method,
       probeOf: (reqMsgId) => {
         const asked = this.probes.get(reqMsgId)

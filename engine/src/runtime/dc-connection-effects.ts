@@ -37,13 +37,13 @@ return {
     },
     requeueInFlight: (scope: 'unacked' | 'all', reason: ResendReason) => {
       for (const call of c.table.calls) {
-        const s = call.actorState()
-        if (s !== 'inFlight') continue
-        if (scope === 'unacked' && call.acked) continue
-        if (c.session !== null && call.lastMsgId !== null) {
+        const at = call.at
+        if (at.at !== 'sent' && at.at !== 'acked') continue
+        if (scope === 'unacked' && at.at === 'acked') continue
+        if (c.session !== null) {
           // NB: a reconnect keeps the session, so the copy keeps its msg_id: the server may have
           // run it and lost only the answer, and answers a known msg_id from its cache.
-          const ids = [call.lastMsgId]
+          const ids = [at.msgId]
           c.requeueRefs(reason === 'reconnect' ? c.session.retransmit(ids) : c.session.resend(ids), null)
         }
         c.host.toCall(call, { type: 'rpc.resend', reason })
@@ -55,7 +55,7 @@ return {
       for (const id of msgIds.flatMap((m) => c.session?.messagesOf(m) ?? [m])) {
         const call = c.table.byMsgId.get(id)
         if (call === undefined) continue
-        c.host.toCall(call, { type: 'rpc.errorReceived', msgId: id, errorCode: -errorCode, errorMessage: `BAD_MSG_NOTIFICATION_${errorCode}` })
+        c.host.toCall(call, { type: 'rpc.protocolFailed', msgId: id, failure: { kind: 'badMsg', code: errorCode } })
       }
     },
     applyTimeOffset: (timeOffsetMs: number) => {
@@ -131,9 +131,8 @@ export function carry(c: DcConnection, x: Routed<RpcCall>, out: DcConnectionEven
   switch (x.to) {
     case 'call':
       if (x.event.type === 'rpc.acked') {
-        x.call.acked = true
         c.table.acked(x.call, c.host.options.nowMs())
-      } else if (x.event.type === 'rpc.resultReceived' || x.event.type === 'rpc.errorReceived') {
+      } else if (x.event.type === 'rpc.resultReceived' || x.event.type === 'rpc.errorReceived' || x.event.type === 'rpc.protocolFailed') {
         c.table.answered(x.call)
       }
       c.host.toCall(x.call, x.event)

@@ -181,7 +181,7 @@ export class DcConnection {
     }
     this.table.calls.add(call)
     // NB: a call whose body the session already re-queued (resend, new session) keeps that copy.
-    if (call.inSessionQueue) return
+    if (this.table.inSessionQueue.has(call)) return
     if (this.session === null) {
       this.table.waiting.add(call)
       return
@@ -192,8 +192,7 @@ export class DcConnection {
   /** Takes a still-queued call off the queue (cancel, timeout). */
   dequeue(call: RpcCall): void {
     this.table.waiting.delete(call)
-    if (call.inSessionQueue && call.ref !== null) this.session?.forget({ ref: call.ref })
-    call.inSessionQueue = false
+    if (this.table.inSessionQueue.delete(call) && call.ref !== null) this.session?.forget({ ref: call.ref })
   }
 
   /** rpc_drop_answer for a call given up while the server has it. */
@@ -302,10 +301,9 @@ export class DcConnection {
     this.session = null
     this.table.sessionDropped()
     for (const call of this.table.calls) {
-      call.inSessionQueue = false
       call.ref = null
-      if (call.actorState() === 'queued') this.table.waiting.add(call)
-      else if (call.actorState() === 'inFlight') this.host.toCall(call, { type: 'rpc.resend', reason: 'reconnect' })
+      if (call.at.at === 'queued') this.table.waiting.add(call)
+      else if (call.msgId !== null) this.host.toCall(call, { type: 'rpc.resend', reason: 'reconnect' })
     }
   }
 
@@ -443,7 +441,7 @@ export class DcConnection {
     }
     const ref = session.send(body, { method: call.method })
     call.ref = ref
-    call.inSessionQueue = true
+    this.table.inSessionQueue.add(call)
     this.table.byRef.set(ref, call)
     this.scheduleFlush()
   }
@@ -461,8 +459,8 @@ export class DcConnection {
     for (const ref of refs) {
       const call = this.table.byRef.get(ref)
       if (call === undefined) continue
-      call.inSessionQueue = true
-      if (reason !== null && call.actorState() === 'inFlight') this.host.toCall(call, { type: 'rpc.resend', reason })
+      this.table.inSessionQueue.add(call)
+      if (reason !== null && call.msgId !== null) this.host.toCall(call, { type: 'rpc.resend', reason })
     }
   }
 
@@ -486,9 +484,7 @@ export class DcConnection {
     for (const { ref, msgId } of sent) {
       const call = this.table.sent(ref, msgId)
       if (call === undefined) continue
-      call.inSessionQueue = false
-      call.acked = false
-      call.lastMsgId = msgId
+      this.table.inSessionQueue.delete(call)
       call.msgIds.add(msgId)
       this.host.toCall(call, { type: 'rpc.sent', msgId })
     }

@@ -1,38 +1,49 @@
-// One call's runtime record: the request, the promise, where rpcMachine has it (on the common path
-// without an actor, or in an rpcMachine actor), and where its body currently is (which connection,
-// which session ref, which msg_ids). Knows nothing of sockets; the connection fills in ref/msg_ids.
+// One call's runtime record: the request, its promise's settler, and ONE field saying where the call
+// is (`at`, rpcMachine's state as the runtime follows it: from the generated common-path table, or
+// from the call's actor once it has one). The connection adds the body's session handle (`ref`)
+// and the msg_ids it went out under. Knows nothing of sockets.
 import type { Actor } from 'xstate'
 import type { RpcInput, rpcMachine } from '@mtswarm/machines'
+import type { CallFailure } from '../errors/index.js'
 import { serializeObject, type TlObject } from '../tl/index.js'
 import type { DcConnection } from './dc-connection.js'
-import type { FastRpcPhase } from './rpc-fast.js'
 
-/** Where the call's machine is, as the connection needs to know it. */
-export type CallPhase = 'queued' | 'inFlight' | 'waiting' | 'settled'
+/**
+ * Where a call is — rpcMachine's state, nothing else:
+ * `queued` (active.queued: in the session queue or the connection's waiting set),
+ * `sent`/`acked` (active.inFlight.*, under `msgId`, the copy the machine follows),
+ * `waiting` (active.waiting: a FLOOD_WAIT being slept through), `settled` (a final state).
+ */
+export type CallAt =
+  | { readonly at: 'queued' }
+  | { readonly at: 'sent'; readonly msgId: bigint }
+  | { readonly at: 'acked'; readonly msgId: bigint }
+  | { readonly at: 'waiting' }
+  | { readonly at: 'settled' }
+
+const QUEUED: CallAt = { at: 'queued' }
+
+/** How a call ends, as its promise is told: the result, or the failure `callError` turns into the public error. */
+export type CallSettlement = { readonly ok: true; readonly result: unknown } | { readonly ok: false; readonly error: CallFailure }
 
 export class RpcCall {
-  /** The session handle of its body while the body is in a session (queued or in flight). */
+  /** Where the call is (see {@link CallAt}); written only from rpcMachine's transitions. */
+  at: CallAt = QUEUED
+  /**
+   * The rpcMachine actor, once the call left the common path (or from the start when inspecting);
+   * null while the generated table (rpc-fast.ts) steps it.
+   */
+  actor: Actor<typeof rpcMachine> | null = null
+  /** The session handle of its body while a session holds it (queued or in flight). */
   ref: number | null = null
-  /** True while its body sits in the session's queue (not written yet). */
-  inSessionQueue = false
   /** The connection it is routed to. */
   conn: DcConnection | null = null
-  /** Every msg_id it went out under since it was last routed. */
+  /** Every msg_id it went out under since it was last routed (an answer to any of them counts). */
   readonly msgIds = new Set<bigint>()
-  lastMsgId: bigint | null = null
-  acked = false
-  settled = false
-  /** Settle on 303 instead of following it (CallOptions.migrate = 'surface'). */
-  surfaceMigrate = false
-  actor: Actor<typeof rpcMachine> | null = null
-  /** On the common path (no actor yet): its rpcMachine state; null once it has an actor or settled. */
-  fast: FastRpcPhase | null = null
-  /** The msg_id the common path recorded (rpcMachine's context.msgId). */
-  fastMsgId: bigint | null = null
-  /** The runtime's deadline timer (common-path calls and the actors started from them). */
+  /** Resolves or rejects the caller's promise; null once used (a call settles once). */
+  settler: ((s: CallSettlement) => void) | null = null
+  /** The runtime's deadline timer (one per call; it sends `rpc.deadline`). */
   deadline: unknown = undefined
-  /** rpcMachine's input (kept to start an actor for the call later). */
-  input: RpcInput | null = null
   #body: Uint8Array | null = null
 
   constructor(
@@ -41,6 +52,8 @@ export class RpcCall {
     readonly request: TlObject,
     /** The innermost method name (decodes the result). */
     readonly method: string,
+    /** rpcMachine's input (also what an actor started later is given). */
+    readonly input: RpcInput,
     /** The request's bytes when the caller already has them. */
     body?: Uint8Array,
   ) {
@@ -53,13 +66,25 @@ export class RpcCall {
     return this.#body
   }
 
-  /** The RPC machine's phase. */
-  actorState(): CallPhase {
-    if (this.fast !== null) return this.fast === 'queued' ? 'queued' : 'inFlight'
-    const s = this.actor?.getSnapshot()
-    if (s === undefined || s.status !== 'active') return 'settled'
-    if (s.matches({ active: 'queued' })) return 'queued'
-    if (s.matches({ active: 'inFlight' })) return 'inFlight'
-    return 'waiting'
+  /** True once the call reached a final state. */
+  get settled(): boolean {
+    return this.at.at === 'settled'
   }
+
+  /** The msg_id of the copy in flight (rpcMachine's context.msgId), null when none is. */
+  get msgId(): bigint | null {
+    return this.at.at === 'sent' || this.at.at === 'acked' ? this.at.msgId : null
+  }
+}
+
+/** rpcMachine's snapshot as a {@link CallAt}. */
+export function callAtOf(snapshot: { status: string; value: unknown; context: { msgId: bigint | null } }): CallAt {
+  if (snapshot.status !== 'active') return { at: 'settled' }
+  const v = snapshot.value as { active?: unknown }
+  const active = v.active
+  if (active === 'queued') return QUEUED
+  if (active === 'waiting') return { at: 'waiting' }
+  const inFlight = (active as { inFlight?: string } | undefined)?.inFlight
+  const msgId = snapshot.context.msgId ?? 0n
+  return inFlight === 'acked' ? { at: 'acked', msgId } : { at: 'sent', msgId }
 }

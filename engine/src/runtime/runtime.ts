@@ -1,27 +1,28 @@
 // The runtime: owns every DC connection (keyed by account and DC) and every call (rpcMachine's
-// common path without an actor, rpc-fast.ts; an rpcMachine actor once it leaves that path), routes
-// events between them over the keyed buses, and supervises both. Knows
-// nothing of the public client API, login flows or updates processing: it moves calls and
-// notices; the client layer above decides what they mean.
+// common path without an actor, the table rpc-fast.ts generates from the machine; an rpcMachine
+// actor once it leaves that path), routes events between them over the keyed buses, and
+// supervises both. A call that fails rejects with the public error `callError` builds from its
+// typed failure. Knows nothing of the public client API, login flows or updates processing: it
+// moves calls and notices; the client layer above decides what they mean.
 import { type Observable } from 'rxjs'
 import { createActor, type Snapshot } from 'xstate'
 import {
+  DEFAULT_RPC_TIMEOUT_MS,
   initialRpcContext,
   rpcMachine,
   type DcConnectionReport,
   type RpcEvent,
-  type RpcFailure,
   type RpcInput,
   type RpcSettlement,
 } from '@mtswarm/machines'
+import { callError, type RuntimeFailure } from '../errors/index.js'
 import { KeyedBus, pipeUntilStopped, stoppedOf } from '../bus/index.js'
 import type { ResultOf, TlObject, mtp, tl } from '../tl/index.js'
 import { DcConnection, connectionKey, dcConnectionLogic, type ConnectionHost, type DcConnectionLogic } from './dc-connection.js'
 import { resolveOptions, type Clock, type ResolvedRuntimeOptions, type RuntimeOptions } from './options.js'
 import { HandshakeGate } from './handshake-gate.js'
-import { RpcCall } from './rpc-call.js'
-import { RPC_DEADLINE_EVENT, fastRpcStep, rpcStateValue } from './rpc-fast.js'
-import { RpcError, type RuntimeFailure } from './rpc-error.js'
+import { RpcCall, callAtOf, type CallAt, type CallSettlement } from './rpc-call.js'
+import { fastRpcStep, rpcStateValue, type FastRpcPhase } from './rpc-fast.js'
 import { boxSecretResult, revealSettlement } from './secret-results.js'
 import { RuntimeStats, type AccountNotice } from './runtime-types.js'
 
@@ -38,7 +39,8 @@ export interface CallOptions {
   readonly signal?: AbortSignal
   /**
    * On 303 X_MIGRATE_N: 'follow' (default) resends the call on DC N and reports `rpc.migrated`;
-   * 'surface' settles it with the 303 RpcError so the caller (the account's login flow) moves.
+   * 'surface' settles it with the 303 (rpcMachine's `surfaceMigrate` input: a MigrateError) so the
+   * caller (the account's login flow) moves.
    */
   readonly migrate?: 'follow' | 'surface'
   /** `request` already serialized (a caller that validated it); sent as is instead of again. */
@@ -71,12 +73,11 @@ export class Runtime implements ConnectionHost {
   private readonly connections = new Map<string, DcConnection>()
   private readonly gates = new Map<number, HandshakeGate>()
   private readonly calls = new Map<number, RpcCall>()
-  private readonly settlers = new Map<number, (s: RpcSettlement | { ok: false; error: RpcFailure | RuntimeFailure }) => void>()
   private readonly rpcLogic: ReturnType<Runtime['provideRpc']>
   readonly dcLogic: DcConnectionLogic
   private nextRequestId = 1
   private stopped = false
-  /** Deadline timers of common-path calls (the actors' clock, so simulated clocks drive both). */
+  /** One deadline timer per call (the actors' clock, so simulated clocks drive both). */
   private readonly clock: Clock
 
   constructor(readonly options: ResolvedRuntimeOptions) {
@@ -114,7 +115,8 @@ export class Runtime implements ConnectionHost {
 
   /**
    * Sends `request` on the connection of `accountId` to `dcId` and settles exactly once: the
-   * decoded result, or an {@link RpcError}. Resends, flood waits and 303 moves happen inside.
+   * decoded result, or the public error of its failure (`callError`: RpcError, TimeoutError …).
+   * Resends, flood waits and 303 moves happen inside.
    */
   invoke<M extends TlMethod>(accountId: string, dcId: number, request: M, opts: CallOptions = {}): Promise<ResultOf<M>> {
     return this.invokeRaw(accountId, dcId, request, opts) as Promise<ResultOf<M>>
@@ -126,30 +128,29 @@ export class Runtime implements ConnectionHost {
     if (this.calls.size >= MAX_PENDING_CALLS) return Promise.reject(new RuntimeStateError(`more than ${MAX_PENDING_CALLS} calls pending`))
     const requestId = this.nextRequestId++
     const method = innermostMethod(request as TlObject)
-    const call = new RpcCall(requestId, accountId, request as TlObject, method, opts.body)
-    call.surfaceMigrate = opts.migrate === 'surface'
+    const floodSleepThresholdSec = opts.floodSleepThresholdSec ?? this.options.floodSleepThresholdSec
+    const timeoutMs = opts.timeoutMs ?? this.options.rpcTimeoutMs
+    const input: RpcInput = {
+      requestId,
+      method,
+      dcId,
+      ...(floodSleepThresholdSec === undefined ? {} : { floodSleepThresholdSec }),
+      ...(timeoutMs === undefined ? {} : { timeoutMs }),
+      ...(opts.migrate === 'surface' ? { surfaceMigrate: true } : {}),
+    }
+    const call = new RpcCall(requestId, accountId, request as TlObject, method, input, opts.body)
     return new Promise<unknown>((resolve, reject) => {
-      this.settlers.set(requestId, (s) => {
+      call.settler = (s) => {
         if (s.ok) resolve(s.result)
-        else reject(RpcError.fromFailure(method, s.error))
-      })
+        else reject(callError(method, s.error))
+      }
       this.calls.set(requestId, call)
       this.stats.callsStarted++
-      const floodSleepThresholdSec = opts.floodSleepThresholdSec ?? this.options.floodSleepThresholdSec
-      const timeoutMs = opts.timeoutMs ?? this.options.rpcTimeoutMs
-      const input: RpcInput = {
-        requestId,
-        method,
-        dcId,
-        ...(floodSleepThresholdSec === undefined ? {} : { floodSleepThresholdSec }),
-        ...(timeoutMs === undefined ? {} : { timeoutMs }),
-      }
-      call.input = input
+      // The machine's deadline is an event (rpc.deadline); this is the one timer that sends it.
+      call.deadline = this.clock.setTimeout(() => this.toCall(call, { type: 'rpc.deadline' }), timeoutMs ?? DEFAULT_RPC_TIMEOUT_MS)
       if (this.options.inspect === undefined) {
-        // The common path (rpc-fast.ts): no actor unless the call leaves it. rpcMachine's entry
-        // effect of `queued` runs here; the deadline is the runtime's timer.
-        call.fast = 'queued'
-        call.deadline = this.clock.setTimeout(() => this.deadlinePassed(call), initialRpcContext(input).timeoutMs)
+        // The common path (rpc-fast.ts): no actor unless the call leaves it; rpcMachine's entry
+        // effect of `queued` runs here.
         this.enqueueCall(requestId, dcId)
       } else {
         // Inspected runtimes show every call in the inspector: one actor each, from the start.
@@ -209,7 +210,7 @@ export class Runtime implements ConnectionHost {
   toCall(call: RpcCall, event: RpcEvent): void {
     if (event.type === 'rpc.resend') this.stats.resends++
     if (call.settled) return
-    if (call.fast !== null) this.fastEvent(call, event)
+    if (call.actor === null) this.fastEvent(call, event)
     else this.rpcBus.send(call.requestId, boxSecretResult(call.method, event))
   }
 
@@ -230,36 +231,33 @@ export class Runtime implements ConnectionHost {
 
   // ---- calls ----------------------------------------------------------------------------
 
-  /** One step of a call on the common path; off the path, the call gets its actor and the event. */
+  /** One step of a call on the common path (the generated table); off it, the call gets its actor and the event. */
   private fastEvent(call: RpcCall, event: RpcEvent): void {
-    const step = fastRpcStep(call.fast!, event)
+    // NB: without an actor a call is only ever queued, sent or acked (the path's states).
+    const step = fastRpcStep(call.at.at as FastRpcPhase, event)
     switch (step.kind) {
       case 'ignore':
         return
       case 'move':
-        call.fast = step.phase
-        if (step.msgId !== undefined) call.fastMsgId = step.msgId
+        call.at = movedTo(step.phase, step.takesMsgId && 'msgId' in event ? event.msgId : call.msgId)
         return
       case 'settle':
-        call.fast = null
-        if (step.effect === 'dequeue') call.conn?.dequeue(call)
-        this.settle(call.requestId, step.settlement)
+        if (step.dequeue) call.conn?.dequeue(call)
+        this.settle(call.requestId, { ok: true, result: (event as { result?: unknown }).result })
         this.forgetCall(call)
         return
       case 'machine':
         this.startActorWhereItIs(call)
-        this.rpcBus.send(call.requestId, event)
+        this.rpcBus.send(call.requestId, boxSecretResult(call.method, event))
         return
     }
   }
 
   /** Starts an rpcMachine actor in the call's common-path state (no entry effects run again). */
   private startActorWhereItIs(call: RpcCall): void {
-    const phase = call.fast!
-    call.fast = null
     const snapshot = this.rpcLogic.resolveState({
-      value: rpcStateValue(phase),
-      context: { ...initialRpcContext(call.input!), msgId: call.fastMsgId },
+      value: rpcStateValue(call.at.at as FastRpcPhase),
+      context: { ...initialRpcContext(call.input), msgId: call.msgId },
     })
     this.startActor(call, { snapshot })
   }
@@ -269,7 +267,7 @@ export class Runtime implements ConnectionHost {
     this.stats.rpcActors++
     const actor = createActor(this.rpcLogic, {
       // NB: with a snapshot the actor starts in that state and the input is not read again.
-      input: call.input!,
+      input: call.input,
       ...from,
       id: `rpc:${call.requestId}`,
       ...(this.options.clock === undefined ? {} : { clock: this.options.clock }),
@@ -277,19 +275,14 @@ export class Runtime implements ConnectionHost {
     })
     call.actor = actor
     pipeUntilStopped(this.rpcBus.open(call.requestId), actor, stoppedOf(actor), () => this.forgetCall(call))
-    actor.subscribe({ error: (err) => this.rpcCrashed(call, err) })
+    actor.subscribe({
+      // The record follows the machine: `at` is the actor's state from now on.
+      next: (snapshot) => {
+        if (!call.settled) call.at = callAtOf(snapshot)
+      },
+      error: (err) => this.rpcCrashed(call, err),
+    })
     actor.start()
-  }
-
-  /**
-   * The call's deadline. An actor started from a resolved state has no timer of its own for it, so
-   * the machine gets its own deadline event (rpc-fast.ts) and decides (drop the answer or dequeue).
-   */
-  private deadlinePassed(call: RpcCall): void {
-    call.deadline = undefined
-    if (call.settled) return
-    if (call.fast !== null) this.startActorWhereItIs(call)
-    this.rpcBus.send(call.requestId, { type: RPC_DEADLINE_EVENT } as unknown as RpcEvent)
   }
 
   /** rpcMachine's `enqueue` effect: the call goes on the outbound queue of its connection to `dcId`. */
@@ -318,34 +311,26 @@ export class Runtime implements ConnectionHost {
         settle: (_, p) => this.settle(p.requestId, revealSettlement(p.settlement)),
         notifyMigrated: (_, p) => {
           const call = this.calls.get(p.requestId)
-          if (call === undefined) return
-          if (call.surfaceMigrate) {
-            // NB: settled here, so the machine's re-enqueue that follows finds it settled.
-            this.settle(call.requestId, { ok: false, error: { kind: 'rpcError', errorCode: 303, errorMessage: p.errorMessage } })
-            queueMicrotask(() => call.actor?.stop())
-            return
-          }
-          this.notify(call.accountId, { type: 'rpc.migrated', method: call.method, ...p })
+          if (call !== undefined) this.notify(call.accountId, { type: 'rpc.migrated', method: call.method, ...p })
         },
       },
     })
   }
 
   /** Settles a call once; a second attempt is counted (it is a bug) and ignored. */
-  private settle(requestId: number, s: RpcSettlement | { ok: false; error: RpcFailure | RuntimeFailure }): void {
+  private settle(requestId: number, s: Settlement): void {
     const call = this.calls.get(requestId)
-    const settler = this.settlers.get(requestId)
-    if (call === undefined || settler === undefined || call.settled) {
+    const settler = call?.settler ?? null
+    if (call === undefined || settler === null || call.settled) {
       this.stats.doubleSettles++
       return
     }
-    call.settled = true
-    call.fast = null
+    call.settler = null
+    call.at = SETTLED
     if (call.deadline !== undefined) {
       this.clock.clearTimeout(call.deadline)
       call.deadline = undefined
     }
-    this.settlers.delete(requestId)
     call.conn?.release(call)
     if (s.ok) this.stats.callsSettled++
     else this.stats.callsFailed++
@@ -365,7 +350,6 @@ export class Runtime implements ConnectionHost {
     if (!call.settled) this.settle(call.requestId, { ok: false, error: { kind: 'stopped' } })
     this.rpcBus.close(call.requestId)
     this.calls.delete(call.requestId)
-    this.settlers.delete(call.requestId)
   }
 
   private rpcCrashed(call: RpcCall, err: unknown): void {
@@ -377,6 +361,16 @@ export class Runtime implements ConnectionHost {
       error: { kind: 'connectionFailed', dcId: call.conn?.dcId ?? 0, reason: `rpc actor crashed: ${String(err)}` },
     })
   }
+}
+
+/** How a call ends: rpcMachine's settlement, or a failure the runtime decided (supervision, stop). */
+type Settlement = RpcSettlement | CallSettlement
+
+const SETTLED: CallAt = { at: 'settled' }
+
+/** The record's `at` after a move within the common path. */
+function movedTo(phase: FastRpcPhase, msgId: bigint | null): CallAt {
+  return phase === 'queued' ? { at: 'queued' } : { at: phase, msgId: msgId ?? 0n }
 }
 
 /** The method whose result the answer carries (invokeWithLayer & co wrap a `query`). */

@@ -11,6 +11,7 @@ export const RPC_IGNORES: IgnoreTable<RpcEvent['type']> = {
   'active.queued': {
     'rpc.acked': 'ack for a copy superseded by the re-queue; the new copy will be acked itself',
     'rpc.errorReceived': 'error for a superseded copy; the re-queued copy gets its own answer',
+    'rpc.protocolFailed': 'a refusal of a superseded copy; the re-queued copy is judged on its own',
     'rpc.resend': 'already queued: a second resend must not queue it twice (exactly once)',
   },
   'active.inFlight': {
@@ -24,6 +25,7 @@ export const RPC_IGNORES: IgnoreTable<RpcEvent['type']> = {
     'rpc.acked': 'late ack of the copy that got FLOOD_WAIT',
     'rpc.resultReceived': 'the FLOOD_WAIT was that copy\'s answer; no other copy exists',
     'rpc.errorReceived': 'the FLOOD_WAIT was that copy\'s answer; no other copy exists',
+    'rpc.protocolFailed': 'the FLOOD_WAIT was that copy\'s answer; no other copy exists',
     'rpc.resend': 'nothing on the wire to resend; the wait ends in queued anyway',
   },
   done: ignoreAll(RPC_EVENT_TYPES, SETTLED),

@@ -1,7 +1,7 @@
 // Pure rules of one RPC's life: error classification (FLOOD_WAIT_X, *_MIGRATE_X), limits, and the
 // settlement shape. No timers: delays are derived from context and scheduled by the machine.
 // https://core.telegram.org/api/errors
-import type { ResendReason } from './rpc.events.js'
+import type { ResendReason, RpcProtocolFailure } from './rpc.events.js'
 
 /** Flood waits up to this many seconds are slept through by default; longer ones fail the call. */
 export const DEFAULT_FLOOD_SLEEP_THRESHOLD_SEC = 10
@@ -39,6 +39,8 @@ export type RpcFailure =
   | { kind: 'cancelled'; answerDropped: boolean }
   | { kind: 'tooManyResends'; resends: number; limit: number }
   | { kind: 'tooManyMigrations'; dcId: number; limit: number }
+  /** bad_msg_notification naming our copy, or an answer that could not be decoded. */
+  | RpcProtocolFailure
 
 /** How a call ends: exactly one per RPC actor. */
 export type RpcSettlement = { ok: true; result: unknown } | { ok: false; error: RpcFailure }
@@ -57,6 +59,11 @@ export interface RpcInput {
   dcId: number
   floodSleepThresholdSec?: number
   timeoutMs?: number
+  /**
+   * On 303 X_MIGRATE_N: settle with the 303 instead of following it (the caller — a login flow —
+   * moves itself). Default false: the call is queued again on DC N.
+   */
+  surfaceMigrate?: boolean
 }
 
 export interface RpcContext {
@@ -70,6 +77,7 @@ export interface RpcContext {
   floodWaitSec: number
   floodSleepThresholdSec: number
   timeoutMs: number
+  surfaceMigrate: boolean
   settlement: RpcSettlement | null
 }
 
@@ -84,6 +92,7 @@ export function initialRpcContext(input: RpcInput): RpcContext {
     floodWaitSec: 0,
     floodSleepThresholdSec: input.floodSleepThresholdSec ?? DEFAULT_FLOOD_SLEEP_THRESHOLD_SEC,
     timeoutMs: input.timeoutMs ?? DEFAULT_RPC_TIMEOUT_MS,
+    surfaceMigrate: input.surfaceMigrate ?? false,
     settlement: null,
   }
 }
@@ -95,6 +104,11 @@ export function floodWaitWithinThreshold(context: RpcContext, errorMessage: stri
 
 export function isFloodWait(errorMessage: string): boolean {
   return classifyRpcError(errorMessage).kind === 'floodWait'
+}
+
+/** A 303 the caller asked to see rather than have followed (`surfaceMigrate`). */
+export function surfacesMigrate(context: RpcContext, errorMessage: string): boolean {
+  return context.surfaceMigrate && isMigrate(errorMessage)
 }
 
 export function canMigrate(context: RpcContext, errorMessage: string): boolean {

@@ -1,5 +1,6 @@
 // The life of one RPC: queued → inFlight (sent → acked) → done | failed | cancelled, with resend,
-// flood wait and DC migration. Owns the rules; the engine supplies the effects (enqueue, dequeue,
+// flood wait and DC migration. The deadline is an event (`rpc.deadline`): the runtime keeps one
+// timer per call, whether the call runs in an actor or on its common path without one. Owns the rules; the engine supplies the effects (enqueue, dequeue,
 // dropAnswer, settle, notifyMigrated) with `rpcMachine.provide({ actions })`.
 import { assign, setup, stateIn } from 'xstate'
 import { RPC_EVENT_DESCRIPTIONS } from './rpc.events.js'
@@ -14,6 +15,7 @@ import {
   isFloodWait,
   isMigrate,
   migrateDcId,
+  surfacesMigrate,
 } from './rpc.logic.js'
 import type { RpcContext, RpcInput, RpcSettlement } from './rpc.logic.js'
 
@@ -27,7 +29,7 @@ export interface RpcEffects {
   dropAnswer: { requestId: number; dcId: number; msgId: bigint }
   /** Resolve or reject the caller's promise. Runs exactly once, on entering a final state. */
   settle: { requestId: number; settlement: RpcSettlement }
-  /** A 303 moved this call to another DC (the account may want to move its home DC too). */
+  /** A 303 moved this call to another DC (followed, not surfaced; the account may want to move its home DC too). */
   notifyMigrated: { requestId: number; fromDcId: number; toDcId: number; errorMessage: string }
 }
 
@@ -68,10 +70,10 @@ export const rpcMachine = setup({
     isFloodWait: ({ event }) => event.type === 'rpc.errorReceived' && isFloodWait(event.errorMessage),
     canMigrate: ({ context, event }) => event.type === 'rpc.errorReceived' && canMigrate(context, event.errorMessage),
     isMigrate: ({ event }) => event.type === 'rpc.errorReceived' && isMigrate(event.errorMessage),
+    surfacesMigrate: ({ context, event }) => event.type === 'rpc.errorReceived' && surfacesMigrate(context, event.errorMessage),
     inFlight: stateIn('#rpc.active.inFlight'),
   },
   delays: {
-    rpcTimeout: ({ context }) => context.timeoutMs,
     floodWait: ({ context }) => context.floodWaitSec * 1000,
   },
 }).createMachine({
@@ -82,10 +84,10 @@ export const rpcMachine = setup({
   output: ({ context }) => context.settlement as RpcSettlement,
   states: {
     active: {
-      description: 'The call is live; the deadline (rpcTimeout) runs across resends and flood waits.',
+      description: 'The call is live; its deadline (rpc.deadline, timeoutMs after enqueue) runs across resends and flood waits.',
       initial: 'queued',
-      after: {
-        rpcTimeout: [
+      on: {
+        'rpc.deadline': [
           {
             guard: 'inFlight',
             target: '#rpc.failed',
@@ -187,6 +189,17 @@ export const rpcMachine = setup({
                 }),
               },
               {
+                guard: 'surfacesMigrate',
+                target: '#rpc.failed',
+                description: '303 X_MIGRATE_N with surfaceMigrate: settle with the 303, the caller moves itself',
+                actions: assign({
+                  settlement: ({ event }) => ({
+                    ok: false,
+                    error: { kind: 'rpcError', errorCode: event.errorCode, errorMessage: event.errorMessage },
+                  }),
+                }),
+              },
+              {
                 guard: 'canMigrate',
                 target: 'queued',
                 description: '303 X_MIGRATE_N: queue the call again on DC N',
@@ -233,6 +246,11 @@ export const rpcMachine = setup({
                 }),
               },
             ],
+            'rpc.protocolFailed': {
+              target: '#rpc.failed',
+              description: ev['rpc.protocolFailed'],
+              actions: assign({ settlement: ({ event }) => ({ ok: false, error: event.failure }) }),
+            },
             'rpc.resend': [
               {
                 guard: 'canResend',

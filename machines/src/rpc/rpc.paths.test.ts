@@ -14,9 +14,7 @@ import { RPC_IGNORES } from './rpc.ignores.js'
 import type { RpcContext } from './rpc.logic.js'
 import { rpcMachine } from './rpc.machine.js'
 
-const explored = exploreMachine(rpcMachine, {
-  input: { requestId: 1, method: 'help.getConfig', dcId: 2 },
-  samples: {
+const SAMPLES = {
     'rpc.sent': [{ type: 'rpc.sent', msgId: 100n }],
     'rpc.acked': [{ type: 'rpc.acked', msgId: 100n }],
     'rpc.resultReceived': [{ type: 'rpc.resultReceived', msgId: 100n, result: { _: 'config' } }],
@@ -28,7 +26,16 @@ const explored = exploreMachine(rpcMachine, {
     ],
     'rpc.resend': [{ type: 'rpc.resend', reason: 'badServerSalt' }],
     'rpc.cancel': [{ type: 'rpc.cancel' }],
-  },
+    'rpc.protocolFailed': [
+      { type: 'rpc.protocolFailed', msgId: 100n, failure: { kind: 'badMsg', code: 48 } },
+      { type: 'rpc.protocolFailed', msgId: 100n, failure: { kind: 'undecodable', tlKind: 'unknown-constructor' } },
+    ],
+    'rpc.deadline': [{ type: 'rpc.deadline' }],
+} as const
+
+const explored = exploreMachine(rpcMachine, {
+  input: { requestId: 1, method: 'help.getConfig', dcId: 2 },
+  samples: SAMPLES,
   project: (c: RpcContext) => [c.resends.length, c.migrations, c.settlement && (c.settlement.ok || c.settlement.error.kind)],
 })
 
@@ -62,7 +69,20 @@ describe('rpcMachine paths', () => {
     }
     assert.deepEqual(
       [...kinds].sort(),
-      ['cancelled', 'floodWait', 'ok', 'rpcError', 'timeout', 'tooManyMigrations', 'tooManyResends'],
+      ['badMsg', 'cancelled', 'floodWait', 'ok', 'rpcError', 'timeout', 'tooManyMigrations', 'tooManyResends', 'undecodable'],
     )
+  })
+
+  test('with surfaceMigrate a 303 is a final state settling with the 303: no path re-queues the call', () => {
+    const surfaced = exploreMachine(rpcMachine, {
+      input: { requestId: 1, method: 'auth.sendCode', dcId: 2, surfaceMigrate: true },
+      samples: SAMPLES,
+      project: (c: RpcContext) => [c.resends.length, c.migrations, c.dcId, c.settlement && (c.settlement.ok || JSON.stringify(c.settlement.error))],
+    })
+    const contexts = surfaced.snapshots.map((s) => s.context as RpcContext)
+    assert.ok(contexts.every((c) => c.migrations === 0 && c.dcId === 2), 'a surfaced 303 moved the call')
+    const failures = contexts.flatMap((c) => (c.settlement && !c.settlement.ok ? [c.settlement.error] : []))
+    assert.ok(failures.some((f) => f.kind === 'rpcError' && f.errorCode === 303 && f.errorMessage === 'PHONE_MIGRATE_4'))
+    assert.ok(!failures.some((f) => f.kind === 'tooManyMigrations'))
   })
 })

@@ -138,6 +138,36 @@ describe('rpcMachine', () => {
     })
   })
 
+  test('surfaceMigrate: a 303 settles the call with it (no re-queue, no notifyMigrated)', () => {
+    const { actor, rec } = start({ surfaceMigrate: true })
+    actor.send({ type: 'rpc.sent', msgId: 100n })
+    actor.send(error(100n, 303, 'PHONE_MIGRATE_4'))
+    assert.deepEqual(actor.getSnapshot().value, 'failed')
+    assert.deepEqual(rec.types(), ['enqueue', 'settle'])
+    assert.deepEqual(actor.getSnapshot().output, {
+      ok: false,
+      error: { kind: 'rpcError', errorCode: 303, errorMessage: 'PHONE_MIGRATE_4' },
+    })
+  })
+
+  test('surfaceMigrate does not touch flood waits', () => {
+    const { actor } = start({ surfaceMigrate: true })
+    actor.send({ type: 'rpc.sent', msgId: 100n })
+    actor.send(error(100n, 420, 'FLOOD_WAIT_3'))
+    assert.deepEqual(actor.getSnapshot().value, { active: 'waiting' })
+  })
+
+  test('rpc.protocolFailed fails an in-flight call with the typed failure; a superseded copy\'s is ignored', () => {
+    const { actor } = start()
+    actor.send({ type: 'rpc.sent', msgId: 100n })
+    actor.send({ type: 'rpc.resend', reason: 'reconnect' })
+    actor.send({ type: 'rpc.protocolFailed', msgId: 100n, failure: { kind: 'badMsg', code: 35 } })
+    assert.deepEqual(actor.getSnapshot().value, { active: 'queued' })
+    actor.send({ type: 'rpc.sent', msgId: 104n })
+    actor.send({ type: 'rpc.protocolFailed', msgId: 104n, failure: { kind: 'undecodable', tlKind: 'unknown-constructor' } })
+    assert.deepEqual(actor.getSnapshot().output, { ok: false, error: { kind: 'undecodable', tlKind: 'unknown-constructor' } })
+  })
+
   test('an rpc_error fails the call with code and message', () => {
     const { actor } = start()
     actor.send({ type: 'rpc.sent', msgId: 100n })
@@ -148,13 +178,13 @@ describe('rpcMachine', () => {
     })
   })
 
-  test('the deadline drops the answer when in flight, and fails with a timeout', () => {
+  test('rpc.deadline drops the answer when in flight, and fails with a timeout', () => {
     const { actor, rec, clock } = start({ timeoutMs: 5_000 })
     actor.send({ type: 'rpc.sent', msgId: 100n })
     actor.send({ type: 'rpc.acked', msgId: 100n })
-    clock.increment(4_999)
-    assert.equal(actor.getSnapshot().status, 'active')
-    clock.increment(1)
+    clock.increment(60_000)
+    assert.equal(actor.getSnapshot().status, 'active', 'the machine keeps no deadline timer of its own')
+    actor.send({ type: 'rpc.deadline' })
     assert.deepEqual(rec.of('dropAnswer'), [{ requestId: 7, dcId: 2, msgId: 100n }])
     assert.deepEqual(actor.getSnapshot().output, {
       ok: false,
@@ -162,12 +192,23 @@ describe('rpcMachine', () => {
     })
   })
 
-  test('the deadline runs across resends (it is not restarted by them)', () => {
-    const { actor, clock } = start({ timeoutMs: 5_000 })
+  test('rpc.deadline while re-queued (or sleeping a flood wait) only dequeues: nothing to drop', () => {
+    const { actor, rec, clock } = start({ timeoutMs: 5_000 })
     actor.send({ type: 'rpc.sent', msgId: 100n })
-    clock.increment(3_000)
     actor.send({ type: 'rpc.resend', reason: 'badMsgTime' })
-    clock.increment(2_000)
+    actor.send({ type: 'rpc.deadline' })
+    assert.deepEqual(rec.of('dropAnswer'), [])
+    assert.deepEqual(rec.of('dequeue'), [{ requestId: 7, dcId: 2 }])
+    assert.deepEqual(actor.getSnapshot().output, {
+      ok: false,
+      error: { kind: 'timeout', afterMs: 5_000, answerDropped: false },
+    })
+    const w = start({ timeoutMs: 5_000 })
+    w.actor.send({ type: 'rpc.sent', msgId: 100n })
+    w.actor.send(error(100n, 420, 'FLOOD_WAIT_3'))
+    w.actor.send({ type: 'rpc.deadline' })
+    clock.increment(3_000)
+    assert.deepEqual(w.rec.types(), ['enqueue', 'dequeue', 'settle'])
     assert.deepEqual(actor.getSnapshot().output, {
       ok: false,
       error: { kind: 'timeout', afterMs: 5_000, answerDropped: false },

@@ -4,11 +4,11 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { RuntimeRpcError } from '@mtswarm/engine'
+import { CancelledError, UsageError } from '@mtswarm/engine'
 import { runtimeFor, startDc } from './harness.js'
 
 const isCancelled = (dropped: boolean) => (e: unknown) =>
-  e instanceof RuntimeRpcError && e.message === 'RPC_CANCELLED' && e.failure.kind === 'cancelled' && e.failure.answerDropped === dropped
+  e instanceof CancelledError && e.answerDropped === dropped
 
 describe('runtime: cancel and stop', () => {
   test('abort before the call is written: cancelled, never sent', async () => {
@@ -50,7 +50,7 @@ describe('runtime: cancel and stop', () => {
     }
   })
 
-  test('stop settles pending calls with RUNTIME_STOPPED and closes every bus key', async () => {
+  test('stop settles pending calls as stopped (UsageError) and closes every bus key', async () => {
     const dc = await startDc({
       api: async (call, fallback) => {
         if (call.method === 'help.getNearestDc') await sleep(500)
@@ -66,7 +66,7 @@ describe('runtime: cancel and stop', () => {
       const settled = await Promise.allSettled(pending)
       for (const s of settled) {
         assert.equal(s.status, 'rejected')
-        assert.ok(s.reason instanceof RuntimeRpcError && s.reason.message === 'RUNTIME_STOPPED')
+        assert.ok(s.reason instanceof UsageError && s.reason.reason === 'stopped')
       }
       assert.deepEqual([rt.rpcBus.size, rt.plainBus.size, rt.reportBus.size, rt.accountBus.size], [0, 0, 0, 0])
       assert.equal(rt.pendingCalls, 0)

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { RuntimeRpcError as RpcError } from '@mtswarm/engine'
+import { FloodWaitError, TransportError } from '@mtswarm/engine'
 import type { tl } from '@mtswarm/engine/tl'
 import { KEY_RECHECKS } from '@mtswarm/machines'
 import { createMemoryStore } from '@mtswarm/storage'
@@ -37,8 +37,8 @@ describe('runtime recovery', () => {
     const rt = runtimeFor(dc, { floodSleepThresholdSec: 5 })
     try {
       await assert.rejects(rt.invoke('acc', 1, { _: 'help.getNearestDc' }), (e: unknown) => {
-        assert.ok(e instanceof RpcError)
-        assert.deepEqual([e.code, e.message, e.failure.kind], [420, 'FLOOD_WAIT_300', 'floodWait'])
+        assert.ok(e instanceof FloodWaitError)
+        assert.deepEqual([e.code, e.message, e.seconds], [420, 'FLOOD_WAIT_300', 300])
         return true
       })
       assert.equal(dc.stats.rpcCalls['help.getNearestDc'], 1)
@@ -110,9 +110,8 @@ describe('runtime recovery', () => {
     const rt = runtimeFor(dc, { store })
     try {
       await assert.rejects(rt.invoke('acc', 1, { _: 'help.getConfig' }), (e: unknown) => {
-        assert.ok(e instanceof RpcError)
-        assert.equal(e.failure.kind, 'connectionFailed')
-        assert.equal(e.failure.kind === 'connectionFailed' && e.failure.transportErrorCode, -404)
+        assert.ok(e instanceof TransportError)
+        assert.equal(e.code, -404)
         return true
       })
       assert.equal(dc.stats.transportErrors[-404], KEY_RECHECKS + 1, 'one -404 per fresh connection')

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import type { AccountNotice } from '@mtswarm/engine'
-import { RuntimeRpcError as RpcError } from '@mtswarm/engine'
+import { RpcError } from '@mtswarm/engine'
 import type { tl } from '@mtswarm/engine/tl'
 import { createMemoryStore } from '@mtswarm/storage'
 import { runtimeFor, startDc } from './harness.js'

@@ -8,7 +8,7 @@ import { createPublicKey, randomBytes } from 'node:crypto'
 import { after, describe, test } from 'node:test'
 import { SimulatedClock } from 'xstate'
 import { ACK_FLUSH_DELAY_MS, STATE_PROBE_INTERVAL_MS, STALE_ACKED_CALL_MS } from '@mtswarm/machines'
-import { createRuntime, RuntimeRpcError, type Runtime } from '@mtswarm/engine'
+import { createRuntime, ProtocolError, type Runtime } from '@mtswarm/engine'
 import { parseRsaPublicKey } from '@mtswarm/engine/crypto'
 import { encryptionKeyOf, MSG_STATE } from '@mtswarm/engine/protocol'
 import { serializeObject, type TlObject } from '@mtswarm/engine/tl'
@@ -310,8 +310,8 @@ describe('service messages about messages, against a scripted server', () => {
     for (const o of outcomes) {
       assert.equal(o.status, 'rejected')
       const e = (o as PromiseRejectedResult).reason
-      assert.ok(e instanceof RuntimeRpcError, String(e))
-      assert.equal(e.message, 'BAD_MSG_NOTIFICATION_64')
+      assert.ok(e instanceof ProtocolError, String(e))
+      assert.deepEqual(e.detail, { kind: 'bad-msg-notification', code: 64 })
     }
   })
 

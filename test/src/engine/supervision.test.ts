@@ -3,7 +3,7 @@
 // once; past the restart budget the connection fails and its calls settle with a typed error.
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { MAX_CONNECTION_RESTARTS, RuntimeRpcError as RpcError, type AccountNotice } from '@mtswarm/engine'
+import { MAX_CONNECTION_RESTARTS, TransportError, type AccountNotice } from '@mtswarm/engine'
 import type { tl } from '@mtswarm/engine/tl'
 import { createMemoryStore, type SessionStore } from '@mtswarm/storage'
 import { runtimeFor, startDc } from './harness.js'
@@ -52,7 +52,7 @@ describe('runtime supervision', () => {
     }
   })
 
-  test('past the restart budget the connection fails and its calls get CONNECTION_FAILED', async () => {
+  test('past the restart budget the connection fails and its calls fail with a TransportError', async () => {
     const dc = await startDc()
     const { store } = throwingSaltStore(1000)
     const rt = runtimeFor(dc, { store })
@@ -60,9 +60,9 @@ describe('runtime supervision', () => {
     rt.notices('acc').subscribe((n) => notices.push(n))
     try {
       await assert.rejects(rt.invoke('acc', 1, { _: 'help.getConfig' }), (e: unknown) => {
-        assert.ok(e instanceof RpcError)
-        assert.equal(e.message, 'CONNECTION_FAILED')
-        assert.equal(e.failure.kind, 'connectionFailed')
+        assert.ok(e instanceof TransportError)
+        assert.equal(e.code, undefined, 'no transport code caused this: the store did')
+        assert.equal(e.dcId, 1)
         return true
       })
       assert.equal(rt.stats.connectionCrashes, MAX_CONNECTION_RESTARTS + 1)
@@ -70,7 +70,7 @@ describe('runtime supervision', () => {
       assert.equal(rt.pendingCalls, 0)
       assert.equal(rt.liveConnections().length, 0)
       // A later call gets a fresh connection (the store works again is not assumed: it still fails typed).
-      await assert.rejects(rt.invoke('acc', 1, { _: 'help.getConfig' }), RpcError)
+      await assert.rejects(rt.invoke('acc', 1, { _: 'help.getConfig' }), TransportError)
     } finally {
       await rt.stop()
       await dc.close()

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { SimulatedClock } from 'xstate'
-import { RuntimeRpcError } from '@mtswarm/engine'
+import { TimeoutError } from '@mtswarm/engine'
 import { PING_INTERVAL_MS } from '@mtswarm/machines'
 import { runtimeFor, startDc } from './harness.js'
 
@@ -51,9 +51,8 @@ describe('runtime timers on a simulated clock', () => {
       assert.equal(settled, false, 'not before the deadline')
       clock.increment(1)
       await assert.rejects(pending, (e: unknown) => {
-        assert.ok(e instanceof RuntimeRpcError)
-        assert.equal(e.message, 'RPC_TIMEOUT')
-        assert.deepEqual(e.failure, { kind: 'timeout', afterMs: 5_000, answerDropped: true })
+        assert.ok(e instanceof TimeoutError)
+        assert.deepEqual([e.method, e.afterMs, e.answerDropped], ['help.getNearestDc', 5_000, true])
         return true
       })
       await until(() => (dc.stats.serviceCalls['mt_rpc_drop_answer'] ?? 0) === 1)

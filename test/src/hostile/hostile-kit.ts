@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
-import { RuntimeRpcError, type Runtime } from '@mtswarm/engine'
+import { MtSwarmError, type Runtime } from '@mtswarm/engine'
 import { encryptionKeyOf, type EncryptionKey } from '@mtswarm/engine/protocol'
 import { createMemoryStore, type SessionStore } from '@mtswarm/storage'
 import type { TestDc } from '@mtswarm/testdc'
@@ -144,13 +144,13 @@ export class HostileKit {
   }
 
   /** The victim's call: its result, or the typed error it failed with (anything else fails the test). */
-  async victimCall(id: string, country?: string): Promise<{ ok: true; country: string } | { ok: false; error: RuntimeRpcError }> {
+  async victimCall(id: string, country?: string): Promise<{ ok: true; country: string } | { ok: false; error: MtSwarmError }> {
     try {
       const r = (await this.rt.invoke(id, HOSTILE_DC, { _: 'help.getNearestDc' })) as { country: string }
       if (country !== undefined) assert.equal(r.country, country)
       return { ok: true, country: r.country }
     } catch (e) {
-      assert.ok(e instanceof RuntimeRpcError, `untyped failure: ${String(e)}`)
+      assert.ok(e instanceof MtSwarmError, `untyped failure: ${String(e)}`)
       return { ok: false, error: e }
     }
   }

@@ -9,6 +9,7 @@ import { gzipSync } from 'node:zlib'
 import { after, before, describe, test } from 'node:test'
 import { MAX_GZIP_INFLATED_BYTES, serializeObject, type TlObject } from '@mtswarm/engine/tl'
 import { msgIdFromMs, packContainer } from '@mtswarm/engine/protocol'
+import { ProtocolError, type MtSwarmError } from '@mtswarm/engine'
 import { seededRng } from '@mtswarm/testdc/testing'
 import { HOSTILE_DC, HostileKit, answerService, honestNearest } from './hostile-kit.js'
 import type { ClientMessage, HostileLink } from './hostile-server.js'
@@ -70,6 +71,8 @@ async function sessionCase(
   name: string,
   attack: (m: ClientMessage, link: HostileLink) => Promise<'answered' | 'silent' | void> | 'answered' | 'silent' | void,
   expect: 'honest' | 'typed-error' | 'either',
+  /** For 'typed-error': what the error must be. */
+  check?: (error: MtSwarmError) => void,
 ): Promise<void> {
   await kit.run(name, async () => {
     const victim = await kit.victim(true)
@@ -93,6 +96,7 @@ async function sessionCase(
     const outcome = await kit.victimCall(victim.id, 'NL')
     if (expect === 'honest') assert.ok(outcome.ok, `${name}: expected the honest answer, got ${outcome.ok ? '' : outcome.error.message}`)
     if (expect === 'typed-error') assert.ok(!outcome.ok, `${name}: expected a typed error`)
+    if (check !== undefined && !outcome.ok) check(outcome.error)
     const kept = await kit.store.getAuthKey(victim.id, HOSTILE_DC, 'perm')
     assert.ok(kept !== undefined && kept.keyId === victim.key!.authKeyId, `${name}: the victim's key is gone`)
     assert.equal(kit.rt.stats.doubleSettles, 0, `${name}: a call settled twice`)
@@ -100,6 +104,34 @@ async function sessionCase(
 }
 
 describe('a malicious server mid-session', () => {
+  test('a bad_msg_notification (35) naming the call: it fails with ProtocolError bad-msg-notification, the code a field', () =>
+    sessionCase(
+      'bad_msg 35',
+      (m, link) => {
+        link.sendEncrypted(body({ _: 'mt_bad_msg_notification', badMsgId: m.msgId, badMsgSeqno: m.seqNo, errorCode: 35 }), { seqNo: 0 })
+        return 'answered'
+      },
+      'typed-error',
+      (e) => {
+        assert.ok(e instanceof ProtocolError, `bad_msg 35: ${e.name} ${e.message}`)
+        assert.deepEqual([e.detail, e.method], [{ kind: 'bad-msg-notification', code: 35 }, 'help.getNearestDc'])
+      },
+    ))
+
+  test('an rpc_result whose body is an unknown constructor: ProtocolError undecodable-result with the TL error kind', () =>
+    sessionCase(
+      'unknown constructor',
+      (m, link) => {
+        link.answer(m.msgId, Uint8Array.of(0xef, 0xbe, 0xad, 0xde))
+        return 'answered'
+      },
+      'typed-error',
+      (e) => {
+        assert.ok(e instanceof ProtocolError, `unknown constructor: ${e.name} ${e.message}`)
+        assert.deepEqual([e.detail, e.method], [{ kind: 'undecodable-result', tlKind: 'unknown-constructor' }, 'help.getNearestDc'])
+      },
+    ))
+
   test('a gzip bomb (64 MiB of zeros) as an rpc_result: the call fails typed, nothing inflates past the allowance', () =>
     sessionCase(
       'gzip bomb',
