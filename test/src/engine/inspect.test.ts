@@ -1,7 +1,7 @@
 // The whole engine with `inspect` set, against the real test DC: with an inspector every call runs
 // in its own rpcMachine actor from the start (no common path), so this is the path those calls
-// take — a login whose sendCode follows PHONE_MIGRATE, ordinary calls, a USER_MIGRATE the
-// authorized account surfaces (and moves for), a FLOOD_WAIT slept through, a resend after
+// take — a login whose sendCode meets PHONE_MIGRATE (surfaced to the account machine, which
+// moves), ordinary calls, a USER_MIGRATE the authorized account surfaces (and moves for), a FLOOD_WAIT slept through, a resend after
 // bad_server_salt, a server error and a deadline. Every call settles exactly once with the
 // right result, and the inspector sees each call's actor go through the transitions that got it
 // there and end in a final state.
@@ -75,7 +75,8 @@ describe('the engine with an inspector', () => {
       const acc = engine.account('inspected-1')
       await assert.rejects(acc.signIn('11111'), (e: unknown) => e instanceof UsageError && e.reason === 'wrong-state')
 
-      // Login: sendCode on DC 1 gets PHONE_MIGRATE_2; the anonymous account's call follows it to DC 2.
+      // Login: sendCode on DC 1 gets PHONE_MIGRATE_2, surfaced to the account machine, which moves
+      // its home DC and asks for the code again on DC 2.
       await acc.sendCode('+999 662 0301')
       assert.equal(acc.homeDcId, 2)
       await assert.rejects(acc.signIn('99999'), (e: unknown) => e instanceof RpcError && e.is('PHONE_CODE_INVALID'))
@@ -144,12 +145,13 @@ describe('the engine with an inspector', () => {
       assert.deepEqual(unfinished, [], 'rpc actors that never reached a final state')
       for (const [id, t] of traces) assert.equal(t.states[0], '{"active":"queued"}', `${id} did not start queued`)
 
-      // The login's sendCode: 303 PHONE_MIGRATE_2 on DC 1 re-queued it on DC 2, where it was answered.
+      // The login's sendCode: one actor on DC 1 ends 'failed' with the surfaced 303 PHONE_MIGRATE_2
+      // (never re-queued by the runtime), a second on DC 2 — the account machine's move — is answered.
       const sendCodes = byMethod(traces, 'auth.sendCode')
-      assert.equal(sendCodes.length, 1)
-      const followed = sendCodes[0]!
-      assert.deepEqual([followed.states.at(-1), followed.dcIds[0], followed.dcIds.at(-1)], ['"done"', 1, 2])
-      assert.ok(followed.events.includes('rpc.errorReceived'))
+      assert.equal(sendCodes.length, 2)
+      const [moved, answered] = sendCodes as [RpcTrace, RpcTrace]
+      assert.deepEqual([moved.states.at(-1), [...new Set(moved.dcIds)], moved.settlement?.error], ['"failed"', [1], { kind: 'rpcError', errorCode: 303, errorMessage: 'PHONE_MIGRATE_2' }])
+      assert.deepEqual([answered.states.at(-1), [...new Set(answered.dcIds)]], ['"done"', [2]])
       // The authorized account's call that met USER_MIGRATE_3: a final 'failed' with the 303, never re-queued.
       const surfaced = byMethod(traces, 'users.getUsers').filter((t) => t.settlement?.error?.errorCode === 303)
       assert.equal(surfaced.length, 1, 'one users.getUsers actor settles with the 303')
