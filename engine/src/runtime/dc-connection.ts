@@ -66,13 +66,25 @@ export interface ConnectionHost {
 /** The machine's snapshot matcher, loosely typed where xstate's generics get in the way. */
 type DcActor = Actor<DcConnectionLogic>
 
-/** Each connection's machine runs in its own actor system; its effects look the connection up here. */
-const bySystem = new WeakMap<object, DcConnection>()
+/**
+ * The connection an effect belongs to, by (actor system, DC): a machine runs in its own system,
+ * or in its owner's (an account's connections share the account's system, one per DC).
+ */
+const bySystem = new WeakMap<object, Map<number, DcConnection>>()
 
-function connectionOf(system: unknown): DcConnection {
-  const conn = bySystem.get(system as object)
+function connectionOf(system: unknown, dcId: number): DcConnection {
+  const conn = bySystem.get(system as object)?.get(dcId)
   if (conn === undefined) throw new Error('dcConnection effect ran outside a runtime connection')
   return conn
+}
+
+function bindConnection(system: object, conn: DcConnection): void {
+  let m = bySystem.get(system)
+  if (m === undefined) {
+    m = new Map()
+    bySystem.set(system, m)
+  }
+  m.set(conn.dcId, conn)
 }
 
 /** `${accountId}/${dcId}`: the key of a connection on the plain bus and in the runtime's map. */
@@ -272,7 +284,7 @@ export class DcConnection {
     })
     this.actor = actor
     // NB: bound before start: the machine's effects find this connection through its system.
-    bySystem.set(actor.system, this)
+    bindConnection(actor.system, this)
     actor.subscribe({ error: (err) => this.crashed(actor, err) })
     actor.start()
     actor.send({ type: 'connection.open' })
@@ -545,36 +557,36 @@ export type DcConnectionLogic = ReturnType<typeof dcConnectionLogic>
 export function dcConnectionLogic(o: ResolvedRuntimeOptions) {
   return dcConnectionMachine.provide({
     actors: {
-      socket: fromCallback<DcConnectionEvent, SocketInput>(({ system, sendBack }) => connectionOf(system).runSocket(sendBack)),
+      socket: fromCallback<DcConnectionEvent, SocketInput>(({ system, input, sendBack }) => connectionOf(system, input.dcId).runSocket(sendBack)),
       handshake: handshakeLogic({
-        channel: (system) => connectionOf(system).plainChannel(),
+        channel: (system, dcId) => connectionOf(system, dcId).plainChannel(),
         publicKeys: o.publicKeys,
         wireDcId: (dcId) => dcId + o.dcIdOffset,
         random: o.random,
         nowMs: o.nowMs,
       }),
-      saveAuthKey: fromPromise<void, SaveAuthKeyInput>(({ system, input }) => connectionOf(system).saveAuthKey(input)),
+      saveAuthKey: fromPromise<void, SaveAuthKeyInput>(({ system, input }) => connectionOf(system, input.dcId).saveAuthKey(input)),
     },
     actions: {
-      storeSalt: ({ system }, p) => connectionOf(system).fx.storeSalt(p.salt),
-      storeFutureSalts: ({ system }, p) => connectionOf(system).fx.storeFutureSalts(p.salts),
-      requestFutureSalts: ({ system }, p) => connectionOf(system).fx.requestFutureSalts(p.count),
-      resendMessages: ({ system }, p) => connectionOf(system).fx.resendMessages(p.msgIds, p.reason),
-      destroyPreviousSessions: ({ system }) => connectionOf(system).fx.destroyPreviousSessions(),
-      answerStateRequest: ({ system }, p) => connectionOf(system).fx.answerStateRequest(p.reqMsgId, p.msgIds),
-      probeStaleCalls: ({ system }, p) => connectionOf(system).fx.probeStaleCalls(p.unansweredForMs),
-      requestResend: ({ system }, p) => connectionOf(system).fx.requestResend(p.msgIds),
-      acknowledge: ({ system }, p) => connectionOf(system).fx.acknowledge(p.msgIds),
-      requeueInFlight: ({ system }, p) => connectionOf(system).fx.requeueInFlight(p.scope, p.reason),
-      failMessages: ({ system }, p) => connectionOf(system).fx.failMessages(p.msgIds, p.errorCode),
-      applyTimeOffset: ({ system }, p) => connectionOf(system).fx.applyTimeOffset(p.timeOffsetMs),
-      resetSession: ({ system }) => connectionOf(system).fx.resetSession(),
-      notifyNewSession: ({ system }, p) => connectionOf(system).fx.notifyNewSession(p.firstMsgId),
-      sendPing: ({ system }, p) => connectionOf(system).fx.sendPing(p.disconnectDelaySec),
-      flushAcks: ({ system }) => connectionOf(system).fx.flushAcks(),
-      failHeldCalls: ({ system }, p) => connectionOf(system).fx.failHeldCalls(p.reason, p.transportErrorCode),
-      reportReady: ({ system }) => connectionOf(system).fx.reportReady(),
-      reportDown: ({ system }, p) => connectionOf(system).fx.reportDown(p.reason),
+      storeSalt: ({ system }, p) => connectionOf(system, p.dcId).fx.storeSalt(p.salt),
+      storeFutureSalts: ({ system }, p) => connectionOf(system, p.dcId).fx.storeFutureSalts(p.salts),
+      requestFutureSalts: ({ system }, p) => connectionOf(system, p.dcId).fx.requestFutureSalts(p.count),
+      resendMessages: ({ system }, p) => connectionOf(system, p.dcId).fx.resendMessages(p.msgIds, p.reason),
+      destroyPreviousSessions: ({ system }, p) => connectionOf(system, p.dcId).fx.destroyPreviousSessions(),
+      answerStateRequest: ({ system }, p) => connectionOf(system, p.dcId).fx.answerStateRequest(p.reqMsgId, p.msgIds),
+      probeStaleCalls: ({ system }, p) => connectionOf(system, p.dcId).fx.probeStaleCalls(p.unansweredForMs),
+      requestResend: ({ system }, p) => connectionOf(system, p.dcId).fx.requestResend(p.msgIds),
+      acknowledge: ({ system }, p) => connectionOf(system, p.dcId).fx.acknowledge(p.msgIds),
+      requeueInFlight: ({ system }, p) => connectionOf(system, p.dcId).fx.requeueInFlight(p.scope, p.reason),
+      failMessages: ({ system }, p) => connectionOf(system, p.dcId).fx.failMessages(p.msgIds, p.errorCode),
+      applyTimeOffset: ({ system }, p) => connectionOf(system, p.dcId).fx.applyTimeOffset(p.timeOffsetMs),
+      resetSession: ({ system }, p) => connectionOf(system, p.dcId).fx.resetSession(),
+      notifyNewSession: ({ system }, p) => connectionOf(system, p.dcId).fx.notifyNewSession(p.firstMsgId),
+      sendPing: ({ system }, p) => connectionOf(system, p.dcId).fx.sendPing(p.disconnectDelaySec),
+      flushAcks: ({ system }, p) => connectionOf(system, p.dcId).fx.flushAcks(),
+      failHeldCalls: ({ system }, p) => connectionOf(system, p.dcId).fx.failHeldCalls(p.reason, p.transportErrorCode),
+      reportReady: ({ system }, p) => connectionOf(system, p.dcId).fx.reportReady(),
+      reportDown: ({ system }, p) => connectionOf(system, p.dcId).fx.reportDown(p.reason),
     },
   })
 }
