@@ -102,9 +102,17 @@ const quietConnection = dcConnectionMachine.provide({
     failHeldCalls: noop,
   },
 })
+// The account's connection is its child, as the engine makes it (openDc → a child machine).
 const quietAccount = accountMachine.provide({
-  actors: { dcConnection: quietConnection },
-  actions: { saveAuthorization: noop, dropAuthorization: noop },
+  actions: {
+    saveAuthorization: noop,
+    dropAuthorization: noop,
+    openDc: ({ self }, p) => {
+      const c = createActor(quietConnection, { parent: self, id: `dc:${p.accountId}/${p.dcId}`, input: { dcId: p.dcId, authKeyId: p.authKeyId } })
+      c.start()
+      c.send({ type: 'connection.open' })
+    },
+  },
 })
 
 /** The engine topology: one root actor (one actor system) owning every account as a child. */

@@ -4,7 +4,7 @@
 // The machine sees ids and boxed values only; what the login helpers resolve with (auth.sentCode,
 // the user, the password hint, the typed error) is kept here for them. Decides nothing.
 // https://core.telegram.org/api/auth · https://core.telegram.org/api/srp · https://core.telegram.org/api/bots
-import { fromCallback, fromPromise } from 'xstate'
+import { fromPromise, type AnyActorRef } from 'xstate'
 import {
   accountMachine,
   secret,
@@ -41,6 +41,10 @@ export interface StepPort {
   onRevoked(reason: string): void
   onLoggedOut(): void
   onImportLost(dcId: number): void
+  /** Opens the connection to `dcId` as a child of `owner` (the account actor); true when already ready. */
+  openDc(dcId: number, owner: AnyActorRef): boolean
+  /** Closes the connections the account opened. */
+  closeDcs(dcIds: readonly number[]): void
 }
 
 /**
@@ -206,8 +210,6 @@ export function provideAccountLogic(portOf: (accountId: string) => StepPort | un
     }
   return accountMachine.provide({
     actors: {
-      // NB: connections belong to the runtime; the account learns of them through notices.
-      dcConnection: fromCallback(() => undefined) as never,
       sendCode: fromPromise(({ input }: { input: SendCodeInput }) => sendCodeStep(port(input.accountId), input)),
       signIn: fromPromise(({ input }: { input: SignInInput }) => signInStep(port(input.accountId), input)),
       checkPassword: fromPromise(({ input }: { input: CheckPasswordInput }) => checkPasswordStep(port(input.accountId), input, random)),
@@ -221,6 +223,11 @@ export function provideAccountLogic(portOf: (accountId: string) => StepPort | un
       dropAuthorization: effect<'dropAuthorization'>((p, x) => p.onRevoked(x.reason)),
       forgetAuthorization: effect<'forgetAuthorization'>((p) => p.onLoggedOut()),
       forgetImportedDc: effect<'forgetImportedDc'>((p, x) => p.onImportLost(x.dcId)),
+      // NB: a connection already up (opened before the account asked) reports nothing new: say so.
+      openDc: ({ self }, x) => {
+        if (portOf(x.accountId)?.openDc(x.dcId, self)) self.send({ type: 'dc.ready', dcId: x.dcId })
+      },
+      closeDcs: effect<'closeDcs'>((p, x) => p.closeDcs(x.dcIds)),
     },
   })
 }

@@ -97,7 +97,6 @@ export class Account {
   private actor: AccountActor | null = null
   private readonly loaded: Promise<void>
   private noticeSub: Subscription | null = null
-  private readonly knownDcs = new Set<number>()
   /** DCs (other than home) this authorization was imported to. */
   private readonly importedDcs = new Map<number, Promise<void>>()
   private record: AccountRecord | null = null
@@ -361,9 +360,9 @@ export class Account {
     if (this.stopped) return
     this.stopped = true
     await this.loaded.catch(() => {})
+    // NB: the machine's stop closes the connections it opened (closeDcs).
     this.actor?.send({ type: 'account.stop' })
     this.noticeSub?.unsubscribe()
-    this.host.port.closeAccount(this.id, [...this.knownDcs])
     await this.writes
     this.stateSubject.complete()
     this.updatesSubject.complete()
@@ -407,6 +406,8 @@ export class Account {
       onImportLost: (dcId) => {
         this.importedDcs.delete(dcId)
       },
+      openDc: (dcId, owner) => this.host.port.openConnection(this.id, dcId, owner),
+      closeDcs: (dcIds) => this.host.port.closeAccount(this.id, dcIds),
     }
   }
 
@@ -473,26 +474,19 @@ export class Account {
     if (state !== prev.state || next.homeDcId !== prev.homeDcId || next.userId !== prev.userId || next.lastError !== prev.lastError) {
       this.stateSubject.next(next)
     }
-    for (const dcId of s.context.dcIds) {
-      if (this.knownDcs.has(dcId)) continue
-      this.knownDcs.add(dcId)
-      if (this.host.port.ensureConnection(this.id, dcId)) actor.send({ type: 'dc.ready', dcId })
-    }
   }
 
   private onNotice(n: AccountNotice): void {
     const atMs = this.host.options.nowMs()
     switch (n.type) {
+      // NB: the account machine hears dc.ready / dc.down from its connection children themselves.
       case 'dc.ready':
-        this.actor?.send({ type: 'dc.ready', dcId: n.dcId })
         this.host.emit({ type: 'dc.ready', atMs, accountId: this.id, dcId: n.dcId })
         return
       case 'dc.down':
-        this.actor?.send({ type: 'dc.down', dcId: n.dcId, reason: n.reason })
         this.host.emit({ type: 'dc.down', atMs, accountId: this.id, dcId: n.dcId, reason: n.reason })
         return
       case 'connection.failed':
-        this.knownDcs.delete(n.dcId)
         this.host.emit({ type: 'dc.failed', atMs, accountId: this.id, dcId: n.dcId, reason: n.reason })
         return
       case 'key.created':

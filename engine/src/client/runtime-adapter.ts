@@ -4,6 +4,7 @@
 // public error (`callError`, errors/call-failure.ts, the one map). If the runtime's API moves,
 // only this file changes. Knows nothing of login flows or accounts.
 import type { Observable } from 'rxjs'
+import type { AnyActorRef } from 'xstate'
 import {
   RuntimeStateError,
   createRuntime,
@@ -31,8 +32,11 @@ export interface PortCallOptions {
 export interface RuntimePort {
   /** One call on (account, DC); rejects only with {@link MtSwarmError}s. */
   invoke(accountId: string, dcId: number, request: { readonly _: string }, opts: PortCallOptions): Promise<unknown>
-  /** Opens (once) the connection of the account to the DC; true when it is already ready. */
-  ensureConnection(accountId: string, dcId: number): boolean
+  /**
+   * Opens (once) the connection of the account to the DC, its machine a child of `owner` (the
+   * account machine, which hears its dc.ready / dc.down); true when it is already ready.
+   */
+  openConnection(accountId: string, dcId: number, owner: AnyActorRef): boolean
   /** Notices of one account (dc.ready/down, key.created, rpc.migrated, updates, auth.error …). */
   notices(accountId: string): Observable<AccountNotice>
   /** Closes every connection of one account (its pending calls fail with 'stopped'). */
@@ -64,13 +68,12 @@ export function runtimePort(options: RuntimeOptions): RuntimePort {
         throw publicError(e, method)
       })
     },
-    ensureConnection(accountId, dcId) {
+    openConnection(accountId, dcId, owner) {
+      rt.setOwner(accountId, owner)
       return rt.connection(accountId, dcId).ready
     },
     notices: (accountId) => rt.notices(accountId),
-    closeAccount(accountId, dcIds) {
-      for (const dcId of dcIds) rt.closeConnection(accountId, dcId)
-    },
+    closeAccount: (accountId, dcIds) => rt.closeAccount(accountId, dcIds),
     get stats() {
       return rt.stats
     },

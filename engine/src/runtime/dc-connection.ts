@@ -4,7 +4,7 @@
 // machine owns every decision (when to resend, reset, ping, back off). Knows nothing of the
 // public API or of login flows.
 import { Observable, firstValueFrom, takeUntil } from 'rxjs'
-import { createActor, fromCallback, fromPromise, type Actor } from 'xstate'
+import { createActor, enqueueActions, fromCallback, fromPromise, type Actor, type AnyActorRef } from 'xstate'
 import {
   dcConnectionMachine,
   type DcConnectionEvent,
@@ -61,6 +61,8 @@ export interface ConnectionHost {
   connectionFailed(conn: DcConnection, reason: string): void
   /** Fail every call the connection holds, the connection going on (e.g. its key was refused). */
   failHeldCalls(conn: DcConnection, reason: string, transportErrorCode?: number): void
+  /** The actor whose children this account's connection machines are (its account machine), if any. */
+  ownerOf(accountId: string): AnyActorRef | undefined
 }
 
 /** The machine's snapshot matcher, loosely typed where xstate's generics get in the way. */
@@ -124,6 +126,8 @@ export class DcConnection {
   /** The next RPC written on this socket is wrapped in invokeWithLayer(initConnection(…)). */
   private needsInit = true
   private actor: DcActor | null = null
+  /** The machine is a child of its account's actor (it cannot be stop()ped: it closes instead). */
+  private owned = false
   private restarts = 0
   private closed = false
   private readyWaiters: { resolve: () => void; reject: (e: Error) => void }[] = []
@@ -226,9 +230,14 @@ export class DcConnection {
   /** Closes for good (the machine goes final, the socket closes); calls still here stay with their owner. */
   close(): void {
     if (this.closed) return
-    this.actor?.send({ type: 'connection.close' })
-    this.actor?.stop()
+    if (this.actor !== null) this.end(this.actor)
     this.teardown('closed')
+  }
+
+  /** Ends the machine: `closed` is final; a root actor is also stopped (a child cannot be). */
+  private end(actor: DcActor): void {
+    actor.send({ type: 'connection.close' })
+    if (!this.owned) actor.stop()
   }
 
   /**
@@ -276,10 +285,15 @@ export class DcConnection {
       })),
       nowMs: this.host.options.nowMs(),
     }
+    // NB: with an owner the machine is its child: it runs in the owner's system (its clock, its
+    // inspector), the inspector shows owner → connection, and its reports go to the owner.
+    const parent = this.host.ownerOf(this.accountId)
+    this.owned = parent !== undefined
     const actor = createActor(this.host.dcLogic, {
       input,
-      ...(o.clock === undefined ? {} : { clock: o.clock }),
-      ...(o.inspect === undefined ? {} : { inspect: o.inspect }),
+      ...(parent !== undefined
+        ? { parent }
+        : { ...(o.clock === undefined ? {} : { clock: o.clock }), ...(o.inspect === undefined ? {} : { inspect: o.inspect }) }),
       id: `dc:${this.key}`,
     })
     this.actor = actor
@@ -354,7 +368,7 @@ export class DcConnection {
             const actor = this.actor
             if (actor === null) return
             this.crashed(actor, err)
-            actor.stop()
+            this.end(actor)
           }
         },
         transportError: (code) => sendBack({ type: 'transport.error', code }),
@@ -585,8 +599,16 @@ export function dcConnectionLogic(o: ResolvedRuntimeOptions) {
       sendPing: ({ system }, p) => connectionOf(system, p.dcId).fx.sendPing(p.disconnectDelaySec),
       flushAcks: ({ system }, p) => connectionOf(system, p.dcId).fx.flushAcks(),
       failHeldCalls: ({ system }, p) => connectionOf(system, p.dcId).fx.failHeldCalls(p.reason, p.transportErrorCode),
-      reportReady: ({ system }, p) => connectionOf(system, p.dcId).fx.reportReady(),
-      reportDown: ({ system }, p) => connectionOf(system, p.dcId).fx.reportDown(p.reason),
+      // NB: the owner (an account machine, the parent) also hears it, as with the machine's own
+      // default; sendParent, so the inspector shows this machine as the event's source.
+      reportReady: enqueueActions(({ system, self, enqueue }, p: { dcId: number }) => {
+        connectionOf(system, p.dcId).fx.reportReady()
+        if (self._parent !== undefined) enqueue.sendParent({ type: 'dc.ready', dcId: p.dcId })
+      }),
+      reportDown: enqueueActions(({ system, self, enqueue }, p: { dcId: number; reason: string }) => {
+        connectionOf(system, p.dcId).fx.reportDown(p.reason)
+        if (self._parent !== undefined) enqueue.sendParent({ type: 'dc.down', dcId: p.dcId, reason: p.reason })
+      }),
     },
   })
 }

@@ -5,7 +5,7 @@
 // typed failure. Knows nothing of the public client API, login flows or updates processing: it
 // moves calls and notices; the client layer above decides what they mean.
 import { type Observable } from 'rxjs'
-import { createActor, type Snapshot } from 'xstate'
+import { createActor, type AnyActorRef, type Snapshot } from 'xstate'
 import {
   DEFAULT_RPC_TIMEOUT_MS,
   initialRpcContext,
@@ -71,6 +71,8 @@ export class Runtime implements ConnectionHost {
   /** dc.ready / dc.down per connection, keyed by connection. */
   readonly reportBus = new KeyedBus<string, DcConnectionReport>('connection-report')
   private readonly connections = new Map<string, DcConnection>()
+  /** Accounts whose connection machines are children of an actor (their account machine). */
+  private readonly owners = new Map<string, AnyActorRef>()
   private readonly gates = new Map<number, HandshakeGate>()
   private readonly calls = new Map<number, RpcCall>()
   private readonly rpcLogic: ReturnType<Runtime['provideRpc']>
@@ -106,6 +108,25 @@ export class Runtime implements ConnectionHost {
       conn.start().catch((e: unknown) => this.connectionFailed(c, `loading from the store failed: ${String(e)}`))
     }
     return conn
+  }
+
+  /**
+   * From now on the connection machines of `accountId` are children of `owner` (its account
+   * machine): they run in its actor system and report dc.ready / dc.down to it. Connections
+   * already running keep their machine until it is restarted. Calls are routed as before.
+   */
+  setOwner(accountId: string, owner: AnyActorRef): void {
+    this.owners.set(accountId, owner)
+  }
+
+  /** Closes every connection of `accountId` in `dcIds` and forgets its owner. */
+  closeAccount(accountId: string, dcIds: readonly number[]): void {
+    for (const dcId of dcIds) this.closeConnection(accountId, dcId)
+    this.owners.delete(accountId)
+  }
+
+  ownerOf(accountId: string): AnyActorRef | undefined {
+    return this.owners.get(accountId)
   }
 
   /** The live connections (for tests and the inspector). */
@@ -190,6 +211,7 @@ export class Runtime implements ConnectionHost {
     for (const call of [...this.calls.values()]) this.fail(call, { kind: 'stopped' })
     for (const conn of this.connections.values()) conn.close()
     this.connections.clear()
+    this.owners.clear()
     this.rpcBus.closeAll()
     this.plainBus.closeAll()
     this.reportBus.closeAll()

@@ -84,7 +84,7 @@ export interface AccountContext {
   phoneCodeHash: Secret<string> | null
   /** Boxed: the token of a bot login in progress (sent again on the new home DC after USER_MIGRATE). */
   botToken: Secret<string> | null
-  /** DCs with a connection child (ids `dc-<n>`). */
+  /** DCs it opened a connection to (openDc; the connection machines are its children). */
   dcIds: number[]
   migrations: number
   /** The home DC before the current USER_MIGRATE (where the login still is until it is imported). */
@@ -111,9 +111,4 @@ export function initialAccountContext(input: AccountInput): AccountContext {
     lastError: null,
     revokedBy: null,
   }
-}
-
-/** Child id of the connection to `dcId`. */
-export function dcChildId(dcId: number): string {
-  return `dc-${dcId}`
 }

@@ -1,11 +1,11 @@
 // A user session: empty → keying → anonymous → loggingIn (code, 2FA, sign-up, bot token) →
 // authorized → loggingOut, plus migrating (the home DC moves: PHONE_/USER_MIGRATE during a login,
-// USER_MIGRATE of an authorized account) and revoked. Owns one dcConnection child per DC it uses
-// (spawnChild, ids `dc-<n>`). Each step is one engine-provided fromPromise actor (its RPCs, sent
+// USER_MIGRATE of an authorized account) and revoked. Decides which DCs it uses: `openDc` makes
+// the engine open one as this actor's child (a dcConnection machine whose dc.ready/dc.down reports
+// come back here), `closeDcs` closes them when it stops. Each step is one engine-provided fromPromise actor (its RPCs, sent
 // with 303s surfaced, never followed); the machine decides the flow.
 // https://core.telegram.org/api/auth
 import { and, assign, enqueueActions, fromPromise, setup } from 'xstate'
-import { dcConnectionMachine } from '../dc-connection/dc-connection.machine.js'
 import { secret, type Secret } from '../secret/secret.js'
 import { ACCOUNT_EVENT_DESCRIPTIONS as ev } from './account.events.js'
 import type { AccountEvent } from './account.events.js'
@@ -13,7 +13,6 @@ import {
   IMPORT_RETRY_MS,
   MAX_ACCOUNT_MIGRATIONS,
   MAX_IMPORT_ATTEMPTS,
-  dcChildId,
   errorMessageOf,
   homeMigrateDcId,
   initialAccountContext,
@@ -80,6 +79,13 @@ export interface AccountEffects {
   forgetAuthorization: { accountId: string }
   /** A non-home DC lost the authorization carried there: carry it again on its next use. */
   forgetImportedDc: { accountId: string; dcId: number }
+  /**
+   * Open (once) the connection to `dcId` as a child of this actor: a dcConnection machine that
+   * reports dc.ready / dc.down to it (its parent). `authKeyId`: the key storage holds, if known.
+   */
+  openDc: { accountId: string; dcId: number; authKeyId: bigint | null }
+  /** The account stopped: close every connection it opened. */
+  closeDcs: { accountId: string; dcIds: number[] }
 }
 
 const notProvided = (name: string) => async (): Promise<never> => {
@@ -140,7 +146,6 @@ export const accountMachine = setup({
     input: {} as AccountInput,
   },
   actors: {
-    dcConnection: dcConnectionMachine,
     sendCode: fromPromise<SendCodeOutput, SendCodeInput>(notProvided('sendCode')),
     signIn: fromPromise<SignInOutput, SignInInput>(notProvided('signIn')),
     checkPassword: fromPromise<{ userId: bigint }, CheckPasswordInput>(notProvided('checkPassword')),
@@ -154,16 +159,14 @@ export const accountMachine = setup({
     dropAuthorization: (_: unknown, _p: AccountEffects['dropAuthorization']) => {},
     forgetAuthorization: (_: unknown, _p: AccountEffects['forgetAuthorization']) => {},
     forgetImportedDc: (_: unknown, _p: AccountEffects['forgetImportedDc']) => {},
-    /** Spawn (once) and open the connection child for `dcId`. */
-    // NB: typed loosely: xstate's enqueueActions typing rejects spawnChild-by-name inside setup().
+    openDc: (_: unknown, _p: AccountEffects['openDc']) => {},
+    closeDcs: (_: unknown, _p: AccountEffects['closeDcs']) => {},
+    /** Open (once) the connection child for `dcId`. */
+    // NB: typed loosely: xstate's enqueueActions typing rejects named actions with params inside setup().
     ensureDc: enqueueActions(({ context, enqueue }: { context: AccountContext; enqueue: any }, params: { dcId: number }) => {
       const { dcId } = params
       if (context.dcIds.includes(dcId)) return
-      enqueue.spawnChild('dcConnection', {
-        id: dcChildId(dcId),
-        input: { dcId, authKeyId: context.authKeyIds[dcId] ?? null },
-      })
-      enqueue.sendTo(dcChildId(dcId), { type: 'connection.open' })
+      enqueue({ type: 'openDc', params: { accountId: context.accountId, dcId, authKeyId: context.authKeyIds[dcId] ?? null } })
       enqueue.assign({ dcIds: [...context.dcIds, dcId] })
     }) as unknown as (_: unknown, params: { dcId: number }) => void,
   },
@@ -187,6 +190,11 @@ export const accountMachine = setup({
     'dc.down': {
       description: 'note it; the connection reconnects by itself',
       actions: assign({ lastError: ({ event }) => `dc ${event.dcId} down: ${event.reason}` }),
+    },
+    'xstate.error.actor.*': {
+      description:
+        'a connection child crashed (a step\'s own error is taken by its state first): note it; the engine restarts the connection from storage',
+      actions: assign({ lastError: ({ event }) => `connection crashed: ${errorMessageOf(event.error)}` }),
     },
   },
   states: {
@@ -505,6 +513,10 @@ export const accountMachine = setup({
       },
       on: { 'login.start': startPhoneLogin, 'login.bot': startBotLogin },
     },
-    stopped: { type: 'final', description: 'Stopped by the owner; connection children stop with it.' },
+    stopped: {
+      type: 'final',
+      description: 'Stopped by the owner; its connections are closed.',
+      entry: { type: 'closeDcs', params: ({ context }: Ctx) => ({ accountId: context.accountId, dcIds: context.dcIds }) },
+    },
   },
 })

@@ -1,8 +1,10 @@
-// Scenario tests for accountMachine: login steps faked via `provide`, DC connection children are
-// real dcConnection machines over a fake socket (so the ready report travels child → parent).
+// Scenario tests for accountMachine: login steps faked via `provide`; its openDc effect creates
+// real dcConnection machines over a fake socket as the account's children (as the engine does),
+// so the ready report travels child → parent.
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { SimulatedClock, createActor, fromCallback, fromPromise, waitFor } from 'xstate'
+import { SimulatedClock, createActor, fromCallback, fromPromise, waitFor, type AnyActorRef } from 'xstate'
+import { PING_INTERVAL_MS } from '../dc-connection/dc-connection.logic.js'
 import { dcConnectionMachine } from '../dc-connection/dc-connection.machine.js'
 import { phoneSecret, secret } from '../secret/secret.js'
 import { recordActions } from '../testing/recorder.js'
@@ -26,22 +28,41 @@ function start(input: Partial<AccountInput> = {}, fakes: Fakes = {}) {
   const rec = recordActions(['saveAuthorization', 'dropAuthorization', 'forgetAuthorization', 'forgetImportedDc'] as const)
   const steps: Array<[string, unknown]> = []
   const opened: number[] = []
+  const children = new Map<number, AnyActorRef>()
+  const crash = { onPing: false }
+  const connection = dcConnectionMachine.provide({
+    actions: {
+      sendPing: () => {
+        if (crash.onPing) throw new Error('effect exploded')
+      },
+    },
+    actors: {
+      socket: fromCallback(({ sendBack, input }) => {
+        opened.push(input.dcId)
+        sendBack({ type: 'socket.connected' })
+      }),
+    },
+  })
   const step = <I, O>(name: string, fn: (i: I) => Promise<O>) =>
     fromPromise<O, I>(({ input }) => {
       steps.push([name, input])
       return fn(input)
     })
   const machine = accountMachine.provide({
-    actions: rec.actions,
+    actions: {
+      ...rec.actions,
+      openDc: ({ self }, p) => {
+        const child = createActor(connection, { parent: self, id: `dc:a1/${p.dcId}`, input: { dcId: p.dcId, authKeyId: p.authKeyId } })
+        children.set(p.dcId, child)
+        child.start()
+        child.send({ type: 'connection.open' })
+      },
+      closeDcs: (_, p) => {
+        // NB: a child created with a parent cannot be stop()ped; its machine closes (final state).
+        for (const dcId of p.dcIds) children.get(dcId)?.send({ type: 'connection.close' })
+      },
+    },
     actors: {
-      dcConnection: dcConnectionMachine.provide({
-        actors: {
-          socket: fromCallback(({ sendBack, input }) => {
-            opened.push(input.dcId)
-            sendBack({ type: 'socket.connected' })
-          }),
-        },
-      }),
       sendCode: step('sendCode', fakes.sendCode ?? (async () => ({ phoneCodeHash: secret('hash') }))),
       signIn: step('signIn', fakes.signIn ?? (async (): Promise<SignInOutput> => ({ kind: 'authorized', userId: 10n }))),
       checkPassword: step('checkPassword', fakes.checkPassword ?? (async () => ({ userId: 10n }))),
@@ -56,16 +77,32 @@ function start(input: Partial<AccountInput> = {}, fakes: Fakes = {}) {
     clock,
     input: { accountId: 'a1', homeDcId: 2, authKeyIds: { 2: 1n, 4: 2n }, ...input },
   }).start()
-  return { actor, rec, steps, opened, clock }
+  return { actor, rec, steps, opened, clock, children, crash }
 }
 
 describe('accountMachine', () => {
-  test('start spawns and opens the home DC connection; its ready report makes the account anonymous', async () => {
-    const { actor, opened } = start()
+  test('start opens the home DC connection as a child; its own ready report makes the account anonymous', async () => {
+    const { actor, opened, children } = start()
     actor.send({ type: 'account.start' })
     await waitFor(actor, (s) => s.value === 'anonymous')
     assert.deepEqual(opened, [2])
-    assert.deepEqual(Object.keys(actor.getSnapshot().children), ['dc-2'])
+    assert.deepEqual([...children.keys()], [2])
+    assert.equal(children.get(2)?._parent, actor)
+    assert.deepEqual(actor.getSnapshot().context.dcIds, [2])
+  })
+
+  test('a crashing connection child does not take the account down: the crash is noted', async () => {
+    const { actor, children, clock, crash } = start({ userId: 10n })
+    actor.send({ type: 'account.start' })
+    await waitFor(actor, (s) => s.value === 'authorized')
+    const child = children.get(2)!
+    // The child shares the account's system (and clock): its keepalive ping's effect throws.
+    crash.onPing = true
+    clock.increment(PING_INTERVAL_MS)
+    assert.equal(child.getSnapshot().status, 'error')
+    assert.equal(actor.getSnapshot().status, 'active')
+    assert.equal(actor.getSnapshot().value, 'authorized')
+    assert.equal(actor.getSnapshot().context.lastError, 'connection crashed: effect exploded')
   })
 
   test('a restored login goes straight to authorized', async () => {
@@ -290,17 +327,17 @@ describe('accountMachine', () => {
     assert.equal(actor.getSnapshot().value, 'authorized')
   })
 
-  test('dc.needed spawns one connection per DC; stop ends the children', async () => {
-    const { actor, opened } = start({ userId: 10n })
+  test('dc.needed opens one connection per DC; stop closes them all', async () => {
+    const { actor, opened, children } = start({ userId: 10n })
     actor.send({ type: 'account.start' })
     await waitFor(actor, (s) => s.value === 'authorized')
     actor.send({ type: 'dc.needed', dcId: 5 })
     actor.send({ type: 'dc.needed', dcId: 5 })
     assert.deepEqual(opened, [2, 5])
-    const child = actor.getSnapshot().children['dc-5']
+    const child = children.get(5)
     assert.ok(child)
     actor.send({ type: 'account.stop' })
     assert.equal(actor.getSnapshot().status, 'done')
-    assert.equal(child.getSnapshot().status, 'stopped')
+    assert.deepEqual([children.get(2)?.getSnapshot().status, child.getSnapshot().status], ['done', 'done'])
   })
 })

@@ -4,7 +4,8 @@
 // logout, and revocation — on the home DC it ends the login, on another DC only that DC's copy.
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
-import { RpcError, createEngine, type Engine, type EngineEvent } from '@mtswarm/engine'
+import type { AnyActorRef, InspectionEvent } from 'xstate'
+import { RpcError, createEngine, type Engine, type EngineEvent, type EngineOptions } from '@mtswarm/engine'
 import type { tl } from '@mtswarm/engine/tl'
 import { createMemoryStore, type SessionStore } from '@mtswarm/storage'
 import type { TestDc } from '@mtswarm/testdc'
@@ -17,8 +18,8 @@ before(async () => {
 })
 after(() => dc.close())
 
-function engineOn(store: SessionStore = createMemoryStore()): { engine: Engine; events: EngineEvent[] } {
-  const engine = createEngine({ apiId: 4242, apiHash: '0123456789abcdef0123456789abcdef', store, dcs: dc.dcs, publicKeys: [dc.publicKeyPem] })
+function engineOn(store: SessionStore = createMemoryStore(), extra: Partial<EngineOptions> = {}): { engine: Engine; events: EngineEvent[] } {
+  const engine = createEngine({ apiId: 4242, apiHash: '0123456789abcdef0123456789abcdef', store, dcs: dc.dcs, publicKeys: [dc.publicKeyPem], ...extra })
   const events: EngineEvent[] = []
   engine.events$.subscribe((e) => events.push(e))
   return { engine, events }
@@ -177,6 +178,32 @@ describe('account flows on the engine', () => {
       // DC 2's copy was forgotten: the next call there carries the authorization again.
       assert.equal((await acc.invoke(self, { dcId: 2 }))[0]?.id, user.id)
       assert.equal(settledOf(events, 'auth.importAuthorization').filter(([, ok]) => ok).length, 2)
+    } finally {
+      await engine.stop()
+    }
+  })
+
+  test('the connections are the account actor\'s children: the inspector sees account → dc, and the account hears the real machines\' reports', async () => {
+    dc.world.presetUser({ phone: '9996620008', firstName: 'Seen' })
+    const seen: InspectionEvent[] = []
+    const { engine } = engineOn(createMemoryStore(), { inspect: (e) => seen.push(e) })
+    try {
+      const acc = engine.account('seen')
+      await acc.sendCode('9996620008')
+      assert.equal((await acc.signIn('22222')).status, 'authorized')
+      const actors = seen.filter((e) => e.type === '@xstate.actor').map((e) => e.actorRef as AnyActorRef)
+      const account = actors.find((a) => a.id === 'account:seen')
+      assert.ok(account, 'the account actor was inspected')
+      const connections = actors.filter((a) => a.id.startsWith('dc:seen/'))
+      assert.deepEqual(connections.map((a) => a.id).sort(), ['dc:seen/1', 'dc:seen/2'])
+      for (const c of connections) assert.equal(c._parent, account, `${c.id} is a child of the account actor`)
+      // The account's dc.ready events come from those machines, not from a relay.
+      const readies = seen.filter((e) => e.type === '@xstate.event' && e.actorRef === account && e.event.type === 'dc.ready')
+      assert.ok(readies.length >= 2)
+      for (const r of readies) assert.ok(r.type === '@xstate.event' && connections.includes(r.sourceRef as AnyActorRef), 'dc.ready sent by a connection machine')
+      // Stopping the account closes its connection machines (their final state).
+      await acc.stop()
+      for (const c of connections) assert.equal(c.getSnapshot().status, 'done')
     } finally {
       await engine.stop()
     }

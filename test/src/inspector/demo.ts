@@ -28,7 +28,16 @@ const dcConnection = dcConnectionMachine.provide({
     handshake,
   },
 })
-const account = accountMachine.provide({ actors: { dcConnection } })
+// The account's connections are its children (as the engine makes them).
+const account = accountMachine.provide({
+  actions: {
+    openDc: ({ self }, p) => {
+      const c = createActor(dcConnection, { parent: self, id: `dc:${p.accountId}/${p.dcId}`, input: { dcId: p.dcId, authKeyId: p.authKeyId } })
+      c.start()
+      c.send({ type: 'connection.open' })
+    },
+  },
+})
 for (let i = 0; i < 8; i++) {
   const keyed = i % 3 !== 0
   const a = createActor(account, {
