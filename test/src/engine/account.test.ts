@@ -208,4 +208,34 @@ describe('account flows on the engine', () => {
       await engine.stop()
     }
   })
+
+  test('a crashing connection child does not take the account down: the runtime restarts it, the account goes on', async () => {
+    const inner = createMemoryStore()
+    let thrown = 0
+    // NB: a store that throws inside an action is a programmer error the machine cannot model: a crash.
+    const store: SessionStore = Object.create(inner)
+    store.putServerSalts = (record) => {
+      if (thrown < 2) {
+        thrown++
+        throw new Error('salt write exploded')
+      }
+      return inner.putServerSalts(record)
+    }
+    const { engine, events } = engineOn(store)
+    try {
+      const crashed = new Promise<never>((_, reject) =>
+        engine.events$.subscribe((e) => {
+          if (e.type === 'warning') reject(new Error(e.message))
+        }),
+      )
+      const acc = engine.account('crashy')
+      assert.equal((await Promise.race([acc.ready(), crashed])).state, 'anonymous')
+      assert.equal(thrown, 2)
+      assert.equal(engine.runtimeStats.connectionCrashes, 2)
+      assert.deepEqual(events.filter((e) => e.type === 'warning'), [], 'the account machine did not crash with its child')
+      assert.equal((await acc.invoke({ _: 'help.getNearestDc' }))._, 'nearestDc')
+    } finally {
+      await engine.stop()
+    }
+  })
 })
