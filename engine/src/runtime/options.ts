@@ -7,6 +7,7 @@ import type { SessionStore } from '@mtswarm/storage'
 import { MAX_CONCURRENT_HANDSHAKES } from './handshake-gate.js'
 import { createPooledRandom } from './random.js'
 import type { ClientTransportName } from '../transport/index.js'
+import type { InitConnectionClient } from '../protocol/index.js'
 
 /** The timer source of every actor (XState's clock shape; SimulatedClock fits). */
 export interface Clock {
@@ -26,14 +27,7 @@ export interface DcEndpoint {
 export type RuntimeTransport = ClientTransportName
 
 /** initConnection fields (https://core.telegram.org/method/initConnection); langPack is always ''. */
-export interface ClientIdentity {
-  readonly apiId: number
-  readonly deviceModel: string
-  readonly systemVersion: string
-  readonly appVersion: string
-  readonly systemLangCode: string
-  readonly langCode: string
-}
+export type ClientIdentity = InitConnectionClient
 
 /** {@link createRuntime}'s options. */
 export interface RuntimeOptions {

@@ -124,6 +124,17 @@ function bounded<T>(p: Promise<T>, what: string): Promise<T> {
 const isCall = (m: ClientMessage) => m.method === 'help.getNearestDc'
 const is = (name: string) => (m: ClientMessage) => m.obj?._ === name
 
+/** A handler that meets the first call with `refuse` and answers every later one with `country`. */
+function refuseFirstCall(refuse: Handler, country: string): Handler {
+  let refused = false
+  return (m, link) => {
+    if (!isCall(m)) return
+    if (refused) return link.answer(m.msgId, nearest(country))
+    refused = true
+    refuse(m, link)
+  }
+}
+
 describe('service messages about messages, against a scripted server', () => {
   test('msgs_state_req from the server is answered with msgs_state_info: received, not received, too high', async () => {
     const w = await world()
@@ -234,16 +245,9 @@ describe('service messages about messages, against a scripted server', () => {
 
   test('after bad_msg 32 the new session destroys the previous one by its id', async () => {
     const w = await world()
-    let refused = false
-    w.handle = (m, link) => {
-      if (!isCall(m)) return
-      if (!refused) {
-        refused = true
-        link.sendEncrypted(body({ _: 'mt_bad_msg_notification', badMsgId: m.msgId, badMsgSeqno: m.seqNo, errorCode: 32 }), { seqNo: 0 })
-        return
-      }
-      link.answer(m.msgId, nearest('NEW'))
-    }
+    w.handle = refuseFirstCall((m, link) => {
+      link.sendEncrypted(body({ _: 'mt_bad_msg_notification', badMsgId: m.msgId, badMsgSeqno: m.seqNo, errorCode: 32 }), { seqNo: 0 })
+    }, 'NEW')
     await w.call('NEW')
     const calls = w.seen.filter(isCall)
     const [first, second] = [calls[0]!, calls.at(-1)!]
@@ -270,19 +274,12 @@ describe('service messages about messages, against a scripted server', () => {
 
   test('bad_server_salt keeps the stored future salts', async () => {
     const w = await world()
-    let refused = false
-    w.handle = (m, link) => {
-      if (!isCall(m)) return
-      if (!refused) {
-        refused = true
-        // after get_future_salts was answered (the first thing a fresh connection sends)
-        void w.next('get_future_salts', is('mt_get_future_salts')).then(() =>
-          setTimeout(() => link.sendEncrypted(body({ _: 'mt_bad_server_salt', badMsgId: m.msgId, badMsgSeqno: m.seqNo, errorCode: 48, newServerSalt: 0x77n }), { seqNo: 0 }), 50),
-        )
-        return
-      }
-      link.answer(m.msgId, nearest('NL'))
-    }
+    w.handle = refuseFirstCall((m, link) => {
+      // after get_future_salts was answered (the first thing a fresh connection sends)
+      void w.next('get_future_salts', is('mt_get_future_salts')).then(() =>
+        setTimeout(() => link.sendEncrypted(body({ _: 'mt_bad_server_salt', badMsgId: m.msgId, badMsgSeqno: m.seqNo, errorCode: 48, newServerSalt: 0x77n }), { seqNo: 0 }), 50),
+      )
+    }, 'NL')
     await w.call('NL')
     assert.equal(w.rt.stats.badServerSalts, 1)
     const salts = await w.store.getServerSalts(w.id, DC)
