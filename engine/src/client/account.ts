@@ -368,18 +368,6 @@ export class Account {
     this.updatesSubject.complete()
   }
 
-  /** @internal The engine stops every account on engine.stop(). */
-  async stopQuietly(): Promise<void> {
-    if (this.stopped) return
-    this.stopped = true
-    await this.loaded.catch(() => {})
-    this.actor?.send({ type: 'account.stop' })
-    this.noticeSub?.unsubscribe()
-    await this.writes
-    this.stateSubject.complete()
-    this.updatesSubject.complete()
-  }
-
   // ---- the machine's effects (account-steps.ts calls them) -------------------------------------
 
   private stepPort(): StepPort {

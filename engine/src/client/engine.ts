@@ -172,7 +172,7 @@ export class Engine {
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       this.lifecycle = 'stopping'
-      await Promise.all([...this.accounts.values()].map((a) => a.stopQuietly()))
+      await Promise.all([...this.accounts.values()].map((a) => a.stop()))
       await this.port.stop()
       await Promise.allSettled([...this.pendingWrites])
       if (this.options.closeStoreOnStop) await this.options.store.close()
