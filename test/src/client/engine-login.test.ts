@@ -18,6 +18,7 @@ import {
 import { createMemoryStore, openLmdbStore, type SessionStore } from '@mtswarm/storage'
 import { apiUpdatesHook, createApiHandler, startTestDc, type TestDc } from '@mtswarm/testdc'
 import { sharedRsaKeyPem } from '@mtswarm/testdc/testing'
+import { engineOn as engineOnDc } from '../engine/harness.js'
 
 let dc: TestDc
 
@@ -26,11 +27,9 @@ before(async () => {
 })
 after(() => dc.close())
 
-function engineOn(store: SessionStore = createMemoryStore(), extra: Partial<EngineOptions> = {}): { engine: Engine; events: EngineEvent[] } {
-  const engine = createEngine({ apiId: 4242, apiHash: '0123456789abcdef0123456789abcdef', store, dcs: dc.dcs, publicKeys: [dc.publicKeyPem], ...extra })
-  const events: EngineEvent[] = []
-  engine.events$.subscribe((e) => events.push(e))
-  return { engine, events }
+/** An engine on this file's test DC. */
+function engineOn(store?: SessionStore, extra: Partial<EngineOptions> = {}): { engine: Engine; events: EngineEvent[] } {
+  return engineOnDc(dc, store, extra)
 }
 
 describe('login', () => {

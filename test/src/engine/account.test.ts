@@ -5,11 +5,11 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import type { AnyActorRef, InspectionEvent } from 'xstate'
-import { RpcError, createEngine, type Engine, type EngineEvent, type EngineOptions } from '@mtswarm/engine'
+import { RpcError, type Engine, type EngineEvent, type EngineOptions } from '@mtswarm/engine'
 import type { tl } from '@mtswarm/engine/tl'
 import { createMemoryStore, type SessionStore } from '@mtswarm/storage'
 import type { TestDc } from '@mtswarm/testdc'
-import { startDc } from './harness.js'
+import { engineOn as engineOnDc, startDc } from './harness.js'
 
 let dc: TestDc
 
@@ -18,11 +18,9 @@ before(async () => {
 })
 after(() => dc.close())
 
-function engineOn(store: SessionStore = createMemoryStore(), extra: Partial<EngineOptions> = {}): { engine: Engine; events: EngineEvent[] } {
-  const engine = createEngine({ apiId: 4242, apiHash: '0123456789abcdef0123456789abcdef', store, dcs: dc.dcs, publicKeys: [dc.publicKeyPem], ...extra })
-  const events: EngineEvent[] = []
-  engine.events$.subscribe((e) => events.push(e))
-  return { engine, events }
+/** An engine on this file's test DC. */
+function engineOn(store?: SessionStore, extra: Partial<EngineOptions> = {}): { engine: Engine; events: EngineEvent[] } {
+  return engineOnDc(dc, store, extra)
 }
 
 const statesOf = (events: EngineEvent[], accountId: string): string[] =>

@@ -1,7 +1,7 @@
 // Shared setup for the engine integration tests: a real test DC on loopback (with the API
 // handlers) and a runtime pointed at it over a memory store. Knows nothing of what a test checks.
 import { parseRsaPublicKey } from '@mtswarm/engine/crypto'
-import { createRuntime, type Runtime, type RuntimeOptions } from '@mtswarm/engine'
+import { createEngine, createRuntime, type Engine, type EngineEvent, type EngineOptions, type Runtime, type RuntimeOptions } from '@mtswarm/engine'
 import { createMemoryStore, type SessionStore } from '@mtswarm/storage'
 import { createApiHandler, startTestDc, type TestDc, type TestDcOptions } from '@mtswarm/testdc'
 import { sharedRsaKeyPem } from '@mtswarm/testdc/testing'
@@ -29,4 +29,12 @@ export function runtimeFor(dc: TestDc, extra: Partial<RuntimeOptions> & { store?
     client: CLIENT,
     ...extra,
   })
+}
+
+/** An engine on `dc` (a fresh memory store unless one is given) and every event it emits, in order. */
+export function engineOn(dc: TestDc, store: SessionStore = createMemoryStore(), extra: Partial<EngineOptions> = {}): { engine: Engine; events: EngineEvent[] } {
+  const engine = createEngine({ apiId: 4242, apiHash: '0123456789abcdef0123456789abcdef', store, dcs: dc.dcs, publicKeys: [dc.publicKeyPem], ...extra })
+  const events: EngineEvent[] = []
+  engine.events$.subscribe((e) => events.push(e))
+  return { engine, events }
 }
