@@ -116,11 +116,9 @@ return {
     reportReady: () => {
       c.releaseSlot()
       c.sessionReady()
-      c.host.reportBus.send(c.key, { type: 'dc.ready', dcId: c.dcId })
       c.host.notify(c.accountId, { type: 'dc.ready', dcId: c.dcId })
     },
     reportDown: (reason: string) => {
-      c.host.reportBus.send(c.key, { type: 'dc.down', dcId: c.dcId, reason })
       c.host.notify(c.accountId, { type: 'dc.down', dcId: c.dcId, reason })
     },
   }

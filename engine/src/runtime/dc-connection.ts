@@ -4,16 +4,14 @@
 // machine owns every decision (when to resend, reset, ping, back off). Knows nothing of the
 // public API or of login flows.
 import { Observable, firstValueFrom, takeUntil } from 'rxjs'
-import { createActor, enqueueActions, fromCallback, fromPromise, type Actor, type AnyActorRef } from 'xstate'
+import { createActor, type Actor, type AnyActorRef } from 'xstate'
 import {
-  dcConnectionMachine,
   type DcConnectionEvent,
   type DcConnectionInput,
   type DcConnectionReport,
   type ResendReason,
   type RpcEvent,
   type SaveAuthKeyInput,
-  type SocketInput,
   secret,
 } from '@mtswarm/machines'
 import type { ServerSalt } from '@mtswarm/storage'
@@ -33,7 +31,8 @@ import {
 import { deserializeObject, serializeObject, type TlObject } from '../tl/index.js'
 import { CallTable } from './call-table.js'
 import { carry, connectionEffects, persistSession } from './dc-connection-effects.js'
-import { handshakeLogic, type PlainChannel } from './handshake-actors.js'
+import type { PlainChannel } from './handshake-actors.js'
+import { bindConnection, type DcConnectionLogic } from './dc-connection-logic.js'
 import type { HandshakeGate } from './handshake-gate.js'
 import type { ResolvedRuntimeOptions } from './options.js'
 import type { RpcCall } from './rpc-call.js'
@@ -47,13 +46,11 @@ export const MAX_CONNECTION_RESTARTS = 3
 export interface ConnectionHost {
   readonly options: ResolvedRuntimeOptions
   readonly plainBus: KeyedBus<string, Uint8Array>
-  /** dc.ready / dc.down of each connection, keyed by connection (the account's child proxies listen). */
-  readonly reportBus: KeyedBus<string, DcConnectionReport>
   readonly stats: RuntimeStats
   /** Routes an event to a call's RPC actor (through the rpc bus). */
   toCall(call: RpcCall, event: RpcEvent): void
   notify(accountId: string, notice: AccountNotice): void
-  /** dcConnectionMachine provided once per runtime ({@link dcConnectionLogic}). */
+  /** dcConnectionMachine provided once per runtime (dcConnectionLogic, dc-connection-logic.ts). */
   readonly dcLogic: DcConnectionLogic
   /** The handshake slots of one DC (see MAX_CONCURRENT_HANDSHAKES). */
   handshakeGate(dcId: number): HandshakeGate
@@ -68,26 +65,6 @@ export interface ConnectionHost {
 /** The machine's snapshot matcher, loosely typed where xstate's generics get in the way. */
 type DcActor = Actor<DcConnectionLogic>
 
-/**
- * The connection an effect belongs to, by (actor system, DC): a machine runs in its own system,
- * or in its owner's (an account's connections share the account's system, one per DC).
- */
-const bySystem = new WeakMap<object, Map<number, DcConnection>>()
-
-function connectionOf(system: unknown, dcId: number): DcConnection {
-  const conn = bySystem.get(system as object)?.get(dcId)
-  if (conn === undefined) throw new Error('dcConnection effect ran outside a runtime connection')
-  return conn
-}
-
-function bindConnection(system: object, conn: DcConnection): void {
-  let m = bySystem.get(system)
-  if (m === undefined) {
-    m = new Map()
-    bySystem.set(system, m)
-  }
-  m.set(conn.dcId, conn)
-}
 
 /** `${accountId}/${dcId}`: the key of a connection on the plain bus and in the runtime's map. */
 export function connectionKey(accountId: string, dcId: number): string {
@@ -559,56 +536,4 @@ function isPlain(payload: Uint8Array): boolean {
   if (payload.length < 8) return false
   for (let i = 0; i < 8; i++) if (payload[i] !== 0) return false
   return true
-}
-
-/** dcConnectionMachine with the runtime's effects, provided once per runtime (provide() costs ms). */
-export type DcConnectionLogic = ReturnType<typeof dcConnectionLogic>
-
-/**
- * dcConnectionMachine provided with real effects. Provided once per runtime: every effect finds
- * its connection through the actor system of the machine it runs in.
- */
-export function dcConnectionLogic(o: ResolvedRuntimeOptions) {
-  return dcConnectionMachine.provide({
-    actors: {
-      socket: fromCallback<DcConnectionEvent, SocketInput>(({ system, input, sendBack }) => connectionOf(system, input.dcId).runSocket(sendBack)),
-      handshake: handshakeLogic({
-        channel: (system, dcId) => connectionOf(system, dcId).plainChannel(),
-        publicKeys: o.publicKeys,
-        wireDcId: (dcId) => dcId + o.dcIdOffset,
-        random: o.random,
-        nowMs: o.nowMs,
-      }),
-      saveAuthKey: fromPromise<void, SaveAuthKeyInput>(({ system, input }) => connectionOf(system, input.dcId).saveAuthKey(input)),
-    },
-    actions: {
-      storeSalt: ({ system }, p) => connectionOf(system, p.dcId).fx.storeSalt(p.salt),
-      storeFutureSalts: ({ system }, p) => connectionOf(system, p.dcId).fx.storeFutureSalts(p.salts),
-      requestFutureSalts: ({ system }, p) => connectionOf(system, p.dcId).fx.requestFutureSalts(p.count),
-      resendMessages: ({ system }, p) => connectionOf(system, p.dcId).fx.resendMessages(p.msgIds, p.reason),
-      destroyPreviousSessions: ({ system }, p) => connectionOf(system, p.dcId).fx.destroyPreviousSessions(),
-      answerStateRequest: ({ system }, p) => connectionOf(system, p.dcId).fx.answerStateRequest(p.reqMsgId, p.msgIds),
-      probeStaleCalls: ({ system }, p) => connectionOf(system, p.dcId).fx.probeStaleCalls(p.unansweredForMs),
-      requestResend: ({ system }, p) => connectionOf(system, p.dcId).fx.requestResend(p.msgIds),
-      acknowledge: ({ system }, p) => connectionOf(system, p.dcId).fx.acknowledge(p.msgIds),
-      requeueInFlight: ({ system }, p) => connectionOf(system, p.dcId).fx.requeueInFlight(p.scope, p.reason),
-      failMessages: ({ system }, p) => connectionOf(system, p.dcId).fx.failMessages(p.msgIds, p.errorCode),
-      applyTimeOffset: ({ system }, p) => connectionOf(system, p.dcId).fx.applyTimeOffset(p.timeOffsetMs),
-      resetSession: ({ system }, p) => connectionOf(system, p.dcId).fx.resetSession(),
-      notifyNewSession: ({ system }, p) => connectionOf(system, p.dcId).fx.notifyNewSession(p.firstMsgId),
-      sendPing: ({ system }, p) => connectionOf(system, p.dcId).fx.sendPing(p.disconnectDelaySec),
-      flushAcks: ({ system }, p) => connectionOf(system, p.dcId).fx.flushAcks(),
-      failHeldCalls: ({ system }, p) => connectionOf(system, p.dcId).fx.failHeldCalls(p.reason, p.transportErrorCode),
-      // NB: the owner (an account machine, the parent) also hears it, as with the machine's own
-      // default; sendParent, so the inspector shows this machine as the event's source.
-      reportReady: enqueueActions(({ system, self, enqueue }, p: { dcId: number }) => {
-        connectionOf(system, p.dcId).fx.reportReady()
-        if (self._parent !== undefined) enqueue.sendParent({ type: 'dc.ready', dcId: p.dcId })
-      }),
-      reportDown: enqueueActions(({ system, self, enqueue }, p: { dcId: number; reason: string }) => {
-        connectionOf(system, p.dcId).fx.reportDown(p.reason)
-        if (self._parent !== undefined) enqueue.sendParent({ type: 'dc.down', dcId: p.dcId, reason: p.reason })
-      }),
-    },
-  })
 }

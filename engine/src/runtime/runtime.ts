@@ -18,7 +18,8 @@ import {
 import { callError, type RuntimeFailure } from '../errors/index.js'
 import { KeyedBus, pipeUntilStopped, stoppedOf } from '../bus/index.js'
 import type { ResultOf, TlObject, mtp, tl } from '../tl/index.js'
-import { DcConnection, connectionKey, dcConnectionLogic, type ConnectionHost, type DcConnectionLogic } from './dc-connection.js'
+import { DcConnection, connectionKey, type ConnectionHost } from './dc-connection.js'
+import { dcConnectionLogic, type DcConnectionLogic } from './dc-connection-logic.js'
 import { resolveOptions, type Clock, type ResolvedRuntimeOptions, type RuntimeOptions } from './options.js'
 import { HandshakeGate } from './handshake-gate.js'
 import { RpcCall, callAtOf, type CallAt, type CallSettlement } from './rpc-call.js'
@@ -68,8 +69,6 @@ export class Runtime implements ConnectionHost {
   readonly rpcBus = new KeyedBus<number, RpcEvent>('rpc')
   /** Notices for account owners, keyed by account id. */
   readonly accountBus = new KeyedBus<string, AccountNotice>('account')
-  /** dc.ready / dc.down per connection, keyed by connection. */
-  readonly reportBus = new KeyedBus<string, DcConnectionReport>('connection-report')
   private readonly connections = new Map<string, DcConnection>()
   /** Accounts whose connection machines are children of an actor (their account machine). */
   private readonly owners = new Map<string, AnyActorRef>()
@@ -104,7 +103,6 @@ export class Runtime implements ConnectionHost {
       this.connections.set(key, conn)
       const c = conn
       this.plainBus.open(key)
-      this.reportBus.open(key)
       conn.start().catch((e: unknown) => this.connectionFailed(c, `loading from the store failed: ${String(e)}`))
     }
     return conn
@@ -201,7 +199,6 @@ export class Runtime implements ConnectionHost {
     if (this.connections.get(conn.key) === conn) this.connections.delete(conn.key)
     for (const call of conn.heldCalls()) this.fail(call, failure)
     conn.close()
-    this.reportBus.close(conn.key)
   }
 
   /** Fails every pending call with 'stopped', closes every connection and bus key. The store stays open (it is the caller's). */
@@ -214,7 +211,6 @@ export class Runtime implements ConnectionHost {
     this.owners.clear()
     this.rpcBus.closeAll()
     this.plainBus.closeAll()
-    this.reportBus.closeAll()
     this.accountBus.closeAll()
   }
 

@@ -68,7 +68,7 @@ describe('runtime: cancel and stop', () => {
         assert.equal(s.status, 'rejected')
         assert.ok(s.reason instanceof UsageError && s.reason.reason === 'stopped')
       }
-      assert.deepEqual([rt.rpcBus.size, rt.plainBus.size, rt.reportBus.size, rt.accountBus.size], [0, 0, 0, 0])
+      assert.deepEqual([rt.rpcBus.size, rt.plainBus.size, rt.accountBus.size], [0, 0, 0])
       assert.equal(rt.pendingCalls, 0)
       await assert.rejects(rt.invoke('acc', 1, { _: 'help.getConfig' }), /runtime stopped/)
     } finally {
