@@ -8,7 +8,6 @@ import { createActor, type Actor, type AnyActorRef } from 'xstate'
 import {
   type DcConnectionEvent,
   type DcConnectionInput,
-  type DcConnectionReport,
   type ResendReason,
   type RpcEvent,
   type SaveAuthKeyInput,

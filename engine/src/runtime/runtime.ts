@@ -10,7 +10,6 @@ import {
   DEFAULT_RPC_TIMEOUT_MS,
   initialRpcContext,
   rpcMachine,
-  type DcConnectionReport,
   type RpcEvent,
   type RpcInput,
   type RpcSettlement,
