@@ -24,6 +24,16 @@ interface Fakes {
   logOut?: (i: LogOutInput) => Promise<void>
 }
 
+/** Drives a fresh account (its signIn answering SESSION_PASSWORD_NEEDED) to loggingIn.passwordNeeded. */
+async function untilPasswordNeeded(actor: ReturnType<typeof start>['actor']): Promise<void> {
+    actor.send({ type: 'account.start' })
+    await waitFor(actor, (s) => s.value === 'anonymous')
+    actor.send({ type: 'login.start', phone: phoneSecret('+15550100') })
+    await waitFor(actor, (s) => s.matches({ loggingIn: 'codeSent' }))
+    actor.send({ type: 'login.code', code: secret('12345') })
+    await waitFor(actor, (s) => s.matches({ loggingIn: 'passwordNeeded' }))
+}
+
 function start(input: Partial<AccountInput> = {}, fakes: Fakes = {}) {
   const rec = recordActions(['saveAuthorization', 'dropAuthorization', 'forgetAuthorization', 'forgetImportedDc'] as const)
   const steps: Array<[string, unknown]> = []
@@ -116,12 +126,7 @@ describe('accountMachine', () => {
       {},
       { signIn: async () => Promise.reject(rpcError('SESSION_PASSWORD_NEEDED')) },
     )
-    actor.send({ type: 'account.start' })
-    await waitFor(actor, (s) => s.value === 'anonymous')
-    actor.send({ type: 'login.start', phone: phoneSecret('+15550100') })
-    await waitFor(actor, (s) => s.matches({ loggingIn: 'codeSent' }))
-    actor.send({ type: 'login.code', code: secret('12345') })
-    await waitFor(actor, (s) => s.matches({ loggingIn: 'passwordNeeded' }))
+    await untilPasswordNeeded(actor)
     actor.send({ type: 'login.password', password: secret('hunter2') })
     await waitFor(actor, (s) => s.value === 'authorized')
     assert.deepEqual(revealDeep(steps), [
@@ -139,12 +144,7 @@ describe('accountMachine', () => {
     const { actor } = start({}, { signIn: async () => Promise.reject(rpcError('SESSION_PASSWORD_NEEDED')) })
     const seen: string[] = []
     const sub = actor.subscribe((s) => seen.push(JSON.stringify(s.context, (_k, v) => (typeof v === 'bigint' ? String(v) : v))))
-    actor.send({ type: 'account.start' })
-    await waitFor(actor, (s) => s.value === 'anonymous')
-    actor.send({ type: 'login.start', phone: phoneSecret('+15550100') })
-    await waitFor(actor, (s) => s.matches({ loggingIn: 'codeSent' }))
-    actor.send({ type: 'login.code', code: secret('12345') })
-    await waitFor(actor, (s) => s.matches({ loggingIn: 'passwordNeeded' }))
+    await untilPasswordNeeded(actor)
     const c = actor.getSnapshot().context
     assert.equal(c.phone?.reveal(), '+15550100')
     assert.equal(c.phoneCodeHash?.reveal(), 'hash')
