@@ -15,9 +15,16 @@ export interface TsxChild {
   err(): string
 }
 
-/** `node --import tsx <script> ...args`, stdout and stderr collected as text. */
-export function spawnTsx(script: string, args: readonly string[]): TsxChild {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
+/**
+ * `node --import tsx <script> ...args` (or `-e <code>` with script '-e'), stdout and stderr
+ * collected as text; `env` is added to this process's environment.
+ */
+export function spawnTsx(script: string, args: readonly string[], env: Readonly<Record<string, string>> = {}): TsxChild {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  })
   let out = ''
   let err = ''
   child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d))

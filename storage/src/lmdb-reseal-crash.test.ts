@@ -2,17 +2,16 @@
 // transaction, during the compaction): the store always opens afterwards, either still plaintext
 // or sealed under the key, never half of each, and holds every record.
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
 import { copyFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, test } from 'node:test'
-import { fileURLToPath } from 'node:url'
 import { openLmdbStore } from './lmdb-store.js'
 import type { LmdbStoreOptions } from './lmdb-store.js'
-import { account, authKey, keyBytes } from './session-store.fixtures.js'
+import { expectSeeded, seedAccounts } from './session-store.fixtures.js'
 import { StoreError } from './store-error.js'
+import { spawnTsx } from './child.fixtures.js'
 
 const ACCOUNTS = 2000
 /**
@@ -22,9 +21,7 @@ const ACCOUNTS = 2000
  */
 const KILL_AT = [0, 0.15, 0.3, 0.45, 0.6, 0.75, 0.9, 1.05]
 const KEY_HEX = '5e'.repeat(32)
-const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const STORE_MODULE = new URL('./lmdb-store.ts', import.meta.url).href
-const record = (i: number) => authKey(`acc${i}`, 2, { key: keyBytes(i) })
 
 let dir = ''
 let base = ''
@@ -32,9 +29,7 @@ before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'mtswarm-reseal-'))
   base = join(dir, 'base.mtswarm')
   const store = await openLmdbStore({ path: base, insecurePlaintext: true })
-  const writes: Promise<void>[] = []
-  for (let i = 0; i < ACCOUNTS; i++) writes.push(store.putAccount(account(`acc${i}`)), store.putAuthKey(record(i)))
-  await Promise.all(writes)
+  await seedAccounts(store, ACCOUNTS)
   await store.close()
 })
 after(async () => {
@@ -46,30 +41,19 @@ function openInChild(path: string) {
   const script =
     `import(${JSON.stringify(STORE_MODULE)}).then((m) => { process.stdout.write('opening\\n');` +
     ` return m.openLmdbStore({ path: ${JSON.stringify(path)}, verify: 'none' }) }).then((s) => s.close())`
-  const child = spawn(process.execPath, ['--import', 'tsx', '-e', script], {
-    cwd: REPO_ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, MTSWARM_STORE_KEY: KEY_HEX },
-  })
-  let err = ''
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d))
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  )
+  const { child, exited, err } = spawnTsx('-e', [script], { MTSWARM_STORE_KEY: KEY_HEX })
   /** Resolves when the store module is loaded and the open begins (the slow tsx start is over). */
   const opening = new Promise<void>((resolve, reject) => {
-    child.stdout.setEncoding('utf8').on('data', (d: string) => d.includes('opening') && resolve())
-    void exited.then(() => reject(new Error(`child exited before opening: ${err}`)))
+    child.stdout.on('data', (d: string) => d.includes('opening') && resolve())
+    void exited.then(() => reject(new Error(`child exited before opening: ${err()}`)))
   })
-  return { child, exited, opening, err: () => err }
+  return { child, exited, opening, err }
 }
 
 async function expectEveryRecord(options: LmdbStoreOptions): Promise<void> {
   const store = await openLmdbStore(options)
   try {
-    assert.equal((await store.listAccounts()).length, ACCOUNTS)
-    for (let i = 0; i < ACCOUNTS; i += 101) assert.deepEqual(await store.getAuthKey(`acc${i}`, 2), record(i))
-    assert.deepEqual(await store.getAuthKey(`acc${ACCOUNTS - 1}`, 2), record(ACCOUNTS - 1))
+    await expectSeeded(store, ACCOUNTS, 101)
   } finally {
     await store.close()
   }

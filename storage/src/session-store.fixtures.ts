@@ -1,11 +1,13 @@
 // Record builders shared by the storage tests and the crash-writer helper process
 // (kept apart from the contract suite so a plain process can import them without node:test).
+import assert from 'node:assert/strict'
 import type {
   AccountRecord,
   AuthKeyRecord,
   PeerRecord,
   ServerSaltsRecord,
   SessionRecord,
+  SessionStore,
   UpdateStateRecord,
 } from './session-store.js'
 
@@ -61,3 +63,22 @@ export function updateState(accountId: string): UpdateStateRecord {
   return { accountId, pts: 100, qts: 5, date: 1_763_900_000, seq: 12, updatedAtMs: T0 }
 }
 
+
+/** The auth key (DC 2) of seeded account `acc<i>`. */
+export function seededKey(i: number): AuthKeyRecord {
+  return authKey(`acc${i}`, 2, { key: keyBytes(i) })
+}
+
+/** Writes accounts acc0 … acc<count-1>, each with its {@link seededKey}. */
+export async function seedAccounts(store: SessionStore, count: number): Promise<void> {
+  const writes: Promise<void>[] = []
+  for (let i = 0; i < count; i++) writes.push(store.putAccount(account(`acc${i}`)), store.putAuthKey(seededKey(i)))
+  await Promise.all(writes)
+}
+
+/** Asserts `store` holds all `count` seeded accounts, and every `stride`-th key (and the last) intact. */
+export async function expectSeeded(store: SessionStore, count: number, stride: number): Promise<void> {
+  assert.equal((await store.listAccounts()).length, count)
+  for (let i = 0; i < count; i += stride) assert.deepEqual(await store.getAuthKey(`acc${i}`, 2), seededKey(i), `acc${i}`)
+  assert.deepEqual(await store.getAuthKey(`acc${count - 1}`, 2), seededKey(count - 1))
+}

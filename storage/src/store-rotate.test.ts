@@ -11,7 +11,7 @@ import { after, before, describe, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { open } from 'lmdb'
 import { openLmdbStore } from './lmdb-store.js'
-import { account, authKey, keyBytes } from './session-store.fixtures.js'
+import { expectSeeded, seedAccounts } from './session-store.fixtures.js'
 import { StoreError } from './store-error.js'
 import { rotateStoreKey } from './store-rotate.js'
 
@@ -33,7 +33,6 @@ let base = ''
 let oldFile = ''
 let newFile = ''
 let n = 0
-const record = (i: number) => authKey(`acc${i}`, 2, { key: keyBytes(i) })
 
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'mtswarm-rotate-'))
@@ -43,9 +42,7 @@ before(async () => {
   writeFileSync(newFile, Buffer.from(NEW).toString('base64'), { mode: 0o600 })
   base = join(dir, 'base.mtswarm')
   const store = await openLmdbStore({ path: base, encryptionKey: OLD })
-  const writes: Promise<void>[] = []
-  for (let i = 0; i < ACCOUNTS; i++) writes.push(store.putAccount(account(`acc${i}`)), store.putAuthKey(record(i)))
-  await Promise.all(writes)
+  await seedAccounts(store, ACCOUNTS)
   await store.close()
 })
 after(async () => {
@@ -75,9 +72,7 @@ async function keysThatOpen(path: string): Promise<string[]> {
       continue
     }
     try {
-      assert.equal((await store.listAccounts()).length, ACCOUNTS)
-      for (let i = 0; i < ACCOUNTS; i += 97) assert.deepEqual(await store.getAuthKey(`acc${i}`, 2), record(i), `acc${i}`)
-      assert.deepEqual(await store.getAuthKey(`acc${ACCOUNTS - 1}`, 2), record(ACCOUNTS - 1))
+      await expectSeeded(store, ACCOUNTS, 97)
     } finally {
       await store.close()
     }
