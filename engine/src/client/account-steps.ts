@@ -92,7 +92,7 @@ function fail(port: StepPort, e: MtSwarmError): never {
 }
 
 /** auth.sendCode on the home DC. A PHONE_MIGRATE rejects: the machine moves and asks again there. */
-export async function sendCodeStep(port: StepPort, input: SendCodeInput): Promise<SendCodeOutput> {
+async function sendCodeStep(port: StepPort, input: SendCodeInput): Promise<SendCodeOutput> {
   const sent = (await step(port, () =>
     port.stepCall(
       { _: 'auth.sendCode', phoneNumber: input.phone.reveal(), apiId: port.apiId, apiHash: port.apiHash, settings: { _: 'codeSettings' } },
@@ -105,7 +105,7 @@ export async function sendCodeStep(port: StepPort, input: SendCodeInput): Promis
 }
 
 /** auth.signIn; an unknown phone is an output (sign up), 2FA an error the machine routes. */
-export async function signInStep(port: StepPort, input: SignInInput): Promise<SignInOutput> {
+async function signInStep(port: StepPort, input: SignInInput): Promise<SignInOutput> {
   const auth = (await step(port, () =>
     port.stepCall(
       { _: 'auth.signIn', phoneNumber: input.phone.reveal(), phoneCodeHash: input.phoneCodeHash.reveal(), phoneCode: input.code.reveal() },
@@ -118,7 +118,7 @@ export async function signInStep(port: StepPort, input: SignInInput): Promise<Si
 }
 
 /** SRP: account.getPassword → the proof computed here → auth.checkPassword. */
-export async function checkPasswordStep(port: StepPort, input: CheckPasswordInput, random: (n: number) => Uint8Array): Promise<{ userId: bigint }> {
+async function checkPasswordStep(port: StepPort, input: CheckPasswordInput, random: (n: number) => Uint8Array): Promise<{ userId: bigint }> {
   const pw = (await step(port, () => port.stepCall({ _: 'account.getPassword' }, input.dcId))) as tl.account.RawPassword
   port.progress.passwordHint = pw.hint
   const algo = pw.currentAlgo
@@ -139,7 +139,7 @@ export async function checkPasswordStep(port: StepPort, input: CheckPasswordInpu
 }
 
 /** auth.signUp for a phone with no account. */
-export async function signUpStep(port: StepPort, input: SignUpInput): Promise<{ userId: bigint }> {
+async function signUpStep(port: StepPort, input: SignUpInput): Promise<{ userId: bigint }> {
   const auth = (await step(port, () =>
     port.stepCall(
       { _: 'auth.signUp', phoneNumber: input.phone.reveal(), phoneCodeHash: input.phoneCodeHash.reveal(), firstName: input.firstName, lastName: input.lastName },
@@ -152,7 +152,7 @@ export async function signUpStep(port: StepPort, input: SignUpInput): Promise<{ 
 }
 
 /** auth.importBotAuthorization on the home DC. A USER_MIGRATE rejects: the machine moves and sends it again there. */
-export async function botLoginStep(port: StepPort, input: BotLoginInput): Promise<{ userId: bigint }> {
+async function botLoginStep(port: StepPort, input: BotLoginInput): Promise<{ userId: bigint }> {
   const auth = (await step(port, () =>
     port.stepCall({ _: 'auth.importBotAuthorization', flags: 0, apiId: port.apiId, apiHash: port.apiHash, botAuthToken: input.token.reveal() }, input.dcId),
   )) as tl.auth.TypeAuthorization
@@ -162,7 +162,7 @@ export async function botLoginStep(port: StepPort, input: BotLoginInput): Promis
 }
 
 /** auth.logOut on the home DC. */
-export async function logOutStep(port: StepPort, input: LogOutInput): Promise<void> {
+async function logOutStep(port: StepPort, input: LogOutInput): Promise<void> {
   await step(port, () => port.stepCall({ _: 'auth.logOut' }, input.dcId))
 }
 
@@ -178,7 +178,7 @@ export async function transferAuthorization(call: (request: tl.RpcMethod, dcId: 
 }
 
 /** USER_MIGRATE of an authorized account: carry the authorization to the new home DC. */
-export async function importAuthorizationStep(port: StepPort, input: ImportAuthorizationInput): Promise<{ userId: bigint }> {
+async function importAuthorizationStep(port: StepPort, input: ImportAuthorizationInput): Promise<{ userId: bigint }> {
   const user = await step(port, () => transferAuthorization((r, dcId) => port.stepCall(r, dcId), input.fromDcId, input.toDcId))
   loggedIn(port, user, input.toDcId, 'import')
   return { userId: user.id }

@@ -149,7 +149,7 @@ export function carry(c: DcConnection, x: Routed<RpcCall>, out: DcConnectionEven
 }
 
 /** Writes the current salt and the future ones (kept: the next start reads them). */
-export function persistSalts(c: DcConnection): void {
+function persistSalts(c: DcConnection): void {
   c.persist(
     c.host.options.store.putServerSalts({
       accountId: c.accountId,
