@@ -4,7 +4,6 @@
 // What they hand the machine between steps (nonces, new_nonce, the DH exponent) and at the end
 // (the key, the first salt) is boxed: the machine's context and outputs reach `inspect`.
 // https://core.telegram.org/mtproto/auth_key
-import { checkPrime } from 'node:crypto'
 import { fromPromise } from 'xstate'
 import { handshakeMachine, secret, type Secret, type SetClientDhParamsOutput } from '@mtswarm/machines'
 import { rememberSafePrime, type RandomSource, type RsaPublicKey } from '../crypto/index.js'
@@ -16,6 +15,7 @@ import {
   type HandshakeError,
 } from '../protocol/index.js'
 import type { TlObject, mtp } from '../tl/index.js'
+import { whyNotSafePrime } from './safe-prime.js'
 
 /** Plain (unencrypted) messages of one connection, as the handshake needs them. */
 export interface PlainChannel {
@@ -23,12 +23,6 @@ export interface PlainChannel {
   send(request: TlObject): void
   /** The next plain message from the server, decoded; rejects when `signal` aborts. */
   receive(signal: AbortSignal): Promise<TlObject>
-}
-
-/** p and (p − 1)/2 both prime, tested on libuv's thread pool (never on the event loop). */
-async function isSafePrime(p: bigint): Promise<boolean> {
-  const prime = (n: bigint) => new Promise<boolean>((resolve, reject) => checkPrime(n, (e, ok) => (e ? reject(e) : resolve(ok))))
-  return (await prime(p)) && (await prime((p - 1n) / 2n))
 }
 
 /** A step refused the server's answer: carries the protocol's typed reason. */
@@ -100,8 +94,9 @@ export function handshakeLogic(o: HandshakeActorsOptions) {
             let r = clientHandshake.step3(carry.after.state, carry.after.answer, o.random, o.nowMs())
             if (!r.ok && r.error.kind === 'dh-prime-unverified') {
               // NB: off the event loop (libuv's pool): the test costs ~0.4 s of CPU per prime.
-              if (!(await isSafePrime(r.error.prime))) {
-                throw new HandshakeStepError({ kind: 'dh-check-failed', error: { kind: 'dh-prime-not-safe', expected: 'p and (p−1)/2 prime', actual: 'p composite' } })
+              const why = await whyNotSafePrime(r.error.prime)
+              if (why !== null) {
+                throw new HandshakeStepError({ kind: 'dh-check-failed', error: { kind: 'dh-prime-not-safe', expected: 'p and (p−1)/2 prime', actual: why } })
               }
               rememberSafePrime(r.error.prime)
               r = clientHandshake.step3(carry.after.state, carry.after.answer, o.random, o.nowMs())
