@@ -16,7 +16,9 @@ export {
   type EngineEventType,
   type DcAddress,
   type EngineOptions,
+  type UpdatesOptions,
 } from './client/index.js'
+export * from './updates/index.js'
 export {
   MtSwarmError,
   isMtSwarmError,

@@ -14,6 +14,9 @@ import type { EngineEvent } from './engine-events.js'
 import type { ResolvedEngineOptions } from './options.js'
 import { checkInvokeOptions, checkRequest } from './request-check.js'
 import type { AccountNotice, PortCallOptions, RuntimePort } from './runtime-adapter.js'
+import { AccountUpdates } from '../updates/account-updates.js'
+import type { AccountDelivery, UpdateDelivery, UpdateHandler } from '../updates/delivery.js'
+import { decodeDeadLetter, type DeadLetter } from '../updates/dead-letters.js'
 
 /** Per-call options of {@link Account.invoke}. */
 export interface InvokeOptions {
@@ -57,6 +60,8 @@ export type SignInResult =
 export interface AccountHost {
   readonly options: ResolvedEngineOptions
   readonly port: RuntimePort
+  /** Update delivery of the whole engine (handlers, limits, commits). */
+  readonly delivery: UpdateDelivery
   /** The account machine with the engine's effects provided. */
   readonly logic: AccountLogic
   emit(event: EngineEvent): void
@@ -70,6 +75,8 @@ export interface AccountHost {
 type AccountActor = Actor<AccountLogic>
 
 const SETTLED_STATES = new Set(['anonymous', 'authorized', 'revoked', 'stopped'])
+/** States in which the account has no authorization: its updates actor stops. */
+const UNAUTHORIZED_STATES = new Set(['anonymous', 'revoked', 'stopped', 'empty'])
 const LOGIN_START_STATES = new Set(['anonymous', 'revoked', 'loggingIn.codeSent', 'loggingIn.passwordNeeded', 'loggingIn.signUpNeeded'])
 
 /** The machine's state value as one dotted string. */
@@ -89,7 +96,10 @@ export function stateString(value: unknown): string {
 export class Account {
   /** The account machine's snapshots (BehaviorSubject semantics: the current one on subscribe). */
   readonly state$: Observable<AccountSnapshot>
-  /** Everything the server pushed to this account (updates, updateShort, updatesCombined …). */
+  /**
+   * Everything the server pushed to this account (updates, updateShort, updatesCombined …), raw:
+   * no ordering, no gap recovery, nothing committed. For handled updates use {@link Account.onUpdate}.
+   */
   readonly updates$: Observable<tl.TypeUpdates>
 
   private readonly stateSubject: BehaviorSubject<AccountSnapshot>
@@ -104,6 +114,10 @@ export class Account {
   private stopped = false
   /** Bumped when the home DC moves: calls that failed across a move are retried once. */
   private epoch = 0
+  /** This account's share of update delivery (its handlers, lanes and commits). */
+  private readonly delivery: AccountDelivery
+  /** The updates machine while authorized, else null. */
+  private updates: AccountUpdates | null = null
 
   /** What the login helpers resolve with (one login flow at a time per account). */
   private readonly progress = new LoginProgress()
@@ -119,6 +133,7 @@ export class Account {
     this.stateSubject = new BehaviorSubject<AccountSnapshot>({ state: 'loading', homeDcId: host.options.defaultDcId, userId: null, lastError: null })
     this.state$ = this.stateSubject.asObservable()
     this.updates$ = this.updatesSubject.asObservable()
+    this.delivery = host.delivery.account(id)
     this.steps = this.stepPort()
     this.loaded = this.load()
     // NB: a failed load surfaces on the next call; never as an unhandled rejection.
@@ -210,6 +225,8 @@ export class Account {
     try {
       const result = await this.host.port.invoke(this.id, dcId, request, opts)
       this.settled(request._, dcId, started, undefined)
+      // NB: the Updates inside a result (messages.sendMessage …) take the pushes' path.
+      this.updates?.received(result)
       return result
     } catch (e) {
       const err = e as MtSwarmError
@@ -254,6 +271,80 @@ export class Account {
       this.importedDcs.set(dcId, p)
     }
     return p
+  }
+
+  // ---- updates ----------------------------------------------------------------------------------
+
+  /**
+   * Registers a handler for this account's updates — at least once, in order per chat, the state
+   * committed only after the handlers of an update (and of every earlier one) resolved; see
+   * {@link UpdateHandler}. Returns its unregister function.
+   */
+  onUpdate(handler: UpdateHandler): () => void {
+    this.checkUsable('onUpdate')
+    if (typeof handler !== 'function') throw UsageError.badArgument('handler', `onUpdate takes a function, got ${typeof handler}`)
+    return this.delivery.onUpdate(handler)
+  }
+
+  /** Updates whose handlers kept failing, parked in the store (oldest first), decoded. */
+  async deadLetters(): Promise<DeadLetter[]> {
+    this.checkUsable('deadLetters')
+    return (await this.host.options.store.listDeadLetters(this.id)).map(decodeDeadLetter)
+  }
+
+  /**
+   * Runs the handlers once more for a parked update; on success it leaves the dead-letter list.
+   * Rejects with what a handler threw (it stays parked), or UsageError 'bad-argument' for an unknown id.
+   */
+  async replayDeadLetter(id: string): Promise<void> {
+    this.checkUsable('replayDeadLetter')
+    const letter = (await this.host.options.store.listDeadLetters(this.id)).find((d) => d.id === id)
+    if (letter === undefined) throw UsageError.badArgument('id', `no dead letter ${JSON.stringify(id.slice(0, 200))} for account ${this.id}`)
+    const decoded = decodeDeadLetter(letter)
+    await this.delivery.replay(decoded.id, decoded.update)
+    await this.host.options.store.deleteDeadLetter(this.id, id)
+  }
+
+  /** Resolves when every update handed to handlers so far is handled and its state committed. */
+  updatesSettled(): Promise<void> {
+    return this.delivery.settled()
+  }
+
+  /** The updates machine's state ('idle', {active: …} …) or null when not authorized. */
+  get updatesState(): unknown {
+    return this.updates?.state ?? null
+  }
+
+  private startUpdates(parent: AccountActor): void {
+    const u = new AccountUpdates(
+      {
+        accountId: this.id,
+        store: this.host.options.store,
+        selfId: () => this.userId ?? 0n,
+        call: (request) => this.call(request, {}, true),
+        inputChannel: async () => null,
+        absorb: () => {},
+        lost: (box) =>
+          this.host.emit({ type: 'warning', atMs: this.host.options.nowMs(), accountId: this.id, message: `updates lost for good in ${box === 'common' ? 'the common box' : `channel ${box}`} (the server no longer has the range)` }),
+        warn: (message) => this.host.emit({ type: 'warning', atMs: this.host.options.nowMs(), accountId: this.id, message }),
+        inspect: this.host.options.inspect,
+      },
+      this.delivery,
+      { gapTimeoutMs: this.host.options.updates.gapTimeoutMs, resyncAfterDownMs: this.host.options.updates.resyncAfterDownMs },
+      parent,
+    )
+    this.updates = u
+    this.delivery.resume()
+    const start = u.start().catch((e: unknown) => {
+      this.host.emit({ type: 'warning', atMs: this.host.options.nowMs(), accountId: this.id, message: `updates could not start: ${String(e)}` })
+    })
+    this.host.track(start)
+  }
+
+  private async stopUpdates(): Promise<void> {
+    const u = this.updates
+    this.updates = null
+    await u?.stop()
   }
 
   // ---- login helpers ------------------------------------------------------------------------
@@ -363,6 +454,7 @@ export class Account {
     // NB: the machine's stop closes the connections it opened (closeDcs).
     this.actor?.send({ type: 'account.stop' })
     this.noticeSub?.unsubscribe()
+    await this.stopUpdates()
     await this.writes
     this.stateSubject.complete()
     this.updatesSubject.complete()
@@ -459,6 +551,8 @@ export class Account {
       this.persist({ homeDcId: next.homeDcId })
     }
     if (state !== prev.state) this.host.emit({ type: 'account.state', atMs: this.host.options.nowMs(), accountId: this.id, state })
+    if (state === 'authorized' && this.updates === null && next.userId !== null) this.startUpdates(actor)
+    else if (UNAUTHORIZED_STATES.has(state) && this.updates !== null) void this.stopUpdates()
     if (state !== prev.state || next.homeDcId !== prev.homeDcId || next.userId !== prev.userId || next.lastError !== prev.lastError) {
       this.stateSubject.next(next)
     }
@@ -470,9 +564,14 @@ export class Account {
       // NB: the account machine hears dc.ready / dc.down from its connection children themselves.
       case 'dc.ready':
         this.host.emit({ type: 'dc.ready', atMs, accountId: this.id, dcId: n.dcId })
+        if (n.dcId === this.homeDcId) this.updates?.connectionUp(atMs)
         return
       case 'dc.down':
         this.host.emit({ type: 'dc.down', atMs, accountId: this.id, dcId: n.dcId, reason: n.reason })
+        if (n.dcId === this.homeDcId) this.updates?.connectionDown(atMs)
+        return
+      case 'session.created':
+        if (n.dcId === this.homeDcId) this.updates?.sessionCreated()
         return
       case 'connection.failed':
         this.host.emit({ type: 'dc.failed', atMs, accountId: this.id, dcId: n.dcId, reason: n.reason })
@@ -488,7 +587,8 @@ export class Account {
         this.actor?.send({ type: 'auth.error', dcId: n.dcId, errorMessage: n.errorMessage })
         return
       case 'updates':
-        this.updatesSubject.next(n.update as tl.TypeUpdates)
+        this.updates?.received(n.update)
+        if (this.updatesSubject.observed) this.updatesSubject.next(n.update as tl.TypeUpdates)
         return
     }
   }

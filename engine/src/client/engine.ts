@@ -9,6 +9,7 @@ import { provideAccountLogic, type AccountLogic } from './account-steps.js'
 import type { EngineEvent } from './engine-events.js'
 import { resolveEngineOptions, type EngineOptions, type ResolvedEngineOptions } from './options.js'
 import { runtimePort, type RuntimePort, type RuntimeStats } from './runtime-adapter.js'
+import { UpdateDelivery, type UpdateHandler } from '../updates/delivery.js'
 
 /** Counters of one engine (plain numbers, read any time). */
 export interface EngineCounters {
@@ -80,6 +81,7 @@ export class Engine {
   private stopping: Promise<void> | null = null
   private readonly counts = { handshakes: 0, logins: 0, rpcOk: 0, rpcFailed: 0, migrations: 0, dcDowns: 0 }
   private readonly host: AccountHost
+  private readonly delivery: UpdateDelivery
 
   /** @internal Use {@link createEngine}. */
   constructor(readonly options: ResolvedEngineOptions) {
@@ -105,9 +107,20 @@ export class Engine {
     })
     // NB: the steps find their account by id; an account stopped mid-step has none any more.
     this.logic = provideAccountLogic((id) => this.accounts.get(id)?.steps, randomSource)
+    this.delivery = new UpdateDelivery(
+      { concurrency: options.updates.concurrency, perAccountConcurrency: options.updates.perAccountConcurrency, retryDelaysMs: options.updates.retryDelaysMs },
+      {
+        store: options.store,
+        nowMs: options.nowMs,
+        track: (w) => this.track(w),
+        warn: (accountId, message) => this.emit({ type: 'warning', atMs: options.nowMs(), accountId, message }),
+        setTimeout: (fn, ms) => setTimeout(fn, ms),
+      },
+    )
     this.host = {
       options,
       port: this.port,
+      delivery: this.delivery,
       logic: this.logic,
       emit: (e) => this.emit(e),
       track: (w) => this.track(w),
@@ -146,6 +159,27 @@ export class Engine {
       this.accounts.set(id, acc)
     }
     return acc
+  }
+
+  /**
+   * Registers a handler for the updates of every account (at least once, in order per chat; see
+   * {@link UpdateHandler}); returns its unregister function. Register before accounts start: an
+   * update that arrives while no handler is registered counts as handled.
+   *
+   * @example
+   * engine.onUpdate(async ({ accountId, update }) => {
+   *   if (update._ === 'updateNewMessage' && update.message._ === 'message') await save(accountId, update.message)
+   * })
+   */
+  onUpdate(handler: UpdateHandler): () => void {
+    this.checkRunning('onUpdate')
+    if (typeof handler !== 'function') throw UsageError.badArgument('handler', `onUpdate takes a function, got ${typeof handler}`)
+    return this.delivery.onUpdate(handler)
+  }
+
+  /** Update delivery counters: handled (tries), retries, dead letters parked, commits written. */
+  get updateCounters(): { readonly handled: number; readonly retries: number; readonly deadLetters: number; readonly committed: number } {
+    return { ...this.delivery.counters }
   }
 
   /** Ids of every account in the store (not only the ones loaded). */

@@ -7,4 +7,5 @@ export {
   DEFAULT_FLOOD_SLEEP_THRESHOLD_SEC,
   type DcAddress,
   type EngineOptions,
+  type UpdatesOptions,
 } from './options.js'

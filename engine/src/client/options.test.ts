@@ -63,6 +63,19 @@ const BAD: { readonly [K in keyof EngineOptions]-?: readonly unknown[] } = {
   appVersion: ['', 7, 'v\u007f'],
   langCode: ['', 'e', 'english language', 5, 'en\n'],
   nowMs: ['now', 5],
+  updates: [
+    'fast',
+    [],
+    { gapTimeout: 500 },
+    { gapTimeoutMs: -1 },
+    { gapTimeoutMs: Number.NaN },
+    { resyncAfterDownMs: '1s' },
+    { concurrency: 0 },
+    { perAccountConcurrency: 1.5 },
+    { retryDelaysMs: 100 },
+    { retryDelaysMs: [-5] },
+    { retryDelaysMs: new Array(21).fill(1) },
+  ],
 }
 
 describe('resolveEngineOptions', () => {

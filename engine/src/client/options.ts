@@ -6,6 +6,8 @@ import { isIP } from 'node:net'
 import { parseRsaPublicKey, rsaPublicKeyFromComponents, type RsaPublicKey } from '../crypto/index.js'
 import { UsageError } from '../errors/index.js'
 import { CLIENT_TRANSPORTS, type ClientTransportName } from '../transport/index.js'
+import { DEFAULT_UPDATES_TIMING } from '@mtswarm/machines'
+import { DEFAULT_DELIVERY } from '../updates/delivery.js'
 
 /** One DC address. */
 export interface DcAddress {
@@ -72,6 +74,31 @@ export interface EngineOptions {
   readonly langCode?: string
   /** Wall clock (default Date.now). */
   readonly nowMs?: () => number
+  /** Update handling: gap timing, handler concurrency and retries (see {@link UpdatesOptions}). */
+  readonly updates?: UpdatesOptions
+}
+
+/** Update handling options (https://core.telegram.org/api/updates). All optional. */
+export interface UpdatesOptions {
+  /** How long a gap in pts/qts/seq may stay open before getDifference, in ms (default 500). */
+  readonly gapTimeoutMs?: number
+  /** A home connection down longer than this (ms) catches up with getDifference (default 15,000). */
+  readonly resyncAfterDownMs?: number
+  /** Handlers running at once in the engine (default 256). */
+  readonly concurrency?: number
+  /** Handlers running at once per account (default 16); one update at a time per chat. */
+  readonly perAccountConcurrency?: number
+  /** Delays (ms) between tries of a failing handler; after the last the update is a dead letter (default [100, 1000, 5000]). */
+  readonly retryDelaysMs?: readonly number[]
+}
+
+/** {@link UpdatesOptions} with defaults applied. */
+export interface ResolvedUpdatesOptions {
+  readonly gapTimeoutMs: number
+  readonly resyncAfterDownMs: number
+  readonly concurrency: number
+  readonly perAccountConcurrency: number
+  readonly retryDelaysMs: readonly number[]
 }
 
 /** Options with defaults applied and keys parsed. */
@@ -93,6 +120,7 @@ export interface ResolvedEngineOptions {
   readonly appVersion: string
   readonly langCode: string
   readonly nowMs: () => number
+  readonly updates: ResolvedUpdatesOptions
 }
 
 /** Node's timers fire after 1 ms for any delay above this (TimeoutOverflowWarning). */
@@ -131,6 +159,7 @@ const OPTION_NAMES = {
   appVersion: true,
   langCode: true,
   nowMs: true,
+  updates: true,
 } as const satisfies Record<keyof EngineOptions, true>
 
 /** What a store must answer to (the SessionStore interface, checked by name at runtime). */
@@ -228,6 +257,31 @@ export function resolveEngineOptions(o: EngineOptions): ResolvedEngineOptions {
     appVersion: deviceField('appVersion', o.appVersion ?? '0.1.0'),
     langCode,
     nowMs,
+    updates: checkUpdates(o.updates ?? {}),
+  }
+}
+
+const UPDATES_OPTION_NAMES = {
+  gapTimeoutMs: true,
+  resyncAfterDownMs: true,
+  concurrency: true,
+  perAccountConcurrency: true,
+  retryDelaysMs: true,
+} as const satisfies Record<keyof UpdatesOptions, true>
+
+function checkUpdates(u: UpdatesOptions): ResolvedUpdatesOptions {
+  if (typeof u !== 'object' || u === null || Array.isArray(u)) throw UsageError.badConfig('updates', `must be an object, got ${show(u)}`)
+  for (const key of Object.keys(u)) {
+    if (!Object.hasOwn(UPDATES_OPTION_NAMES, key)) throw UsageError.badConfig(`updates.${key}`, `unknown option (known: ${Object.keys(UPDATES_OPTION_NAMES).join(', ')})`)
+  }
+  const delays = u.retryDelaysMs ?? DEFAULT_DELIVERY.retryDelaysMs
+  if (!Array.isArray(delays) || delays.length > 20) throw UsageError.badConfig('updates.retryDelaysMs', `must be an array of at most 20 delays, got ${show(delays)}`)
+  return {
+    gapTimeoutMs: finite('updates.gapTimeoutMs', u.gapTimeoutMs ?? DEFAULT_UPDATES_TIMING.gapTimeoutMs, 0, MAX_TIMER_MS),
+    resyncAfterDownMs: finite('updates.resyncAfterDownMs', u.resyncAfterDownMs ?? DEFAULT_UPDATES_TIMING.resyncAfterDownMs, 0, MAX_TIMER_MS),
+    concurrency: integer('updates.concurrency', u.concurrency ?? DEFAULT_DELIVERY.concurrency, 1, 1_000_000),
+    perAccountConcurrency: integer('updates.perAccountConcurrency', u.perAccountConcurrency ?? DEFAULT_DELIVERY.perAccountConcurrency, 1, 1_000_000),
+    retryDelaysMs: delays.map((d, i) => finite(`updates.retryDelaysMs[${i}]`, d, 0, MAX_TIMER_MS)),
   }
 }
 

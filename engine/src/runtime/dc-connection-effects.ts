@@ -101,6 +101,8 @@ return {
     },
     acknowledge: (msgIds: readonly bigint[]) => c.session?.ack(msgIds),
     notifyNewSession: (firstMsgId: bigint) => {
+      // NB: pushes between the old session and this one may be lost: the account's updates catch up.
+      c.host.notify(c.accountId, { type: 'session.created', dcId: c.dcId })
       if (c.session === null) return
       const lost = c.session.inFlightBefore(firstMsgId)
       if (lost.length === 0) return

@@ -25,6 +25,8 @@ export type AccountNotice =
     }
   /** Anything the server pushed that is not an answer (updates, updateShort …). */
   | { readonly type: 'updates'; readonly dcId: number; readonly update: TlObject }
+  /** new_session_created: the server started a new session for us (pushes in between may be lost). */
+  | { readonly type: 'session.created'; readonly dcId: number }
   /** A connection gave up after its restart budget; its calls were failed. */
   | { readonly type: 'connection.failed'; readonly dcId: number; readonly reason: string }
 

@@ -1,0 +1,166 @@
+// One account's updates actor: the updates machine provided with the engine's effects (getState,
+// getDifference, getChannelDifference through the account's calls; delivery to the pipeline), fed
+// with every Updates object the account sees — pushed, or inside an RPC result — and with the
+// connection's new-session and outage notices. Loads the committed state from the store at start.
+import { createActor, type Actor, type AnyActorRef, type InspectionEvent } from 'xstate'
+import { updatesMachine, type UpdatesEvent, type UpdatesTiming } from '@mtswarm/machines'
+import type { SessionStore } from '@mtswarm/storage'
+import type { tl } from '../tl/index.js'
+import type { AccountDelivery } from './delivery.js'
+import { channelDifferenceOf, differenceOf, envelopeOf, isUpdates } from './normalize.js'
+
+/** How many channel messages one getChannelDifference asks for (bots may ask 100,000; users 100). */
+export const CHANNEL_DIFFERENCE_LIMIT = 100
+
+/** What the updates actor needs from its account. */
+export interface UpdatesPort {
+  readonly accountId: string
+  readonly store: SessionStore
+  /** The account's user id (for the short private message forms). */
+  selfId(): bigint
+  /** One call on the home DC, as the account makes them. */
+  call(request: tl.RpcMethod): Promise<unknown>
+  /** The InputChannel of a channel the account has seen, or null. */
+  inputChannel(channelId: bigint): Promise<tl.TypeInputChannel | null>
+  /** Every users/chats vector goes to the peer cache. */
+  absorb(value: unknown): void
+  /** A range of updates is gone for good (differenceTooLong / channelDifferenceTooLong). */
+  lost(box: 'common' | bigint): void
+  /** Something went wrong that is not the caller's (a failed fetch, a crashed machine). */
+  warn(message: string): void
+  readonly inspect?: ((event: InspectionEvent) => void) | undefined
+}
+
+/** The updates machine with the engine's effects, for one account. */
+export class AccountUpdates {
+  private readonly actor: Actor<typeof updatesMachine>
+  private started = false
+  private stopped = false
+
+  constructor(
+    private readonly port: UpdatesPort,
+    private readonly delivery: AccountDelivery,
+    timing: Partial<UpdatesTiming>,
+    parent: AnyActorRef | undefined,
+  ) {
+    const logic = updatesMachine.provide({
+      actions: {
+        fetchState: () => this.fetch({ _: 'updates.getState' }, (s) => {
+          const st = s as tl.updates.RawState
+          return { type: 'state.received', state: { pts: st.pts, qts: st.qts, seq: st.seq, date: st.date } }
+        }, (errorMessage) => ({ type: 'state.failed', errorMessage })),
+        fetchDifference: (_, p) => this.fetch(
+          { _: 'updates.getDifference', pts: p.state.pts, date: p.state.date, qts: p.state.qts },
+          (d) => ({ type: 'difference.received', answer: differenceOf(d as tl.updates.TypeDifference) }),
+          (errorMessage) => ({ type: 'difference.failed', errorMessage }),
+        ),
+        fetchChannelDifference: (_, p) => void this.fetchChannel(p.channelId, p.pts),
+        deliver: (_, p) => this.delivery.enqueue(p.items),
+        reportLost: (_, p) => this.port.lost(p.box),
+      },
+    })
+    this.actor = createActor(logic, {
+      id: `updates:${port.accountId}`,
+      input: { accountId: port.accountId, timing },
+      ...(parent === undefined ? {} : { parent }),
+      ...(port.inspect === undefined ? {} : { inspect: port.inspect }),
+    })
+    this.actor.subscribe({ error: (e) => this.port.warn(`updates machine crashed: ${String(e)}`) })
+  }
+
+  /** The machine's state, dotted (for tests and the inspector). */
+  get state(): unknown {
+    return this.actor.getSnapshot().value
+  }
+
+  /** Starts from the committed state in the store (getState when there is none). Once. */
+  async start(): Promise<void> {
+    if (this.started || this.stopped) return
+    this.started = true
+    this.actor.start()
+    const [common, channels] = await Promise.all([this.port.store.getUpdateState(this.port.accountId), this.port.store.listChannelPts(this.port.accountId)])
+    if (this.stopped) return
+    this.send({
+      type: 'updates.start',
+      stored: {
+        common: common === undefined ? null : { pts: common.pts, qts: common.qts, seq: common.seq, date: common.date },
+        channels: channels.map((c) => ({ channelId: c.channelId, pts: c.pts })),
+      },
+    })
+  }
+
+  /** A pushed Updates object, or an RPC result (anything not of type Updates is ignored). */
+  received(value: unknown): void {
+    if (!isUpdates(value)) return
+    this.port.absorb(value)
+    const incoming = envelopeOf(value, this.port.selfId())
+    this.send(incoming.kind === 'tooLong' ? { type: 'updates.tooLong' } : { type: 'updates.received', envelope: incoming.envelope })
+  }
+
+  /** new_session_created on the home DC. */
+  sessionCreated(): void {
+    this.send({ type: 'session.created' })
+  }
+
+  connectionDown(atMs: number): void {
+    this.send({ type: 'connection.down', atMs })
+  }
+
+  connectionUp(atMs: number): void {
+    this.send({ type: 'connection.up', atMs })
+  }
+
+  /** Stops the machine; running handlers finish and commit, queued ones replay after a restart. */
+  async stop(): Promise<void> {
+    if (this.stopped) return
+    this.stopped = true
+    if (this.started) {
+      this.actor.send({ type: 'updates.stop' })
+      this.actor.stop()
+    }
+    await this.delivery.stop()
+  }
+
+  private send(event: UpdatesEvent): void {
+    if (!this.started || this.stopped) return
+    this.actor.send(event)
+  }
+
+  private fetch(request: tl.RpcMethod, ok: (result: unknown) => UpdatesEvent, failed: (errorMessage: string) => UpdatesEvent): void {
+    this.port.call(request).then(
+      (result) => {
+        this.port.absorb(result)
+        this.send(ok(result))
+      },
+      (e: unknown) => {
+        if (this.stopped) return
+        this.port.warn(`${request._} failed: ${messageOf(e)}`)
+        this.send(failed(messageOf(e)))
+      },
+    )
+  }
+
+  private async fetchChannel(channelId: bigint, pts: number): Promise<void> {
+    let channel: tl.TypeInputChannel | null
+    try {
+      channel = await this.port.inputChannel(channelId)
+    } catch (e) {
+      channel = null
+      this.port.warn(`channel ${channelId}: no access hash (${messageOf(e)})`)
+    }
+    if (channel === null) {
+      this.send({ type: 'channelDifference.failed', channelId, errorMessage: 'CHANNEL_INVALID' })
+      return
+    }
+    this.fetch(
+      { _: 'updates.getChannelDifference', channel, filter: { _: 'channelMessagesFilterEmpty' }, pts, limit: CHANNEL_DIFFERENCE_LIMIT },
+      (d) => ({ type: 'channelDifference.received', channelId, answer: channelDifferenceOf(d as tl.updates.TypeChannelDifference) }),
+      (errorMessage) => ({ type: 'channelDifference.failed', channelId, errorMessage }),
+    )
+  }
+}
+
+/** The error text: for an RpcError the server's own message (CHANNEL_PRIVATE …). */
+function messageOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e)
+}
