@@ -9,12 +9,14 @@ export {
   decodeRecord,
   checkRecord,
   type Migration,
+  type PeerRef,
   type RecordKind,
   type RecordTypes,
   type StoreMeta,
   type VersionTables,
 } from './record-codec.js'
-export { AUTH_KEY_BYTES, MAX_ACCOUNT_ID_LENGTH } from './store-input.js'
+export { AUTH_KEY_BYTES, MAX_ACCOUNT_ID_LENGTH, MAX_USERNAME_LENGTH } from './store-input.js'
+export { mergePeer, usernameKey } from './store-rules.js'
 export { openLmdbStore, type LmdbStoreOptions } from './lmdb-store.js'
 export { ENCRYPTION_KEY_BYTES } from './key-cipher.js'
 export {

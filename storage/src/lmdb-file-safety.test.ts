@@ -13,6 +13,7 @@ import { openLmdbStore } from './lmdb-store.js'
 import { packRaw } from './record-codec.js'
 import { account, authKey } from './session-store.fixtures.js'
 import { StoreError } from './store-error.js'
+import { CURRENT_SEALING } from './store-sealing.js'
 import type { StoreErrorKind } from './store-error.js'
 
 let dir = ''
@@ -201,7 +202,7 @@ describe('LMDB store: versions, records, locking', () => {
     const path = await makeStore()
     const env = open({ path, noSubdir: true, maxDbs: 16 })
     const meta = env.openDB({ name: 'mtswarm/meta', encoding: 'binary' })
-    await meta.put('meta', Buffer.from(packRaw({ v: 2, magic: 'mtswarm-session-store', sealing: 3, createdAtMs: 0 })))
+    await meta.put('meta', Buffer.from(packRaw({ v: 2, magic: 'mtswarm-session-store', sealing: CURRENT_SEALING + 1, createdAtMs: 0 })))
     await env.close()
     const before = digest(path)
     await expectStoreError(path, 'version')

@@ -17,8 +17,15 @@ export const DB = {
   dcOptions: 'mtswarm/dc-options',
   peers: 'mtswarm/peers',
   updateState: 'mtswarm/update-state',
+  /** [account, 'u', lower-cased username] or [account, 'p', phone] → the peer's (type, id). */
+  peerNames: 'mtswarm/peer-names',
+  /** [account, channel id] → that channel's pts. */
+  channelPts: 'mtswarm/channel-pts',
+  /** [account, update id] → a parked update. */
+  deadLetters: 'mtswarm/dead-letters',
 } as const
 export type DbName = (typeof DB)[keyof typeof DB]
+// 11 in use: room to add a few more without changing how existing stores are opened.
 const MAX_DBS = 16
 export const META_KEY = 'meta'
 

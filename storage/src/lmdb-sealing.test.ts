@@ -10,8 +10,8 @@ import { open } from 'lmdb'
 import { createKeyCipher } from './key-cipher.js'
 import { openLmdbStore } from './lmdb-store.js'
 import type { LmdbStoreOptions } from './lmdb-store.js'
-import { packRaw } from './record-codec.js'
-import { T0, account, authKey } from './session-store.fixtures.js'
+import { decodeRecord, encodeRecord, packRaw } from './record-codec.js'
+import { T0, account, authKey, deadLetter } from './session-store.fixtures.js'
 import type { DcOptionsRecord } from './session-store.js'
 import { StoreError } from './store-error.js'
 import { aadOf } from './store-sealing.js'
@@ -198,5 +198,30 @@ describe('LMDB store: older stores are re-sealed when opened with a key', () => 
     await assert.rejects(openLmdbStore({ path, encryptionKey: new Uint8Array(32).fill(1) }), isKind('encryption'))
     await expectAll({ path, encryptionKey: KEY })
     assert.equal(readFileSync(path).includes(Buffer.from(PHONE)), false)
+  })
+
+  test('dead letters (message texts) are sealed; a store sealed before they were seals them when opened', async () => {
+    const text = new TextEncoder().encode('a private message 4242 parked by a failing handler')
+    const path = freshPath()
+    const store = await openLmdbStore({ path, encryptionKey: KEY })
+    await store.commitUpdates('acc0', { deadLetters: [deadLetter('acc0', 'u1', { payload: text })] })
+    await store.close()
+    assert.equal(readFileSync(path).includes(Buffer.from(text)), false, 'sealed when written')
+
+    // Forge a level-2 store (before dead letters were sealed) holding a plaintext dead letter.
+    const old = freshPath()
+    await (await openLmdbStore({ path: old, encryptionKey: KEY })).close()
+    const env = open({ path: old, noSubdir: true, maxDbs: 16 })
+    const metaDb = env.openDB({ name: 'mtswarm/meta', encoding: 'binary' })
+    const meta = decodeRecord('meta', new Uint8Array(metaDb.getBinary('meta') as Buffer), { path: old, key: 'meta' })
+    await metaDb.put('meta', Buffer.from(encodeRecord('meta', { ...meta, sealing: 2 })))
+    const letter = deadLetter('acc0', 'u2', { payload: text })
+    await env.openDB({ name: 'mtswarm/dead-letters', encoding: 'binary' }).put(['acc0', 'u2'], Buffer.from(encodeRecord('deadLetter', letter)))
+    await env.close()
+    assert.ok(readFileSync(old).includes(Buffer.from(text)), 'control: plaintext before')
+    const again = await openLmdbStore({ path: old, encryptionKey: KEY })
+    assert.deepEqual(await again.listDeadLetters('acc0'), [letter])
+    await again.close()
+    assert.equal(readFileSync(old).includes(Buffer.from(text)), false, 'sealed, and no plaintext left in free pages')
   })
 })

@@ -20,6 +20,7 @@ import type {
   PeerRecord,
   PeerType,
   SessionStore,
+  UpdatesCommit,
 } from './session-store.js'
 import { StoreError } from './store-error.js'
 import { checkStoreFile, classifyLmdbError, probeStoreFile } from './store-file-check.js'
@@ -29,9 +30,15 @@ import {
   assertAuthKey,
   assertAuthKeyKind,
   assertDcId,
+  assertDeadLetterId,
   assertPeerId,
+  assertPeerNames,
   assertPeerType,
+  assertPhone,
+  assertUpdatesCommit,
+  assertUsername,
 } from './store-input.js'
+import { advanceChannelPts, advanceUpdateState, byChannelId, byParking, mergePeer, usernameKey } from './store-rules.js'
 import { NO_KEY_HINT, createStoreKeyFile, resolveStoreKey } from './store-key.js'
 import { CURRENT_SEALING, aadOf, checkSealingLevel, isSealed, keyCheckOf, keyMatches, resealAll } from './store-sealing.js'
 
@@ -200,7 +207,10 @@ function createLmdbStore(path: string, env: Env, cipher: KeyCipher | undefined, 
   const dcOptions = table(DB.dcOptions)
   const peers = table(DB.peers)
   const updateState = table(DB.updateState)
-  const perAccount = [authKeys, serverSalts, sessions, peers]
+  const peerNames = table(DB.peerNames)
+  const channelPts = table(DB.channelPts)
+  const deadLetters = table(DB.deadLetters)
+  const perAccount = [authKeys, serverSalts, sessions, peers, peerNames, channelPts, deadLetters]
   /** NB: a store with a cipher is always at CURRENT_SEALING (openLmdbStore re-seals older ones). */
   const sealed = (t: Table): KeyCipher | undefined => (cipher !== undefined && isSealed(CURRENT_SEALING, t.name) ? cipher : undefined)
 
@@ -259,6 +269,24 @@ function createLmdbStore(path: string, env: Env, cipher: KeyCipher | undefined, 
   }
   const accountRange = (accountId: AccountId) => ({ start: [accountId], end: [accountId, KEY_END] })
   const peerKey = (accountId: AccountId, type: PeerType, id: bigint): Key => [accountId, type, id.toString()]
+  const usernameIndexKey = (accountId: AccountId, username: string): Key => [accountId, 'u', usernameKey(username)]
+  const phoneIndexKey = (accountId: AccountId, phone: string): Key => [accountId, 'p', phone]
+  /** The peer an index entry points at (read inside or outside a transaction). */
+  const byIndex = (accountId: AccountId, key: Key): PeerRecord | undefined => {
+    const ref = get('peerRef', peerNames, key)
+    return ref === undefined ? undefined : get('peer', peers, peerKey(accountId, ref.type, ref.id))
+  }
+  /**
+   * Inside a write transaction: point index entry `after` at `peer`, and drop `before` if it still
+   * points at `peer` (a name that moved to another peer meanwhile stays with that peer).
+   */
+  const reindex = (peer: PeerRecord, before: Key | undefined, after: Key | undefined): void => {
+    if (before !== undefined && JSON.stringify(before) !== JSON.stringify(after)) {
+      const ref = get('peerRef', peerNames, before)
+      if (ref !== undefined && ref.type === peer.type && ref.id === peer.id) peerNames.db.remove(before)
+    }
+    if (after !== undefined) peerNames.db.put(after, encode('peerRef', peerNames, after, { type: peer.type, id: peer.id }))
+  }
 
   return {
     async getAccount(accountId) {
@@ -384,20 +412,40 @@ function createLmdbStore(path: string, env: Env, cipher: KeyCipher | undefined, 
     },
     async putPeers(accountId, batch: readonly PeerRecord[]) {
       assertAccountId(accountId)
-      // Encode everything first: a malformed record rejects before anything is written.
-      const encoded = batch.map((p) => {
-        const key = peerKey(accountId, p.type, p.id)
-        return [key, encode('peer', peers, key, p)] as const
-      })
-      if (encoded.length === 0) {
+      // Check and encode everything first: a malformed record rejects before anything is written.
+      for (const p of batch) {
+        assertPeerNames(p)
+        encodeRecord('peer', p)
+      }
+      if (batch.length === 0) {
         live()
         return
       }
       await write(false, () =>
         env.transaction(() => {
-          for (const [key, bytes] of encoded) peers.db.put(key, bytes)
+          // Read-modify-write in the transaction (it reads its own writes: a batch may name a peer twice).
+          for (const p of batch) {
+            const key = peerKey(accountId, p.type, p.id)
+            const old = get('peer', peers, key)
+            const merged = mergePeer(old, p)
+            peers.db.put(key, encode('peer', peers, key, merged))
+            const name = (r: PeerRecord | undefined) => (r?.username === undefined ? undefined : usernameIndexKey(accountId, r.username))
+            const phone = (r: PeerRecord | undefined) => (r?.phone === undefined ? undefined : phoneIndexKey(accountId, r.phone))
+            reindex(merged, name(old), name(merged))
+            reindex(merged, phone(old), phone(merged))
+          }
         }),
       )
+    },
+    async findPeerByUsername(accountId, username) {
+      assertAccountId(accountId)
+      assertUsername(username)
+      return read(() => byIndex(accountId, usernameIndexKey(accountId, username)))
+    },
+    async findPeerByPhone(accountId, phone) {
+      assertAccountId(accountId)
+      assertPhone(phone)
+      return read(() => byIndex(accountId, phoneIndexKey(accountId, phone)))
     },
 
     async getUpdateState(accountId) {
@@ -408,6 +456,55 @@ function createLmdbStore(path: string, env: Env, cipher: KeyCipher | undefined, 
       assertAccountId(record.accountId)
       const bytes = encode('updateState', updateState, record.accountId, record)
       await write(false, () => updateState.db.put(record.accountId, bytes))
+    },
+    async listChannelPts(accountId) {
+      assertAccountId(accountId)
+      return read(() =>
+        [...channelPts.db.getRange(accountRange(accountId))].map(({ key, value }) => decode('channelPts', channelPts, key, value)).sort(byChannelId),
+      )
+    },
+    async commitUpdates(accountId, commit: UpdatesCommit) {
+      assertAccountId(accountId)
+      assertUpdatesCommit(accountId, commit)
+      // Check every record before the transaction: a malformed one rejects with nothing written.
+      if (commit.common !== undefined) encodeRecord('updateState', commit.common)
+      for (const c of commit.channels ?? []) encodeRecord('channelPts', c)
+      const letters = (commit.deadLetters ?? []).map((d) => {
+        const key: Key = [accountId, d.id]
+        return [key, encode('deadLetter', deadLetters, key, d)] as const
+      })
+      await write(false, () =>
+        env.transaction(() => {
+          if (commit.common !== undefined) {
+            const next = advanceUpdateState(get('updateState', updateState, accountId), commit.common)
+            if (next !== undefined) updateState.db.put(accountId, encode('updateState', updateState, accountId, next))
+          }
+          for (const c of commit.channels ?? []) {
+            const key: Key = [accountId, c.channelId.toString()]
+            const next = advanceChannelPts(get('channelPts', channelPts, key), c)
+            if (next !== undefined) channelPts.db.put(key, encode('channelPts', channelPts, key, next))
+          }
+          for (const [key, bytes] of letters) deadLetters.db.put(key, bytes)
+        }),
+      )
+    },
+    async listDeadLetters(accountId) {
+      assertAccountId(accountId)
+      return read(() =>
+        [...deadLetters.db.getRange(accountRange(accountId))].map(({ key, value }) => decode('deadLetter', deadLetters, key, value)).sort(byParking),
+      )
+    },
+    async deleteDeadLetter(accountId, id) {
+      assertAccountId(accountId)
+      assertDeadLetterId(id)
+      let existed = false
+      await write(true, () =>
+        env.transaction(() => {
+          existed = deadLetters.db.getBinary([accountId, id]) !== undefined
+          if (existed) deadLetters.db.remove([accountId, id])
+        }),
+      )
+      return existed
     },
 
     close() {

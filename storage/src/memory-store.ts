@@ -17,6 +17,7 @@ import type {
   SessionRecord,
   SessionStore,
   UpdateStateRecord,
+  UpdatesCommit,
 } from './session-store.js'
 import { StoreError } from './store-error.js'
 import {
@@ -25,9 +26,15 @@ import {
   assertAuthKeyKind,
   assertDcId,
   assertPeerId,
+  assertPeerNames,
   assertPeerType,
+  assertPhone,
+  assertDeadLetterId,
+  assertUpdatesCommit,
+  assertUsername,
   compareUtf8,
 } from './store-input.js'
+import { advanceChannelPts, advanceUpdateState, byChannelId, byParking, mergePeer, usernameKey } from './store-rules.js'
 
 const MEMORY_PATH = 'memory'
 
@@ -39,7 +46,21 @@ interface Bucket {
   readonly sessions: Map<DcId, Uint8Array>
   /** key: `${type}/${id}` */
   readonly peers: Map<string, Uint8Array>
+  /** lower-cased username → `${type}/${id}` */
+  readonly usernames: Map<string, string>
+  /** phone → `${type}/${id}` */
+  readonly phones: Map<string, string>
   updateState?: Uint8Array
+  /** key: channel id */
+  readonly channelPts: Map<bigint, Uint8Array>
+  /** key: dead letter id */
+  readonly deadLetters: Map<string, Uint8Array>
+}
+
+/** Point `name` at peer `k`, dropping the entry `k` held under its previous name (if still `k`'s). */
+function reindex(index: Map<string, string>, k: string, before: string | undefined, after: string | undefined): void {
+  if (before !== undefined && before !== after && index.get(before) === k) index.delete(before)
+  if (after !== undefined) index.set(after, k)
 }
 
 /** Create an empty in-memory store. */
@@ -54,7 +75,16 @@ export function createMemoryStore(): SessionStore {
   const bucket = (accountId: AccountId): Bucket => {
     let b = buckets.get(accountId)
     if (b === undefined) {
-      b = { authKeys: new Map(), serverSalts: new Map(), sessions: new Map(), peers: new Map() }
+      b = {
+        authKeys: new Map(),
+        serverSalts: new Map(),
+        sessions: new Map(),
+        peers: new Map(),
+        usernames: new Map(),
+        phones: new Map(),
+        channelPts: new Map(),
+        deadLetters: new Map(),
+      }
       buckets.set(accountId, b)
     }
     return b
@@ -194,11 +224,37 @@ export function createMemoryStore(): SessionStore {
     async putPeers(accountId, peers: readonly PeerRecord[]) {
       live()
       assertAccountId(accountId)
-      // Encode all first so a bad record leaves the store unchanged, like the LMDB transaction.
-      const encoded = peers.map((p) => [`${p.type}/${p.id}`, encodeRecord('peer', p)] as const)
-      if (encoded.length === 0) return
-      const map = bucket(accountId).peers
-      for (const [k, v] of encoded) map.set(k, v)
+      // Check and encode all first so a bad record leaves the store unchanged, like the LMDB transaction.
+      for (const p of peers) {
+        assertPeerNames(p)
+        encodeRecord('peer', p)
+      }
+      if (peers.length === 0) return
+      const b = bucket(accountId)
+      for (const p of peers) {
+        const k = `${p.type}/${p.id}`
+        const old = decodeMaybe('peer', b.peers.get(k), `${accountId}/${k}`)
+        const merged = mergePeer(old, p)
+        b.peers.set(k, encodeRecord('peer', merged))
+        reindex(b.usernames, k, old?.username === undefined ? undefined : usernameKey(old.username), merged.username === undefined ? undefined : usernameKey(merged.username))
+        reindex(b.phones, k, old?.phone, merged.phone)
+      }
+    },
+    async findPeerByUsername(accountId, username) {
+      live()
+      assertAccountId(accountId)
+      assertUsername(username)
+      const b = buckets.get(accountId)
+      const k = b?.usernames.get(usernameKey(username))
+      return k === undefined ? undefined : decodeMaybe('peer', b?.peers.get(k), `${accountId}/${k}`)
+    },
+    async findPeerByPhone(accountId, phone) {
+      live()
+      assertAccountId(accountId)
+      assertPhone(phone)
+      const b = buckets.get(accountId)
+      const k = b?.phones.get(phone)
+      return k === undefined ? undefined : decodeMaybe('peer', b?.peers.get(k), `${accountId}/${k}`)
     },
 
     async getUpdateState(accountId) {
@@ -210,6 +266,43 @@ export function createMemoryStore(): SessionStore {
       live()
       assertAccountId(record.accountId)
       bucket(record.accountId).updateState = encodeRecord('updateState', record)
+    },
+    async listChannelPts(accountId) {
+      live()
+      assertAccountId(accountId)
+      const all = [...(buckets.get(accountId)?.channelPts ?? [])].map(([id, v]) => decode('channelPts', v, `${accountId}/${id}`))
+      return all.sort(byChannelId)
+    },
+    async commitUpdates(accountId, commit: UpdatesCommit) {
+      live()
+      assertAccountId(accountId)
+      assertUpdatesCommit(accountId, commit)
+      // Encode all first: a malformed record leaves the store unchanged, like the LMDB transaction.
+      if (commit.common !== undefined) encodeRecord('updateState', commit.common)
+      for (const c of commit.channels ?? []) encodeRecord('channelPts', c)
+      const letters = (commit.deadLetters ?? []).map((d) => [d.id, encodeRecord('deadLetter', d)] as const)
+      const b = bucket(accountId)
+      if (commit.common !== undefined) {
+        const next = advanceUpdateState(decodeMaybe('updateState', b.updateState, accountId), commit.common)
+        if (next !== undefined) b.updateState = encodeRecord('updateState', next)
+      }
+      for (const c of commit.channels ?? []) {
+        const next = advanceChannelPts(decodeMaybe('channelPts', b.channelPts.get(c.channelId), `${accountId}/${c.channelId}`), c)
+        if (next !== undefined) b.channelPts.set(c.channelId, encodeRecord('channelPts', next))
+      }
+      for (const [id, v] of letters) b.deadLetters.set(id, v)
+    },
+    async listDeadLetters(accountId) {
+      live()
+      assertAccountId(accountId)
+      const all = [...(buckets.get(accountId)?.deadLetters ?? [])].map(([id, v]) => decode('deadLetter', v, `${accountId}/${id}`))
+      return all.sort(byParking)
+    },
+    async deleteDeadLetter(accountId, id) {
+      live()
+      assertAccountId(accountId)
+      assertDeadLetterId(id)
+      return buckets.get(accountId)?.deadLetters.delete(id) ?? false
     },
 
     async close() {

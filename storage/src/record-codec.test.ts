@@ -84,18 +84,25 @@ describe('record codec', () => {
   })
 
   test('an older version runs through the migration hook', () => {
-    // A pretend v2 of `peer` whose v1 lacked `updatedAtMs`, with its v1 -> v2 migration.
+    // A pretend v3 of `peer` whose v2 lacked `updatedAtMs`, with its v2 -> v3 migration.
     const tables: VersionTables = {
-      versions: { ...RECORD_VERSIONS, peer: 2 },
-      migrations: { ...MIGRATIONS, peer: { 1: (body) => ({ ...body, updatedAtMs: 0 }) } },
+      versions: { ...RECORD_VERSIONS, peer: 3 },
+      migrations: { ...MIGRATIONS, peer: { ...MIGRATIONS.peer, 2: (body) => ({ ...body, updatedAtMs: 0 }) } },
     }
-    const v1 = packRaw({ v: 1, type: 'user', id: 5n, accessHash: 6n })
-    assert.deepEqual(decodeRecord('peer', v1, where, tables), { type: 'user', id: 5n, accessHash: 6n, updatedAtMs: 0 })
+    const v2 = packRaw({ v: 2, type: 'user', id: 5n, accessHash: 6n })
+    assert.deepEqual(decodeRecord('peer', v2, where, tables), { type: 'user', id: 5n, accessHash: 6n, updatedAtMs: 0 })
     const noMigration: VersionTables = { ...tables, migrations: MIGRATIONS }
     assert.throws(
-      () => decodeRecord('peer', v1, where, noMigration),
+      () => decodeRecord('peer', v2, where, noMigration),
       (e: unknown) => e instanceof StoreError && e.kind === 'version',
     )
+  })
+
+  test('a v1 peer (before min records existed) reads as a full peer', () => {
+    const v1 = packRaw({ v: 1, type: 'user', id: 5n, accessHash: 6n, username: 'Bob', updatedAtMs: 1 })
+    const got = decodeRecord('peer', v1, where)
+    assert.deepEqual(got, { type: 'user', id: 5n, accessHash: 6n, username: 'Bob', updatedAtMs: 1 })
+    assert.equal(got.min, undefined)
   })
 
   test('encoding a malformed record is a TypeError (programmer error)', () => {

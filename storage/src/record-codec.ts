@@ -5,8 +5,11 @@ import { Packr } from 'msgpackr'
 import type {
   AccountRecord,
   AuthKeyRecord,
+  ChannelPtsRecord,
   DcOptionsRecord,
+  DeadLetterRecord,
   PeerRecord,
+  PeerType,
   ServerSaltsRecord,
   SessionRecord,
   UpdateStateRecord,
@@ -19,7 +22,7 @@ export interface StoreMeta {
   /**
    * Which databases hold sealed values (see store-sealing.ts): 0 none (a store opened with
    * `insecurePlaintext`), 1 auth keys only (v1 stores made with an encryptionKey), 2 auth keys,
-   * accounts and DC options. A store below the current level is re-sealed when opened with a key.
+   * accounts and DC options, 3 those and dead letters. A store below the current level is re-sealed when opened with a key.
    */
   readonly sealing: number
   /** AES-GCM of a fixed plaintext under the store key; proves the key at open time. */
@@ -28,6 +31,12 @@ export interface StoreMeta {
 }
 
 export const STORE_MAGIC = 'mtswarm-session-store'
+
+/** The (type, id) a username or phone index entry points at. */
+export interface PeerRef {
+  readonly type: PeerType
+  readonly id: bigint
+}
 
 /** The records the codec knows, by kind. */
 export interface RecordTypes {
@@ -38,7 +47,11 @@ export interface RecordTypes {
   session: SessionRecord
   dcOptions: DcOptionsRecord
   peer: PeerRecord
+  /** A username/phone index entry: which peer holds it. */
+  peerRef: PeerRef
   updateState: UpdateStateRecord
+  channelPts: ChannelPtsRecord
+  deadLetter: DeadLetterRecord
 }
 export type RecordKind = keyof RecordTypes
 
@@ -50,15 +63,18 @@ export const RECORD_VERSIONS: { readonly [K in RecordKind]: number } = {
   serverSalts: 1,
   session: 1,
   dcOptions: 1,
-  peer: 1,
+  peer: 2,
+  peerRef: 1,
   updateState: 1,
+  channelPts: 1,
+  deadLetter: 1,
 }
 
 /** Upgrades a decoded record body of version n to version n + 1. */
 export type Migration = (body: Record<string, unknown>) => Record<string, unknown>
 
 /**
- * MIGRATIONS[kind][n] turns a version-n body into version n + 1. Only meta has moved past v1 so far;
+ * MIGRATIONS[kind][n] turns a version-n body into version n + 1. Only meta and peer have moved past v1 so far;
  * NB: when bumping RECORD_VERSIONS[kind] to n + 1, add MIGRATIONS[kind][n] in the same commit.
  */
 export const MIGRATIONS: { readonly [K in RecordKind]: Readonly<Record<number, Migration>> } = {
@@ -71,8 +87,14 @@ export const MIGRATIONS: { readonly [K in RecordKind]: Readonly<Record<number, M
   serverSalts: {},
   session: {},
   dcOptions: {},
-  peer: {},
+  peer: {
+    // v2 added `min`; every v1 record was written before min records existed, so it is full.
+    1: (body) => body,
+  },
+  peerRef: {},
   updateState: {},
+  channelPts: {},
+  deadLetter: {},
 }
 
 /** Versions and migrations decodeRecord works with (tests pass their own to exercise the hook). */
@@ -151,7 +173,12 @@ const SCHEMAS: { readonly [K in RecordKind]: Schema } = {
     accessHash: req('long'),
     username: opt('string'),
     phone: opt('string'),
+    min: opt('boolean'),
     updatedAtMs: req('number'),
+  },
+  peerRef: {
+    type: req({ oneOf: ['user', 'chat', 'channel'] }),
+    id: req('long'),
   },
   updateState: {
     accountId: req('string'),
@@ -160,6 +187,20 @@ const SCHEMAS: { readonly [K in RecordKind]: Schema } = {
     date: req('int'),
     seq: req('int'),
     updatedAtMs: req('number'),
+  },
+  channelPts: {
+    accountId: req('string'),
+    channelId: req('long'),
+    pts: req('int'),
+    updatedAtMs: req('number'),
+  },
+  deadLetter: {
+    accountId: req('string'),
+    id: req('string'),
+    payload: req('bytes'),
+    error: req('string'),
+    attempts: req('int'),
+    parkedAtMs: req('number'),
   },
 }
 

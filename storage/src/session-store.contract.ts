@@ -4,7 +4,8 @@ import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import type { AccountRecord, PeerRecord, SessionStore } from './session-store.js'
 import { DC_OPTION_FLAGS } from './session-store.js'
-import { T0, account, authKey, keyBytes, peer, salts, session, updateState } from './session-store.fixtures.js'
+import { updatesAndPeersContract } from './session-store.contract-updates.js'
+import { T0, account, authKey, channelPts, deadLetter, keyBytes, peer, salts, session, updateState } from './session-store.fixtures.js'
 import { StoreError } from './store-error.js'
 
 /** A fresh, empty store per test; `reopen` (when the store persists) closes it and opens it again. */
@@ -313,12 +314,21 @@ export function sessionStoreContract(name: string, makeFixture: () => Promise<St
           () => store.putPeers('a', []),
           () => store.getUpdateState('a'),
           () => store.putUpdateState(updateState('a')),
+          () => store.findPeerByUsername('a', 'x'),
+          () => store.findPeerByPhone('a', '1'),
+          () => store.listChannelPts('a'),
+          () => store.commitUpdates('a', { common: updateState('a') }),
+          () => store.commitUpdates('a', {}),
+          () => store.listDeadLetters('a'),
+          () => store.deleteDeadLetter('a', 'x'),
         ]
         for (const call of calls) {
           await assert.rejects(call(), (e: unknown) => e instanceof StoreError && e.kind === 'closed')
         }
       }),
     )
+
+    updatesAndPeersContract(withStore)
 
     test(
       'writes in flight when close() is called finish before it resolves',
@@ -347,12 +357,18 @@ export function persistentStoreContract(name: string, makeFixture: () => Promise
         await store.putServerSalts(salts('a', 2))
         await store.putSession(session('a', 2))
         await store.putDcOptions({ dcId: 2, options: [{ host: 'h', port: 1, flags: 0 }], updatedAtMs: T0 })
-        await store.putPeers('a', [peer('user', 9n)])
+        await store.putPeers('a', [peer('user', 9n, { username: 'Nine', phone: '19', min: true })])
         await store.putUpdateState(updateState('a'))
+        await store.commitUpdates('a', { channels: [channelPts('a', 3n, 4)], deadLetters: [deadLetter('a', 'u1')] })
         const before = await store.loadAccountState('a')
         const again = await fx.reopen()
         assert.deepEqual(await again.loadAccountState('a'), before)
-        assert.deepEqual(await again.getPeer('a', 'user', 9n), peer('user', 9n))
+        const nine = peer('user', 9n, { username: 'Nine', phone: '19', min: true })
+        assert.deepEqual(await again.getPeer('a', 'user', 9n), nine)
+        assert.deepEqual(await again.findPeerByUsername('a', 'nine'), nine)
+        assert.deepEqual(await again.findPeerByPhone('a', '19'), nine)
+        assert.deepEqual(await again.listChannelPts('a'), [channelPts('a', 3n, 4)])
+        assert.deepEqual(await again.listDeadLetters('a'), [deadLetter('a', 'u1')])
         assert.deepEqual(await again.listDcOptions(), [
           { dcId: 2, options: [{ host: 'h', port: 1, flags: 0 }], updatedAtMs: T0 },
         ])

@@ -4,6 +4,8 @@ import assert from 'node:assert/strict'
 import type {
   AccountRecord,
   AuthKeyRecord,
+  ChannelPtsRecord,
+  DeadLetterRecord,
   PeerRecord,
   ServerSaltsRecord,
   SessionRecord,
@@ -63,6 +65,21 @@ export function updateState(accountId: string): UpdateStateRecord {
   return { accountId, pts: 100, qts: 5, date: 1_763_900_000, seq: 12, updatedAtMs: T0 }
 }
 
+export function channelPts(accountId: string, channelId: bigint, pts: number): ChannelPtsRecord {
+  return { accountId, channelId, pts, updatedAtMs: T0 + pts }
+}
+
+export function deadLetter(accountId: string, id: string, extra: Partial<DeadLetterRecord> = {}): DeadLetterRecord {
+  return {
+    accountId,
+    id,
+    payload: new TextEncoder().encode(`update ${id}`),
+    error: 'handler failed: boom',
+    attempts: 5,
+    parkedAtMs: T0,
+    ...extra,
+  }
+}
 
 /** The auth key (DC 2) of seeded account `acc<i>`. */
 export function seededKey(i: number): AuthKeyRecord {

@@ -137,8 +137,16 @@ export interface PeerRecord {
   readonly id: bigint
   /** access_hash as seen by this account; 0n for basic chats, which have none. */
   readonly accessHash: bigint
+  /** Stored as given; {@link SessionStore.findPeerByUsername} matches it lower-cased. */
   readonly username?: string
+  /** Digits only (no '+', no spaces), as `user.phone` carries it. */
   readonly phone?: string
+  /**
+   * Seen only as a `min` constructor (https://core.telegram.org/api/min): its access hash is not
+   * the account's own. {@link SessionStore.putPeers} never lets such a record replace the access
+   * hash of a full one.
+   */
+  readonly min?: boolean
   readonly updatedAtMs: number
 }
 
@@ -151,6 +159,43 @@ export interface UpdateStateRecord {
   readonly date: number
   readonly seq: number
   readonly updatedAtMs: number
+}
+
+/** pts of one channel an account follows (https://core.telegram.org/api/updates). */
+export interface ChannelPtsRecord {
+  readonly accountId: AccountId
+  /** Bare TL channel id (not a "marked" -100… id). */
+  readonly channelId: bigint
+  readonly pts: number
+  readonly updatedAtMs: number
+}
+
+/** Longest accepted dead-letter id, in UTF-16 code units. */
+export const MAX_DEAD_LETTER_ID_LENGTH = 200
+/** Largest accepted dead-letter payload (the serialized update), in bytes. */
+export const MAX_DEAD_LETTER_PAYLOAD_BYTES = 1024 * 1024
+/** Longest accepted dead-letter error text, in UTF-16 code units (the engine truncates to it). */
+export const MAX_DEAD_LETTER_ERROR_LENGTH = 2000
+
+/** An update whose handlers kept failing: parked so it is never silently lost. */
+export interface DeadLetterRecord {
+  readonly accountId: AccountId
+  /** The update's stable id (1..200 chars, no control chars), unique per account. */
+  readonly id: string
+  /** The update as the engine serialized it (TL bytes), at most 1 MiB. */
+  readonly payload: Uint8Array
+  /** Why the last attempt failed (at most 2,000 chars; the engine truncates it). */
+  readonly error: string
+  readonly attempts: number
+  readonly parkedAtMs: number
+}
+
+/** One atomic commit of update positions (and the dead letters they pass). */
+export interface UpdatesCommit {
+  readonly common?: UpdateStateRecord
+  readonly channels?: readonly ChannelPtsRecord[]
+  /** Parked in the same transaction as the positions that move past them. */
+  readonly deadLetters?: readonly DeadLetterRecord[]
 }
 
 /** Everything the engine needs to bring one account back after a restart. */
@@ -182,8 +227,8 @@ export interface SessionStore {
   /** Every account, ordered by id. For a restart of many accounts; see also loadAccountState. */
   listAccounts(): Promise<AccountRecord[]>
   /**
-   * Remove an account and everything stored for it (auth keys, salts, sessions, peers, update
-   * state) in one transaction. **Durable.** No-op for an unknown id.
+   * Remove an account and everything stored for it (auth keys, salts, sessions, peers and their
+   * username/phone index, update state, channel pts, dead letters) in one transaction. **Durable.** No-op for an unknown id.
    */
   deleteAccount(accountId: AccountId): Promise<void>
   /** Account plus its keys, salts, sessions and update state; undefined if no such account. */
@@ -220,14 +265,47 @@ export interface SessionStore {
     refs: readonly { readonly type: PeerType; readonly id: bigint }[],
   ): Promise<(PeerRecord | undefined)[]>
   /**
-   * Insert or replace many peers in one transaction (the hot path: every update and every
-   * dialog list carries users and chats). **Committed.**
+   * Insert or update many peers in one transaction (the hot path: every update and every
+   * dialog list carries users and chats), later ones of the batch over earlier ones. **Committed.**
+   * A full (non-min) record replaces whatever is stored. A `min` record never replaces the access
+   * hash of a stored full one: it may fill that record's missing username or phone, never change
+   * or clear them, and the stored record stays full (see mergePeer).
    */
   putPeers(accountId: AccountId, peers: readonly PeerRecord[]): Promise<void>
 
+  /**
+   * The peer whose username is `username` (without '@'), matched case-insensitively: usernames
+   * are stored as given and indexed lower-cased. When a peer's username changes (or moves to
+   * another peer), the old index entry goes in the same transaction.
+   */
+  findPeerByUsername(accountId: AccountId, username: string): Promise<PeerRecord | undefined>
+  /** The peer whose phone is `phone`: digits only (no '+', no spaces), else TypeError. */
+  findPeerByPhone(accountId: AccountId, phone: string): Promise<PeerRecord | undefined>
+
   getUpdateState(accountId: AccountId): Promise<UpdateStateRecord | undefined>
-  /** Insert or replace the update state. **Committed** (a lost pts only re-fetches a difference). */
+  /**
+   * Insert or replace the update state, **unconditionally**: this is the reset path (the state
+   * from `updates.getState` after login, or a server that forgot the account), where going back
+   * is legitimate. The delivery path uses {@link SessionStore.commitUpdates}, which never goes
+   * back. **Committed** (a lost pts only re-fetches a difference).
+   */
   putUpdateState(record: UpdateStateRecord): Promise<void>
+  /** Every channel pts of the account, ordered by channel id. */
+  listChannelPts(accountId: AccountId): Promise<ChannelPtsRecord[]>
+  /**
+   * Apply one {@link UpdatesCommit} in one transaction. **Committed** (survives a process crash;
+   * an OS crash may lose the last commits, positions and dead letters together, so the updates
+   * are fetched again, never lost). Positions never go backwards: each of pts, qts and seq of
+   * `common` becomes the larger of the stored and the given value, and its `date` (and
+   * `updatedAtMs`) follows the given record only if one of them moved forward, else the stored
+   * record stays as it is; a channel pts ≤ the stored one leaves that channel as stored. Every
+   * record's accountId must be `accountId` (TypeError).
+   */
+  commitUpdates(accountId: AccountId, commit: UpdatesCommit): Promise<void>
+  /** The account's parked updates, ordered by parkedAtMs, then id. */
+  listDeadLetters(accountId: AccountId): Promise<DeadLetterRecord[]>
+  /** Remove one parked update (replayed, or given up on); true when it existed. **Durable.** */
+  deleteDeadLetter(accountId: AccountId, id: string): Promise<boolean>
 
   /** Wait for pending writes, then release the store. Idempotent. */
   close(): Promise<void>

@@ -14,15 +14,18 @@ import { StoreError } from './store-error.js'
  * - auth keys: the secret itself; whoever has one can act as the account.
  * - accounts: the phone number and, during login, phone_code_hash.
  * - DC options: may carry an MTProxy secret.
+ * - dead letters (level 3): parked updates hold message texts, the most personal data a store keeps.
  * Not sealed, on purpose: server salts and session ids (they only mean something inside MTProto's
  * encrypted envelope, i.e. together with the auth key), peers (access hashes are only honoured
  * from the account's own authorization; sealing them would tax the hottest write path), update
- * state (counters). See storage/README.md.
+ * state and channel pts (counters), the peer-name index (what the peers table holds). See
+ * storage/README.md.
  */
 export const SEALED_DBS: readonly (readonly DbName[])[] = [
   [],
   [DB.authKeys],
   [DB.authKeys, DB.accounts, DB.dcOptions],
+  [DB.authKeys, DB.accounts, DB.dcOptions, DB.deadLetters],
 ]
 /** The level a store opened with a key is brought to. */
 export const CURRENT_SEALING = SEALED_DBS.length - 1

@@ -184,6 +184,12 @@ const STORE_METHODS = {
   putPeers: true,
   getUpdateState: true,
   putUpdateState: true,
+  findPeerByUsername: true,
+  findPeerByPhone: true,
+  listChannelPts: true,
+  commitUpdates: true,
+  listDeadLetters: true,
+  deleteDeadLetter: true,
   close: true,
 } as const satisfies Record<keyof SessionStore, true>
 
