@@ -114,10 +114,8 @@ export class AccountUpdates {
   async stop(): Promise<void> {
     if (this.stopped) return
     this.stopped = true
-    if (this.started) {
-      this.actor.send({ type: 'updates.stop' })
-      this.actor.stop()
-    }
+    // NB: a child actor cannot be stopped from outside; the machine's own final state ends it.
+    if (this.started) this.actor.send({ type: 'updates.stop' })
     await this.delivery.stop()
   }
 
