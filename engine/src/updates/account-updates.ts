@@ -56,6 +56,7 @@ export class AccountUpdates {
         ),
         fetchChannelDifference: (_, p) => void this.fetchChannel(p.channelId, p.pts),
         deliver: (_, p) => this.delivery.enqueue(p.items),
+        commitPosition: (_, p) => this.delivery.markPosition(p.position),
         reportLost: (_, p) => this.port.lost(p.box),
       },
     })

@@ -201,6 +201,17 @@ export class AccountDelivery {
     }
   }
 
+  /** A position with nothing to hand to handlers (getState's answer): committed in its box's turn. */
+  markPosition(position: BoxPosition): void {
+    if (this.stopped) return
+    const entry: Entry = { item: { payload: null, position }, id: '', chat: '', done: true, attempts: 0, remaining: undefined }
+    const box = boxKey(position)
+    const list = this.boxes.get(box)
+    if (list === undefined) this.boxes.set(box, [entry])
+    else list.push(entry)
+    this.advance(box)
+  }
+
   /** @internal Runs the head of a lane to the end: success, or retries then a dead letter. */
   async runHead(lane: Lane): Promise<void> {
     const entry = lane.queue[0] as Entry

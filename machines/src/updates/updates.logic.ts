@@ -155,6 +155,12 @@ export interface Applied {
   readonly lostChannels?: readonly bigint[]
   /** A channel whose difference is not final: fetch its next part now. */
   readonly refetch?: { readonly channelId: bigint; readonly pts: number }
+  /**
+   * Positions reached after the delivered items (a difference's state): committed once those
+   * items are handled. NB: the items of a difference carry the position *before* it, so a commit
+   * can never pass a difference that is only partly handled.
+   */
+  readonly marks?: readonly BoxPosition[]
 }
 
 /** How an item compares with its box: apply it now, drop it (already applied), or hold it (a gap). */
@@ -180,6 +186,7 @@ class Draft {
   channels: Record<string, ChannelBox> | null = null
   readonly delivered: DeliveredItem[] = []
   lostChannels: bigint[] | undefined
+  readonly marks: BoxPosition[] = []
 
   constructor(readonly base: UpdatesContext) {
     this.common = base.common
@@ -205,7 +212,12 @@ class Draft {
       heldEnvelopes: this.heldEnvelopes,
       channels: this.channels ?? this.base.channels,
     }
-    return this.lostChannels === undefined ? { context, delivered: this.delivered } : { context, delivered: this.delivered, lostChannels: this.lostChannels }
+    return {
+      context,
+      delivered: this.delivered,
+      ...(this.lostChannels === undefined ? {} : { lostChannels: this.lostChannels }),
+      ...(this.marks.length === 0 ? {} : { marks: this.marks }),
+    }
   }
 
   deliverCommon(payload: unknown): void {
@@ -414,13 +426,14 @@ export function acceptDifference(context: UpdatesContext, answer: DifferenceAnsw
       break
     case 'difference':
     case 'slice':
-      d.common = answer.state
       for (const item of answer.items) {
         if (item.kind === 'channelTooLong' || (item.kind === 'pts' && item.channelId !== null)) d.offer(item, answer.state.date)
         else d.deliverCommon(item.payload)
       }
+      d.common = answer.state
       break
   }
+  d.marks.push({ box: 'common', state: d.common as CommonState })
   const now = d.common as CommonState
   d.held = d.held.filter((h) => (h.item.kind === 'pts' ? h.item.pts > now.pts : h.item.qts > now.qts))
   return d.done()
@@ -431,15 +444,19 @@ export function acceptChannelDifference(context: UpdatesContext, channelId: bigi
   const d = new Draft(context)
   const box = d.channel(channelId)
   if (box === undefined) return d.done()
-  const position = (pts: number): BoxPosition => ({ box: 'channel', channelId, pts })
+  // NB: items carry the box's pts before the answer; the answer's pts is a mark after them.
+  const before: BoxPosition = { box: 'channel', channelId, pts: box.pts }
+  const mark = (pts: number) => d.marks.push({ box: 'channel', channelId, pts })
   switch (answer.kind) {
     case 'empty': {
       const held = box.held.filter((h) => (h.item as { pts: number }).pts > answer.pts)
+      mark(Math.max(box.pts, answer.pts))
       d.setChannel(channelId, d.drainChannel(channelId, { pts: Math.max(box.pts, answer.pts), held, mustFetch: false, fetching: false }))
       break
     }
     case 'difference': {
-      for (const item of answer.items) if (item.kind !== 'channelTooLong') d.delivered.push({ payload: item.payload, position: position(answer.pts) })
+      for (const item of answer.items) if (item.kind !== 'channelTooLong') d.delivered.push({ payload: item.payload, position: before })
+      mark(answer.pts)
       const held = box.held.filter((h) => (h.item as { pts: number }).pts > answer.pts)
       if (!answer.final) {
         // NB: more remain: the next part is fetched at once, the box stays fetching.
@@ -450,7 +467,8 @@ export function acceptChannelDifference(context: UpdatesContext, channelId: bigi
       break
     }
     case 'tooLong': {
-      for (const item of answer.items) if (item.kind !== 'channelTooLong') d.delivered.push({ payload: item.payload, position: position(answer.pts) })
+      for (const item of answer.items) if (item.kind !== 'channelTooLong') d.delivered.push({ payload: item.payload, position: before })
+      mark(answer.pts)
       d.lostChannels = [channelId]
       const held = box.held.filter((h) => (h.item as { pts: number }).pts > answer.pts)
       d.setChannel(channelId, d.drainChannel(channelId, { pts: answer.pts, held, mustFetch: false, fetching: false }))

@@ -23,6 +23,7 @@ import {
   startChannelFetches,
   tooManyHeld,
   type Applied,
+  type BoxPosition,
   type CommonState,
   type DeliveredItem,
   type UpdatesContext,
@@ -36,6 +37,11 @@ export interface UpdatesEffects {
   fetchChannelDifference: { accountId: string; channelId: bigint; pts: number }
   /** Hand these items to the handlers, in order; each carries the position that covers it. */
   deliver: { accountId: string; items: readonly DeliveredItem[] }
+  /**
+   * Record a position reached without an update to deliver (getState's answer): it is committed
+   * once everything before it is handled, so a restart resumes from it instead of asking again.
+   */
+  commitPosition: { accountId: string; position: BoxPosition }
   /** A range of updates is gone for good (differenceTooLong, channelDifferenceTooLong): tell the handlers. */
   reportLost: { accountId: string; box: 'common' | bigint }
 }
@@ -51,6 +57,7 @@ const applied = (run: (context: UpdatesContext, event: any) => Applied): any =>
     const a = run(context, event)
     enqueue.assign(() => a.context)
     if (a.delivered.length > 0) enqueue({ type: 'deliver', params: { accountId: context.accountId, items: a.delivered } })
+    for (const position of a.marks ?? []) enqueue({ type: 'commitPosition', params: { accountId: context.accountId, position } })
     for (const channelId of a.lostChannels ?? []) enqueue({ type: 'reportLost', params: { accountId: context.accountId, box: channelId } })
     if (a.refetch !== undefined) {
       enqueue({ type: 'fetchChannelDifference', params: { accountId: context.accountId, channelId: a.refetch.channelId, pts: a.refetch.pts } })
@@ -76,6 +83,7 @@ export const updatesMachine = setup({
     fetchDifference: (_: unknown, _p: UpdatesEffects['fetchDifference']) => {},
     fetchChannelDifference: (_: unknown, _p: UpdatesEffects['fetchChannelDifference']) => {},
     deliver: (_: unknown, _p: UpdatesEffects['deliver']) => {},
+    commitPosition: (_: unknown, _p: UpdatesEffects['commitPosition']) => {},
     reportLost: (_: unknown, _p: UpdatesEffects['reportLost']) => {},
   },
   guards: {
@@ -128,7 +136,12 @@ export const updatesMachine = setup({
         'state.received': {
           target: 'active',
           description: ev['state.received'],
-          actions: [assign({ common: ({ event }) => event.state }), noFailures, applied((c) => replayHeld(c))],
+          actions: [
+            assign({ common: ({ event }) => event.state }),
+            { type: 'commitPosition', params: ({ context, event }) => ({ accountId: context.accountId, position: { box: 'common' as const, state: event.state } }) },
+            noFailures,
+            applied((c) => replayHeld(c)),
+          ],
         },
         'state.failed': { target: 'stateRetry', actions: failed, description: ev['state.failed'] },
         'updates.received': { actions: holdEnvelope, description: 'kept until the state is known' },

@@ -9,7 +9,7 @@ import type { UpdatesEvent } from './updates.events.js'
 import { MAX_HELD_ITEMS, type CommonState, type UpdateItem, type UpdatesEnvelope } from './updates.logic.js'
 import { updatesMachine } from './updates.machine.js'
 
-const EFFECTS = ['fetchState', 'fetchDifference', 'fetchChannelDifference', 'deliver', 'reportLost'] as const
+const EFFECTS = ['fetchState', 'fetchDifference', 'fetchChannelDifference', 'deliver', 'commitPosition', 'reportLost'] as const
 const S0: CommonState = { pts: 10, qts: 0, seq: 5, date: 1000 }
 
 function start(stored: { common: CommonState | null; channels?: { channelId: bigint; pts: number }[] } = { common: null }) {
@@ -45,6 +45,7 @@ describe('updatesMachine', () => {
     assert.deepEqual(t.delivered(), [])
     t.send({ type: 'state.received', state: S0 })
     assert.deepEqual(t.delivered(), ['p11'], 'pts 10 is what the state already covers')
+    assert.deepEqual(t.rec.of('commitPosition'), [{ accountId: 'acc', position: { box: 'common', state: S0 } }], 'the state from getState is committed even with nothing to deliver')
     assert.match(t.value(), /synced/)
   })
 
@@ -87,6 +88,11 @@ describe('updatesMachine', () => {
     t.send({ type: 'difference.received', answer: { kind: 'difference', items: [{ kind: 'plain', payload: 'm11' }, { kind: 'plain', payload: 'm12' }], state: { ...S0, pts: 12 } } })
     assert.deepEqual(t.delivered(), ['m11', 'm12'])
     assert.match(t.value(), /synced/)
+    // Each item carries the position before the difference; its state is a mark after them, so a
+    // commit cannot pass a difference that is only partly handled.
+    const positions = t.rec.of('deliver').flatMap((p) => p.items.map((i: any) => i.position.state.pts))
+    assert.deepEqual(positions, [10, 10])
+    assert.deepEqual(t.rec.of('commitPosition').at(-1), { accountId: 'acc', position: { box: 'common', state: { ...S0, pts: 12 } } })
   })
 
   test('differenceSlice: applied, then the next part is fetched from its intermediate state', () => {
