@@ -504,6 +504,35 @@ export class World {
     return this.dir.peersOf(items)
   }
 
+  // ---------------------------------------------------------------- server-side actors
+  // The same changes as the methods above, made by a user from no client of this test DC (as from
+  // another device): no origin, so every session of the actor gets the push too. For load
+  // generators and tests that need traffic without a logged-in sender.
+
+  /** sendMessage as `userId`, from no client. */
+  sendMessageAs(userId: bigint, peer: PeerRef, text: string, randomId: bigint): SendResult {
+    const me = this.actor(userId)
+    return this.change(() => this.conv.sendMessage(me, peer, text, randomId, undefined))
+  }
+
+  /** createChat as `userId`, from no client. */
+  createChatAs(userId: bigint, title: string, users: readonly UserRef[]): WorldChat {
+    const me = this.actor(userId)
+    return this.change(() => this.conv.createChat(me, title, users, undefined))
+  }
+
+  /** createChannel as `userId`, from no client. */
+  createChannelAs(userId: bigint, spec: { title: string; about?: string; megagroup?: boolean }): WorldChannel {
+    const me = this.actor(userId)
+    return this.change(() => this.conv.createChannel(me, spec, undefined))
+  }
+
+  /** inviteToChannel as `userId`, from no client: the users actually added. */
+  inviteToChannelAs(userId: bigint, channel: { id: bigint; accessHash?: bigint }, users: readonly UserRef[]): bigint[] {
+    const me = this.actor(userId)
+    return this.change(() => this.conv.inviteToChannel(me, channel, users, undefined))
+  }
+
   // ---------------------------------------------------------------- updates
 
   /**
@@ -576,6 +605,13 @@ export class World {
   }
 
   // ---------------------------------------------------------------- internals
+
+  /** A user acting from no client: USER_ID_INVALID when unknown, USER_DEACTIVATED when deactivated. */
+  private actor(userId: bigint): WorldUser {
+    const user = this.dir.requireUser({ id: userId })
+    if (user.deactivated) throw worldErrors.userDeactivated()
+    return user
+  }
 
   /** Runs a mutation, then hands its deliveries to listeners (also when it failed midway). */
   private change<T>(fn: () => T): T {
