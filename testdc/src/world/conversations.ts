@@ -363,6 +363,22 @@ export class Conversations {
     return [...box.byDialog.values()].flat().sort((a, b) => a.id - b.id)
   }
 
+  /**
+   * Whether an earlier message of the same dialog in the owner's box already named every peer
+   * `message` names: in a private chat any earlier message (it carried both users), in a basic
+   * group an earlier message from the same sender. Looks back at most `lookback` messages.
+   */
+  peersSeenBefore(message: BoxMessage, lookback: number): boolean {
+    const list = this.boxes.get(message.ownerId)?.byDialog.get(peerKey(message.peer))
+    if (list === undefined) return false
+    let i = list.length - 1
+    while (i >= 0 && (list[i] as BoxMessage).id !== message.id) i--
+    for (let j = i - 1; j >= 0 && j >= i - lookback; j--) {
+      if (message.peer.type === 'user' || (list[j] as BoxMessage).fromId === message.fromId) return true
+    }
+    return false
+  }
+
   channelMessages(channelId: bigint): readonly ChannelMessage[] {
     return this.channelBoxes.get(channelId)?.messages ?? []
   }

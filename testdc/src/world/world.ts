@@ -26,6 +26,7 @@ import type { RandomSource } from './seeded-random.js'
 import { engineSrpServer, type SrpServer } from './srp.js'
 import { MAX_UPDATE_LOG_ENTRIES, UpdateHub, type ChannelDifference, type Difference } from './update-hub.js'
 import type {
+  BoxMessage,
   CallContext,
   Peer,
   PeerRef,
@@ -38,6 +39,9 @@ import type {
   WorldUpdate,
   WorldUser,
 } from './types.js'
+
+/** How far back in a dialog World.peersSeenBefore looks for a message that named the peers. */
+export const PEERS_SEEN_LOOKBACK = 100
 
 export interface WorldOptions {
   /** Milliseconds since the epoch (a fake clock in tests). */
@@ -494,6 +498,15 @@ export class World {
   /** messages.getDialogs: every dialog with its newest message, newest first. */
   dialogsOf(ctx: CallContext): Array<{ peer: Peer; topMessage: WorldMessage }> {
     return this.conv.dialogsOf(this.requireUser(ctx))
+  }
+
+  /**
+   * Whether the owner of `message` has had every peer it names in an earlier message of the same
+   * dialog (private chat: any; basic group: one from the same sender), within the last
+   * PEERS_SEEN_LOOKBACK messages — when a push may leave users/chats out (updateShort*).
+   */
+  peersSeenBefore(message: BoxMessage): boolean {
+    return this.conv.peersSeenBefore(message, PEERS_SEEN_LOOKBACK)
   }
 
   /**
