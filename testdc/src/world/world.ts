@@ -24,7 +24,7 @@ import {
 } from './logins.js'
 import type { RandomSource } from './seeded-random.js'
 import { engineSrpServer, type SrpServer } from './srp.js'
-import { MAX_UPDATE_LOG_ENTRIES, UpdateHub, type ChannelDifference, type Difference } from './update-hub.js'
+import { DIFFERENCE_LIMIT, MAX_UPDATE_LOG_ENTRIES, UpdateHub, type ChannelDifference, type Difference } from './update-hub.js'
 import type {
   BoxMessage,
   CallContext,
@@ -54,8 +54,17 @@ export interface WorldOptions {
   readonly codeTtlMs?: number
   /** SRP arithmetic for 2FA, default `engineSrpServer` (engine/src/crypto/srp.ts). */
   readonly srp?: SrpServer
-  /** Bound of each user's and channel's update log, default MAX_UPDATE_LOG_ENTRIES. */
+  /**
+   * Bound of each user's and channel's update log, default MAX_UPDATE_LOG_ENTRIES: a client whose
+   * pts is older than the log gets differenceTooLong / channelDifferenceTooLong.
+   */
   readonly updateLogLimit?: number
+  /**
+   * Most messages one getDifference / getChannelDifference answer carries, default
+   * DIFFERENCE_LIMIT; past it the answer is a differenceSlice / channelDifference with final false.
+   * A client's smaller pts_limit / limit wins.
+   */
+  readonly differenceLimit?: number
   /**
    * Opt-in flood rule: more than `max` sendCode calls for one phone within `windowMs` answer
    * FLOOD_WAIT_X, X the whole seconds until the oldest call leaves the window. Default: none.
@@ -120,6 +129,7 @@ export class World {
   private readonly hub: UpdateHub
   private readonly conv: Conversations
   private readonly logins: Logins
+  private readonly differenceLimit: number
 
   constructor(options: WorldOptions) {
     this.clock = options.clock
@@ -129,6 +139,8 @@ export class World {
     if (!this.dcIds.includes(this.defaultDcId)) throw new RangeError(`default DC ${this.defaultDcId} is not in dcIds`)
     this.dir = new Directory(this.random)
     this.hub = new UpdateHub(() => this.now(), options.updateLogLimit ?? MAX_UPDATE_LOG_ENTRIES)
+    this.differenceLimit = options.differenceLimit ?? DIFFERENCE_LIMIT
+    if (!Number.isInteger(this.differenceLimit) || this.differenceLimit < 1) throw new RangeError(`differenceLimit must be a positive integer, got ${this.differenceLimit}`)
     this.conv = new Conversations(this.dir, this.hub, this.random, () => this.now())
     this.logins = new Logins({
       dcIds: this.dcIds,
@@ -563,7 +575,7 @@ export class World {
 
   /** updates.getDifference from the client's (pts, date, qts). */
   getDifference(ctx: CallContext, from: { pts: number; date: number; qts: number }, limit?: number): Difference {
-    return this.hub.difference(this.requireUser(ctx).id, from, limit)
+    return this.hub.difference(this.requireUser(ctx).id, from, this.capped(limit))
   }
 
   /** updates.getChannelDifference from the client's channel pts: CHANNEL_PRIVATE for non-members. */
@@ -571,7 +583,7 @@ export class World {
     const me = this.requireUser(ctx)
     const c = this.dir.requireChannel(channel)
     if (!c.members.has(me.id) && c.username === undefined) throw worldErrors.channelPrivate()
-    return this.hub.channelDifference(c.id, c.pts, pts, limit)
+    return this.hub.channelDifference(c.id, c.pts, pts, this.capped(limit))
   }
 
   // ---------------------------------------------------------------- counts and invariants
@@ -618,6 +630,11 @@ export class World {
   }
 
   // ---------------------------------------------------------------- internals
+
+  /** A client's limit under the world's cap (none or a non-positive one: the cap). */
+  private capped(limit: number | undefined): number {
+    return limit === undefined || limit <= 0 ? this.differenceLimit : Math.min(limit, this.differenceLimit)
+  }
 
   /** A user acting from no client: USER_ID_INVALID when unknown, USER_DEACTIVATED when deactivated. */
   private actor(userId: bigint): WorldUser {
