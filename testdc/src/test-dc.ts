@@ -100,9 +100,9 @@ export async function startTestDc(options: TestDcOptions = {}): Promise<TestDc> 
     throw e
   }
   const pusher = new UpdatePusher(ctx, servers)
-  const unsubscribe = world.onUpdates((delivery) => {
+  const unsubscribe = world.onUpdateBatches((deliveries) => {
     try {
-      stats.updatesPushed += pusher.push(delivery)
+      stats.updatesPushed += pusher.pushBatch(deliveries)
     } catch (e) {
       stats.bump(stats.errors, `updates-push:${e instanceof Error ? e.message.slice(0, 80) : String(e)}`)
     }

@@ -7,7 +7,7 @@ import type { DcServer } from './dc-server.js'
 import type { ServerContext } from './server-context.js'
 import type { Session } from './session.js'
 import type { TlValue } from './types.js'
-import type { UpdateDelivery } from './world/index.js'
+import { combineDeliveries, type UpdateDelivery } from './world/index.js'
 
 /** Longest a reorder fault holds a push back when no later push to its session comes (ms). */
 export const UPDATE_REORDER_HOLD_MAX_MS = 1_000
@@ -67,6 +67,28 @@ export class UpdatePusher {
         pushed++
       }
     }
+    return pushed
+  }
+
+  /**
+   * Sends one flush of the world: a user's deliveries from the same origin go out as one push
+   * (updatesCombined when more than one bumped its seq), as Telegram sends what happened together.
+   */
+  pushBatch(deliveries: readonly UpdateDelivery[]): number {
+    if (deliveries.length === 1) return this.push(deliveries[0] as UpdateDelivery)
+    const users = new Set<bigint>()
+    for (const d of deliveries) users.add(d.userId)
+    // the common case (a post to a group or channel): one delivery per user, nothing to combine
+    if (users.size === deliveries.length) return deliveries.reduce((n, d) => n + this.push(d), 0)
+    const groups = new Map<string, UpdateDelivery[]>()
+    for (const d of deliveries) {
+      const key = `${d.userId}/${d.origin === undefined ? '' : `${d.origin.dcId}:${d.origin.authKeyId}`}`
+      const group = groups.get(key)
+      if (group === undefined) groups.set(key, [d])
+      else group.push(d)
+    }
+    let pushed = 0
+    for (const group of groups.values()) pushed += this.push(combineDeliveries(group))
     return pushed
   }
 

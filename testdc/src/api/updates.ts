@@ -3,16 +3,17 @@
 // updates.getDifference / getChannelDifference answers. Knows nothing about sessions or sockets.
 // https://core.telegram.org/api/updates
 import type { tl } from '@mtswarm/engine/tl'
-import type {
-  ChannelDifference,
-  Difference,
-  Peer,
-  UpdateDelivery,
-  UpdateState,
-  World,
-  WorldChannel,
-  WorldMessage,
-  WorldUpdate,
+import {
+  combineDeliveries,
+  type ChannelDifference,
+  type Difference,
+  type Peer,
+  type UpdateDelivery,
+  type UpdateState,
+  type World,
+  type WorldChannel,
+  type WorldMessage,
+  type WorldUpdate,
 } from '../world/index.js'
 import type { TlValue, UpdatesHook } from '../types.js'
 import { chatParticipantToTl, messageToTl, peersToTl, type Viewer } from './convert.js'
@@ -78,14 +79,11 @@ export function updatesFor(delivery: UpdateDelivery, world: World, options: Upda
   const short = shortFor(delivery, world, options.short ?? 'known')
   if (short !== undefined) return short
   const { users, chats } = peersToTl(viewer, delivery.updates)
-  return {
-    _: 'updates',
-    updates: delivery.updates.map((u) => updateToTl(u, viewer)),
-    users,
-    chats,
-    date: delivery.date,
-    seq: delivery.seq,
+  const updates = delivery.updates.map((u) => updateToTl(u, viewer))
+  if (delivery.seqStart !== undefined) {
+    return { _: 'updatesCombined', updates, users, chats, date: delivery.date, seqStart: delivery.seqStart, seq: delivery.seq }
   }
+  return { _: 'updates', updates, users, chats, date: delivery.date, seq: delivery.seq }
 }
 
 /** The short form of a delivery, when it has one and `mode` allows it. */
@@ -114,14 +112,10 @@ export function updatesFromDeliveries(
   const all = deliveries.flatMap((d) => d.updates)
   const { users, chats } = peersToTl(viewer, all, { chats: extra.chats ?? [] })
   const updates = all.map((u) => updateToTl(u, viewer))
-  const date = deliveries.at(-1)?.date ?? viewer.world.now()
-  const seqs = deliveries.map((d) => d.seq).filter((s) => s !== 0)
-  const first = seqs[0]
-  const last = seqs.at(-1)
-  if (first !== undefined && last !== undefined && seqs.length > 1) {
-    return { _: 'updatesCombined', updates, users, chats, date, seqStart: first, seq: last }
-  }
-  return { _: 'updates', updates, users, chats, date, seq: last ?? 0 }
+  if (deliveries.length === 0) return { _: 'updates', updates, users, chats, date: viewer.world.now(), seq: 0 }
+  const { date, seq, seqStart } = combineDeliveries(deliveries)
+  if (seqStart !== undefined) return { _: 'updatesCombined', updates, users, chats, date, seqStart, seq }
+  return { _: 'updates', updates, users, chats, date, seq }
 }
 
 /**

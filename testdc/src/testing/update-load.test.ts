@@ -23,7 +23,7 @@ function byChat(list: readonly ExpectedMessage[]): Map<string, string[]> {
 
 describe('update load', () => {
   test('creates users, chats, groups, a channel and a megagroup, and its expectations match every user\'s differences', () => {
-    const world = new World({ clock: () => 1_700_000_000_000, random: seededRandom('load') })
+    const world = new World({ clock: () => 1_700_000_000_000, random: seededRandom('load'), differenceLimit: 10_000 })
     const load = createUpdateLoad(world, { users: 9, groups: 3, groupSize: 4, privateChatsPerUser: 2, seed: 5 })
     assert.equal(load.users.length, 9)
     assert.deepEqual(load.users.slice(0, 2).map((u) => [u.phone, u.code, u.homeDcId]), [

@@ -30,6 +30,7 @@ import type {
   CallContext,
   Peer,
   PeerRef,
+  UpdateBatchListener,
   UpdateListener,
   UpdateState,
   UserRef,
@@ -111,7 +112,7 @@ export interface WorldSnapshot {
 // data field added later is saved without touching this list (and an old file then fails restore).
 const LOGINS_NON_DATA: ReadonlySet<string> = new Set(['dcIds', 'defaultDcId', 'clock', 'random', 'srp', 'codeTtlMs', 'dir', 'sendCodeFlood', 'srpSessions'])
 const DIR_NON_DATA: ReadonlySet<string> = new Set(['random'])
-const HUB_NON_DATA: ReadonlySet<string> = new Set(['nowSeconds', 'logLimit', 'listeners', 'queue', 'flushing'])
+const HUB_NON_DATA: ReadonlySet<string> = new Set(['nowSeconds', 'logLimit', 'listeners', 'batchListeners', 'queue', 'flushing'])
 const CONV_NON_DATA: ReadonlySet<string> = new Set(['dir', 'hub', 'random', 'nowSeconds'])
 
 function dataFields(target: object, skip: ReadonlySet<string>): Record<string, unknown> {
@@ -130,6 +131,8 @@ export class World {
   private readonly conv: Conversations
   private readonly logins: Logins
   private readonly differenceLimit: number
+  /** Changes running (together() nests them): deliveries flush when the outermost ends. */
+  private changeDepth = 0
 
   constructor(options: WorldOptions) {
     this.clock = options.clock
@@ -568,6 +571,20 @@ export class World {
     return this.hub.subscribe(listener)
   }
 
+  /** Subscribes to whole flushes: every delivery of one change (or one `together`) at once. */
+  onUpdateBatches(listener: UpdateBatchListener): () => void {
+    return this.hub.subscribeBatches(listener)
+  }
+
+  /**
+   * Runs several changes as one: their deliveries reach listeners together when `fn` returns
+   * (batch listeners get them in one call, so a user concerned by several gets one push —
+   * updatesCombined when more than one bumps its seq). Nests; throws what `fn` throws.
+   */
+  together<T>(fn: () => T): T {
+    return this.change(fn)
+  }
+
   /** updates.getState. */
   getState(ctx: CallContext): UpdateState {
     return this.hub.state(this.requireUser(ctx).id)
@@ -645,10 +662,11 @@ export class World {
 
   /** Runs a mutation, then hands its deliveries to listeners (also when it failed midway). */
   private change<T>(fn: () => T): T {
+    this.changeDepth++
     try {
       return fn()
     } finally {
-      this.hub.flush()
+      if (--this.changeDepth === 0) this.hub.flush()
     }
   }
 }
