@@ -14,6 +14,17 @@ describe('testdc command line', () => {
     assert.deepEqual(parseCliArgs([]), { help: false, dcCount: 3, basePort: 0, faults: {}, seed: 1, users: [] })
   })
 
+  test('--faults takes the update faults as JSON', () => {
+    const args = parseCliArgs(['--faults', '{"dropUpdatesProbability":0.1,"reorderUpdatesProbability":0.05,"updatesTooLongNext":2,"forgetSessionsNext":1,"floodWait":{"messages.sendMessage":3}}'])
+    assert.deepEqual(args.help ? undefined : args.faults, {
+      dropUpdatesProbability: 0.1,
+      reorderUpdatesProbability: 0.05,
+      updatesTooLongNext: 2,
+      forgetSessionsNext: 1,
+      floodWait: { 'messages.sendMessage': 3 },
+    })
+  })
+
   test('--user makes accounts: names default, a password may hold colons', () => {
     const args = parseCliArgs(['--user', '+9996610001:Alice:alice_1', '--user', '9996620002::bob_2:pa:ss', '--user', '9996630003'])
     assert.equal(args.help, false)
@@ -24,7 +35,7 @@ describe('testdc command line', () => {
     ])
   })
 
-  for (const argv of [['--user', '12ab'], ['--user', '9996610001:A:1bad'], ['--dcs', '-1'], ['--port', '1.5'], ['--faults', '[1]'], ['--faults', '{'], ['--key', '/nonexistent/key.pem'], ['--what'], ['extra']]) {
+  for (const argv of [['--user', '12ab'], ['--user', '9996610001:A:1bad'], ['--dcs', '-1'], ['--port', '1.5'], ['--faults', '[1]'], ['--faults', '{'], ['--faults', '{"dropUpdatesProbabilty":0.1}'], ['--faults', '{"dropUpdatesProbability":1.5}'], ['--faults', '{"delayUpdatesMs":"20"}'], ['--key', '/nonexistent/key.pem'], ['--what'], ['extra']]) {
     test(`refuses ${argv.join(' ')} with the usage text`, () => {
       assert.throws(() => parseCliArgs(argv), (e: unknown) => e instanceof CliUsageError && e.message.endsWith(USAGE))
     })

@@ -2,7 +2,7 @@
 // no server, no process wiring (cli.ts does that), so it is testable in-process.
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
-import type { FaultConfig } from './faults.js'
+import { checkFaultConfig, type FaultConfig } from './faults.js'
 
 /** Thrown for bad command-line arguments (exit code 2). */
 export class CliUsageError extends Error {
@@ -23,7 +23,10 @@ options:
   --key FILE         the server's RSA private key, PEM (default: a fresh 2048-bit key)
   --user SPEC        an account made at start, repeatable: PHONE[:FIRST[:USERNAME[:PASSWORD]]]
                      (a PASSWORD turns on 2FA). Clients that cannot sign up (mtcute) need one.
-  --faults JSON      fault knobs, e.g. '{"dropProbability":0.01}'
+  --faults JSON      fault knobs (FaultConfig, testdc/README.md), e.g. '{"dropProbability":0.01}';
+                     gaps in pushed updates: '{"dropUpdatesProbability":0.1,
+                     "reorderUpdatesProbability":0.05,"delayUpdatesMs":20,"updatesJitterMs":30,
+                     "updatesTooLongProbability":0.01,"forgetSessionsNext":3}'
   --seed N           seeds the world and the fault decisions (default 1)
   -h, --help         this text
 
@@ -104,12 +107,17 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   let faults: FaultConfig = {}
   const faultsText = str('faults')
   if (faultsText !== undefined) {
+    let parsed: unknown
     try {
-      faults = JSON.parse(faultsText) as FaultConfig
+      parsed = JSON.parse(faultsText)
     } catch (e) {
       throw new CliUsageError(`--faults is not JSON: ${(e as Error).message}\n\n${USAGE}`)
     }
-    if (typeof faults !== 'object' || faults === null || Array.isArray(faults)) throw new CliUsageError(`--faults must be a JSON object\n\n${USAGE}`)
+    try {
+      faults = checkFaultConfig(parsed)
+    } catch (e) {
+      throw new CliUsageError(`--faults: ${(e as Error).message}\n\n${USAGE}`)
+    }
   }
   const seedText = str('seed')
   const seed = seedText === undefined ? 1 : /^\d+$/.test(seedText) ? Number(seedText) : seedText

@@ -75,15 +75,42 @@ export class DcServer implements ConnectionHost, SessionHost {
     return m
   }
 
+  /** The sessions of an auth key, if it has any (unlike sessionsOf, creates nothing). */
+  liveSessions(authKeyId: bigint): Iterable<Session> | undefined {
+    return this.sessions.get(authKeyId)?.values()
+  }
+
   sessionFor(key: AuthKeyRecord, sessionId: bigint): Session {
     const m = this.sessionsOf(key.enc.authKeyId)
     let s = m.get(sessionId)
+    if (s !== undefined && this.ctx.faults.forgetSession()) {
+      s.forget()
+      m.delete(sessionId)
+      s = undefined
+    }
     if (s === undefined) {
       s = new Session(this, key, sessionId)
       m.set(sessionId, s)
       if (m.size > MAX_SESSIONS_PER_KEY) m.delete(m.keys().next().value as bigint)
     }
     return s
+  }
+
+  /**
+   * Forgets every session of these auth keys (all keys when undefined), as a server restart
+   * does; returns how many. See Session.forget.
+   */
+  forgetSessions(authKeyIds?: Iterable<bigint>): number {
+    let n = 0
+    const keys = authKeyIds === undefined ? [...this.sessions.keys()] : [...authKeyIds]
+    for (const k of keys) {
+      const m = this.sessions.get(k)
+      if (m === undefined) continue
+      for (const s of m.values()) s.forget()
+      n += m.size
+      m.clear()
+    }
+    return n
   }
 
   forget(conn: Connection): void {

@@ -1,5 +1,5 @@
 // Fault injection for the test DC: what to break (salts, connections, delivery, clock, RPC
-// errors, handshakes) and seeded decisions about when. Settable at start and at run time.
+// errors, handshakes, pushed updates, sessions) and seeded decisions about when. Settable at start and at run time.
 // Knows nothing of sockets or MTProto; the server asks it and reports what fired to stats.
 import { seededRandom } from './world/index.js'
 import type { TestDcStats } from './stats.js'
@@ -47,6 +47,87 @@ export interface FaultConfig {
   readonly dhGenRetryNext?: number
   /** Answer the next N set_client_DH_params with dh_gen_fail. */
   readonly dhGenFailNext?: number
+  /**
+   * Do not send a pushed update to a session, with this probability per (delivery, session). The
+   * world has logged it, so updates.getDifference still returns it: the client sees a pts gap.
+   */
+  readonly dropUpdatesProbability?: number
+  /** Drop the next N pushes (as dropUpdatesProbability does). */
+  readonly dropNextUpdates?: number
+  /**
+   * Hold every push this many ms before it goes to the session (pushes to one session keep their
+   * order). NB: RPC answers are not held: a delayed push may arrive after an answer (e.g. a
+   * getDifference) that already carried its update — real Telegram promises no order there either.
+   */
+  readonly delayUpdatesMs?: number
+  /** … plus a uniform random 0..updatesJitterMs (still in order per session). */
+  readonly updatesJitterMs?: number
+  /** Hold a push back and send it after the session's next push, with this probability. */
+  readonly reorderUpdatesProbability?: number
+  /** Push `updatesTooLong` instead of the update, with this probability per (delivery, session). */
+  readonly updatesTooLongProbability?: number
+  /** Push `updatesTooLong` instead of the next N updates. */
+  readonly updatesTooLongNext?: number
+  /**
+   * Forget the session the next N encrypted messages arrive on (as Telegram does after a server
+   * restart): the message starts a new session (new_session_created), and what was queued for the
+   * old one — pushes and unsent answers — is lost. Run time, for whole users: `TestDc.forgetSessions`.
+   */
+  readonly forgetSessionsNext?: number
+}
+
+/** Every FaultConfig key, for checking configurations that come from outside (CLI JSON). */
+export const FAULT_KEYS: ReadonlySet<string> = new Set<keyof FaultConfig>([
+  'saltPeriodMs',
+  'badServerSaltNext',
+  'dropAfterFrames',
+  'dropProbability',
+  'dropNextFrames',
+  'delayMs',
+  'jitterMs',
+  'duplicateProbability',
+  'reorderProbability',
+  'clockSkewMs',
+  'floodWait',
+  'userMigrate',
+  'internalErrorProbability',
+  'dropResultProbability',
+  'dropNextResults',
+  'handshakeDelayMs',
+  'dhGenRetryNext',
+  'dhGenFailNext',
+  'dropUpdatesProbability',
+  'dropNextUpdates',
+  'delayUpdatesMs',
+  'updatesJitterMs',
+  'reorderUpdatesProbability',
+  'updatesTooLongProbability',
+  'updatesTooLongNext',
+  'forgetSessionsNext',
+])
+
+/** Keys whose value is a method/user → number table; every other key holds one finite number. */
+const TABLE_KEYS: ReadonlySet<string> = new Set(['floodWait', 'userMigrate'])
+
+/**
+ * Checks a fault configuration from outside (parsed JSON): known keys only, finite numbers
+ * (probabilities in 0..1), tables of numbers. Returns it typed; throws RangeError naming the key.
+ */
+export function checkFaultConfig(value: unknown): FaultConfig {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new RangeError('faults must be an object')
+  for (const [key, v] of Object.entries(value)) {
+    if (!FAULT_KEYS.has(key)) throw new RangeError(`unknown fault ${JSON.stringify(key)}`)
+    if (v === undefined) continue
+    if (TABLE_KEYS.has(key)) {
+      if (typeof v !== 'object' || v === null || Array.isArray(v) || !Object.values(v).every((n) => typeof n === 'number' && Number.isFinite(n))) {
+        throw new RangeError(`fault ${key} must map names to numbers`)
+      }
+      continue
+    }
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new RangeError(`fault ${key} must be a finite number`)
+    if (key.endsWith('Probability') && (v < 0 || v > 1)) throw new RangeError(`fault ${key} must be in 0..1, got ${v}`)
+  }
+  return value as FaultConfig
 }
 
 /** Default server salt period: Telegram's salts last about an hour. */
@@ -62,6 +143,9 @@ export class Faults {
   private failLeft: number
   private dropFramesLeft: number
   private dropResultsLeft: number
+  private dropUpdatesLeft: number
+  private tooLongLeft: number
+  private forgetLeft: number
 
   constructor(
     initial: FaultConfig,
@@ -75,6 +159,9 @@ export class Faults {
     this.failLeft = initial.dhGenFailNext ?? 0
     this.dropFramesLeft = initial.dropNextFrames ?? 0
     this.dropResultsLeft = initial.dropNextResults ?? 0
+    this.dropUpdatesLeft = initial.dropNextUpdates ?? 0
+    this.tooLongLeft = initial.updatesTooLongNext ?? 0
+    this.forgetLeft = initial.forgetSessionsNext ?? 0
   }
 
   /** Merges `patch` into the configuration (a key set to undefined turns that fault off). */
@@ -85,6 +172,9 @@ export class Faults {
     if ('dhGenFailNext' in patch) this.failLeft = patch.dhGenFailNext ?? 0
     if ('dropNextFrames' in patch) this.dropFramesLeft = patch.dropNextFrames ?? 0
     if ('dropNextResults' in patch) this.dropResultsLeft = patch.dropNextResults ?? 0
+    if ('dropNextUpdates' in patch) this.dropUpdatesLeft = patch.dropNextUpdates ?? 0
+    if ('updatesTooLongNext' in patch) this.tooLongLeft = patch.updatesTooLongNext ?? 0
+    if ('forgetSessionsNext' in patch) this.forgetLeft = patch.forgetSessionsNext ?? 0
   }
 
   /** Turns every fault off. */
@@ -95,6 +185,9 @@ export class Faults {
     this.failLeft = 0
     this.dropFramesLeft = 0
     this.dropResultsLeft = 0
+    this.dropUpdatesLeft = 0
+    this.tooLongLeft = 0
+    this.forgetLeft = 0
   }
 
   get config(): FaultConfig {
@@ -189,6 +282,39 @@ export class Faults {
       return true
     }
     return this.chance(this.cfg.dropResultProbability, 'dropResult')
+  }
+
+  /** What happens to one push to one session: dropped, replaced by updatesTooLong, or sent. */
+  updatePush(): 'drop' | 'tooLong' | 'send' {
+    if (this.takeNext('dropUpdatesLeft', 'dropUpdate') || this.chance(this.cfg.dropUpdatesProbability, 'dropUpdate')) return 'drop'
+    if (this.takeNext('tooLongLeft', 'updatesTooLong') || this.chance(this.cfg.updatesTooLongProbability, 'updatesTooLong')) return 'tooLong'
+    return 'send'
+  }
+
+  /** How long (ms) to hold the next push, 0 when not at all. */
+  updateDelayMs(): number {
+    const base = this.cfg.delayUpdatesMs ?? 0
+    const jitter = this.cfg.updatesJitterMs ?? 0
+    const d = base + (jitter > 0 ? Math.floor(this.random() * (jitter + 1)) : 0)
+    if (d > 0) this.stats.bump(this.stats.faults, 'delayUpdate')
+    return d
+  }
+
+  /** Whether this push is held back to go out after the session's next one. */
+  reorderUpdate(): boolean {
+    return this.chance(this.cfg.reorderUpdatesProbability, 'reorderUpdate')
+  }
+
+  /** Whether the session an encrypted message arrived on is to be forgotten first. */
+  forgetSession(): boolean {
+    return this.takeNext('forgetLeft', 'forgetSession')
+  }
+
+  private takeNext(counter: 'dropUpdatesLeft' | 'tooLongLeft' | 'forgetLeft', name: string): boolean {
+    if (this[counter] <= 0) return false
+    this[counter]--
+    this.stats.bump(this.stats.faults, name)
+    return true
   }
 
   get handshakeDelayMs(): number {

@@ -90,6 +90,8 @@ export class Session {
   layer: number | undefined
   /** invokeWithoutUpdates was used: no updates are pushed here. */
   updatesDisabled = false
+  /** The server forgot this session (forget()): nothing is sent from it any more. */
+  forgotten = false
   private readonly ids = new MessageIdGenerator({ role: 'server' })
   private readonly seq = new SeqNoCounter()
   private readonly acks = new AckQueue()
@@ -123,7 +125,18 @@ export class Session {
 
   /** Online: a live connection carries this session. */
   get online(): boolean {
-    return this.link !== undefined && !this.link.closed
+    return !this.forgotten && this.link !== undefined && !this.link.closed
+  }
+
+  /**
+   * The server forgets this session (the DC drops it from its table): what is queued — pushes,
+   * answers not yet flushed, answers of calls still running — is lost, and the client's next
+   * message under this session id starts a new one (new_session_created).
+   */
+  forget(): void {
+    this.forgotten = true
+    this.out = []
+    this.link = undefined
   }
 
   // ------------------------------------------------------------------ receive
@@ -511,6 +524,7 @@ export class Session {
 
   /** Pushes an object outside any answer (updates), encoded at this session's layer. */
   push(obj: TlValue): void {
+    if (this.forgotten) return
     const codec = this.codecFor(this.layer ?? this.key.layer ?? OUR_LAYER)
     const bytes = codec?.writeObject !== undefined ? codec.writeObject(obj) : serializeObject(obj as unknown as TlObject)
     this.enqueue(maybeGzip(bytes).bytes, 'other', true)
@@ -518,6 +532,7 @@ export class Session {
   }
 
   private enqueue(body: Uint8Array, kind: 'response' | 'other', content: boolean): void {
+    if (this.forgotten) return
     this.out.push({ body, kind, content })
     if (this.out.length > MAX_OFFLINE_QUEUE) {
       this.out.shift()

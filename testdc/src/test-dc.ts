@@ -12,7 +12,7 @@ import { STATE_FILE_VERSION, TestDcStateError, readStateFile, writeStateFile, ty
 import type { ServerContext } from './server-context.js'
 import { TestDcStats } from './stats.js'
 import type { DcAddress, RestoredTestDcState, TestDc, TestDcOptions } from './types.js'
-import { pushDelivery } from './updates-push.js'
+import { UpdatePusher } from './updates-push.js'
 import { World, seededRandom } from './world/index.js'
 
 /** The only host the test DC binds: it must never be reachable from outside the machine. */
@@ -99,9 +99,10 @@ export async function startTestDc(options: TestDcOptions = {}): Promise<TestDc> 
     await Promise.all([...servers.values()].map((s) => s.close()))
     throw e
   }
-  const unsubscribe = world.onUpdates((delivery) => {
+  const pusher = new UpdatePusher(ctx, servers)
+  const unsubscribe = world.onUpdateBatches((deliveries) => {
     try {
-      stats.updatesPushed += pushDelivery(delivery, world, servers, ctx.updates)
+      stats.updatesPushed += pusher.pushBatch(deliveries)
     } catch (e) {
       stats.bump(stats.errors, `updates-push:${e instanceof Error ? e.message.slice(0, 80) : String(e)}`)
     }
@@ -146,9 +147,20 @@ export async function startTestDc(options: TestDcOptions = {}): Promise<TestDc> 
     faults,
     stats,
     restored,
+    forgetSessions(who) {
+      let n = 0
+      if (who === 'all') {
+        for (const s of servers.values()) n += s.forgetSessions()
+      } else {
+        for (const key of world.authKeysOf(who)) n += servers.get(key.dcId)?.forgetSessions([key.authKeyId]) ?? 0
+      }
+      stats.bump(stats.faults, 'forgetSessions', n)
+      return n
+    },
     close() {
       closing ??= (async () => {
         unsubscribe()
+        pusher.close()
         await Promise.all([...servers.values()].map((s) => s.close()))
         if (statePath !== undefined) await saveState(statePath)
       })()

@@ -141,6 +141,12 @@ export interface TestDc {
   readonly stats: TestDcStats
   /** Set when the state was restored from TestDcOptions.statePath. */
   readonly restored: RestoredTestDcState | undefined
+  /**
+   * Fault: the server forgets every session of `userId`'s auth keys (or of every key), as after a
+   * server restart: each client's next message gets new_session_created, and pushes and answers
+   * queued for the old sessions are lost. Counted in `stats.faults.forgetSessions`; returns how many.
+   */
+  forgetSessions(who: bigint | 'all'): number
   /** Closes every listener and connection (then saves the state, with statePath); resolves when done. Idempotent. */
   close(): Promise<void>
 }

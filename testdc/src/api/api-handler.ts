@@ -41,9 +41,9 @@ export interface ApiHandlerOptions {
   /** Bytes for what the world does not draw itself (new password salts); default a fixed seed. */
   readonly random?: RandomSource
   /**
-   * messages.sendMessage's answer in private chats and basic groups: `updates` with
-   * updateMessageID + updateNewMessage (default; what GramJS and mtcute handle best) or
-   * `short` (updateShortSentMessage, as Telegram often answers).
+   * messages.sendMessage's answer in private chats: `short` (default; updateShortSentMessage, as
+   * Telegram answers) or `updates` (updateMessageID + updateNewMessage + users). Basic groups and
+   * channels always answer `updates`.
    */
   readonly sentMessage?: ResolvedApiOptions['sentMessage']
   /** Handlers added or replaced on top of {@link apiHandlers} (tests, fault scenarios). */
@@ -59,7 +59,7 @@ export interface ApiHandlerOptions {
 export function createApiHandler(options: ApiHandlerOptions = {}): ApiHook {
   const table: HandlerTable = { ...apiHandlers, ...options.handlers }
   const random = options.random ?? seededRandom('mtswarm test DC api')
-  const resolved: ResolvedApiOptions = { sentMessage: options.sentMessage ?? 'updates' }
+  const resolved: ResolvedApiOptions = { sentMessage: options.sentMessage ?? 'short' }
   return async (call, fallback) => {
     const handler = table[call.method as ApiMethod] as ((req: unknown, env: CallEnv) => unknown) | undefined
     if (handler === undefined) return fallback(call)

@@ -56,8 +56,8 @@ describe('API handlers over the wire', () => {
         peer: { _: 'inputPeerUser', userId: bobTl.id, accessHash: bobTl.accessHash! },
         message: 'hello over the wire',
         randomId: 1n,
-      })) as tl.RawUpdates
-      assert.deepEqual(sent.updates[0], { _: 'updateMessageID', id: 1, randomId: 1n })
+      })) as tl.RawUpdateShortSentMessage
+      assert.deepEqual([sent._, sent.id, sent.out], ['updateShortSentMessage', 1, true])
 
       const pushed = (await bob.next((m) => m.obj._ === 'updates')).obj as tl.RawUpdates
       const update = pushed.updates[0] as tl.RawUpdateNewMessage

@@ -32,6 +32,6 @@ export type HandlerTable = { readonly [M in ApiMethod]?: Handler<M> }
 
 /** createApiHandler's options with defaults applied. */
 export interface ResolvedApiOptions {
-  /** How messages.sendMessage answers in private chats and basic groups. */
+  /** How messages.sendMessage answers in private chats. */
   readonly sentMessage: 'updates' | 'short'
 }

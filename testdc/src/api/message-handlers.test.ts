@@ -27,8 +27,8 @@ function send(peer: tl.TypeInputPeer, message: string, randomId: bigint): tl.mes
 }
 
 describe('private messages', () => {
-  test('resolveUsername gives the access hash; sendMessage answers updateMessageID + updateNewMessage; both histories see it', async () => {
-    const kit = apiKit()
+  test('resolveUsername gives the access hash; sendMessage (sentMessage: updates) answers updateMessageID + updateNewMessage; both histories see it', async () => {
+    const kit = apiKit('api', { sentMessage: 'updates' })
     const { alice, bob } = people(kit)
     const resolved = await kit.call(alice.ctx, { _: 'contacts.resolveUsername', username: '@Bob_API' })
     assert.deepEqual(resolved.peer, { _: 'peerUser', userId: bob.user.id })
@@ -140,11 +140,20 @@ describe('private messages', () => {
     assert.equal(peerDialogs.state.pts, 3)
   })
 
-  test('updateShortSentMessage when asked for short answers', async () => {
-    const kit = apiKit('short', { sentMessage: 'short' })
+  test('by default a private sendMessage answers updateShortSentMessage; basic groups and channels answer updates', async () => {
+    const kit = apiKit('short')
     const { alice, bob } = people(kit)
     const res = as(await kit.call(alice.ctx, send({ _: 'inputPeerUser', userId: bob.user.id, accessHash: 0n }, 'x', 9n)), 'updateShortSentMessage')
     assert.deepEqual([res.out, res.id, res.pts, res.ptsCount], [true, 1, 2, 1])
+    const again = as(await kit.call(alice.ctx, send({ _: 'inputPeerUser', userId: bob.user.id, accessHash: 0n }, 'x', 9n)), 'updateShortSentMessage')
+    assert.deepEqual([again.id, again.pts], [1, 2], 'a retried random_id answers the same message')
+    const created = as(
+      as(await kit.call(alice.ctx, { _: 'messages.createChat', users: [{ _: 'inputUser', userId: bob.user.id, accessHash: 0n }], title: 'G' }), 'messages.invitedUsers').updates,
+      'updates',
+    )
+    const chatId = as(created.chats[0]!, 'chat').id
+    const inGroup = as(await kit.call(alice.ctx, send({ _: 'inputPeerChat', chatId }, 'g', 10n)), 'updates')
+    assert.deepEqual(inGroup.updates.map((u) => u._), ['updateMessageID', 'updateNewMessage'])
   })
 })
 
@@ -200,7 +209,8 @@ describe('updatesFor (pushed updates)', () => {
     assert.ok(decoded.users.some((u) => u.id === bob.user.id && as(u, 'user').self))
     assert.equal(decoded.seq, 0)
 
-    const short = as(updatesFor(toBob, kit.world, { short: true }), 'updateShortMessage')
+    assert.equal(updatesFor(toBob, kit.world)._, 'updates', 'a first contact comes with its users')
+    const short = as(updatesFor(toBob, kit.world, { short: 'always' }), 'updateShortMessage')
     assert.deepEqual([short.userId, short.out, short.message, short.pts], [alice.user.id, false, 'ping', 2])
   })
 })

@@ -121,7 +121,9 @@ export const messageHandlers: HandlerTable = {
     const me = env.me()
     const sent = env.world.sendMessage(env.ctx, inputPeerToRef(req.peer, me.id), req.message, req.randomId)
     const m = sent.message
-    if (env.options.sentMessage === 'short' && m.box === 'user') {
+    // https://core.telegram.org/constructor/updateShortSentMessage: Telegram's answer in private
+    // chats; basic groups and channels answer with Updates.
+    if (env.options.sentMessage === 'short' && m.box === 'user' && m.peer.type === 'user') {
       return { _: 'updateShortSentMessage', out: true, id: m.id, pts: sent.pts, ptsCount: sent.ptsCount, date: m.date }
     }
     // The shape both GramJS and mtcute look for: updateMessageID(random_id → id) plus the message

@@ -3,16 +3,17 @@
 // updates.getDifference / getChannelDifference answers. Knows nothing about sessions or sockets.
 // https://core.telegram.org/api/updates
 import type { tl } from '@mtswarm/engine/tl'
-import type {
-  ChannelDifference,
-  Difference,
-  Peer,
-  UpdateDelivery,
-  UpdateState,
-  World,
-  WorldChannel,
-  WorldMessage,
-  WorldUpdate,
+import {
+  combineDeliveries,
+  type ChannelDifference,
+  type Difference,
+  type Peer,
+  type UpdateDelivery,
+  type UpdateState,
+  type World,
+  type WorldChannel,
+  type WorldMessage,
+  type WorldUpdate,
 } from '../world/index.js'
 import type { TlValue, UpdatesHook } from '../types.js'
 import { chatParticipantToTl, messageToTl, peersToTl, type Viewer } from './convert.js'
@@ -55,42 +56,47 @@ export function updateToTl(update: WorldUpdate, viewer: Viewer): tl.TypeUpdate {
 
 export interface UpdatesForOptions {
   /**
-   * Send a lone private-chat message as `updateShortMessage` (no users/chats). Off by default:
-   * mtcute fetches getDifference for any peer it has not seen (test/docs/interop.md, mtcute quirk 8).
+   * When a lone new message (no service action, no seq) is pushed in its short form, without
+   * users/chats — `updateShortMessage` (private chats) or `updateShortChatMessage` (basic groups):
+   * - `known` (default): only when an earlier message of the dialog in the recipient's box already
+   *   named its peers (World.peersSeenBefore), so a first contact always comes with its entities;
+   * - `always`: every lone private/basic-group message (a client that meets an unknown peer must
+   *   fetch it: mtcute calls getDifference, test/docs/interop.md quirk 8);
+   * - `never`: always `updates` with users and chats.
+   * https://core.telegram.org/constructor/updateShortMessage
    */
-  readonly short?: boolean
+  readonly short?: 'known' | 'always' | 'never'
 }
 
 /**
- * The TL object pushed to `delivery.userId`'s online sessions for one world delivery: `updates`
- * with the converted updates plus every user and chat they mention, the delivery's date and seq
- * (0 when it only carries pts updates). Fits the server core's `UpdatesHook`.
+ * The TL object pushed to `delivery.userId`'s online sessions for one world delivery: a short
+ * form for a lone message whose peers the recipient has seen (see UpdatesForOptions.short), else
+ * `updates` with the converted updates plus every user and chat they mention, the delivery's
+ * date and seq (0 when it only carries pts updates). Fits the server core's `UpdatesHook`.
  */
 export function updatesFor(delivery: UpdateDelivery, world: World, options: UpdatesForOptions = {}): tl.TypeUpdates {
   const viewer: Viewer = { world, userId: delivery.userId }
-  const only = delivery.updates.length === 1 ? delivery.updates[0] : undefined
-  if (options.short === true && only?.kind === 'newMessage' && only.message.peer.type === 'user' && only.message.action === undefined) {
-    const m = only.message
-    return {
-      _: 'updateShortMessage',
-      out: m.out,
-      id: m.id,
-      userId: m.peer.id,
-      message: m.text,
-      pts: only.pts,
-      ptsCount: only.ptsCount,
-      date: m.date,
-    }
-  }
+  const short = shortFor(delivery, world, options.short ?? 'known')
+  if (short !== undefined) return short
   const { users, chats } = peersToTl(viewer, delivery.updates)
-  return {
-    _: 'updates',
-    updates: delivery.updates.map((u) => updateToTl(u, viewer)),
-    users,
-    chats,
-    date: delivery.date,
-    seq: delivery.seq,
+  const updates = delivery.updates.map((u) => updateToTl(u, viewer))
+  if (delivery.seqStart !== undefined) {
+    return { _: 'updatesCombined', updates, users, chats, date: delivery.date, seqStart: delivery.seqStart, seq: delivery.seq }
   }
+  return { _: 'updates', updates, users, chats, date: delivery.date, seq: delivery.seq }
+}
+
+/** The short form of a delivery, when it has one and `mode` allows it. */
+function shortFor(delivery: UpdateDelivery, world: World, mode: 'known' | 'always' | 'never'): tl.RawUpdateShortMessage | tl.RawUpdateShortChatMessage | undefined {
+  const only = delivery.updates.length === 1 ? delivery.updates[0] : undefined
+  if (mode === 'never' || delivery.seq !== 0 || only?.kind !== 'newMessage') return undefined
+  const m = only.message
+  if (m.action !== undefined || m.fromId === undefined || m.peer.type === 'channel') return undefined
+  if (mode === 'known' && !world.peersSeenBefore(m)) return undefined
+  const common = { out: m.out, id: m.id, message: m.text, pts: only.pts, ptsCount: only.ptsCount, date: m.date }
+  return m.peer.type === 'user'
+    ? { _: 'updateShortMessage', ...common, userId: m.peer.id }
+    : { _: 'updateShortChatMessage', ...common, fromId: m.fromId, chatId: m.peer.id }
 }
 
 /**
@@ -106,14 +112,10 @@ export function updatesFromDeliveries(
   const all = deliveries.flatMap((d) => d.updates)
   const { users, chats } = peersToTl(viewer, all, { chats: extra.chats ?? [] })
   const updates = all.map((u) => updateToTl(u, viewer))
-  const date = deliveries.at(-1)?.date ?? viewer.world.now()
-  const seqs = deliveries.map((d) => d.seq).filter((s) => s !== 0)
-  const first = seqs[0]
-  const last = seqs.at(-1)
-  if (first !== undefined && last !== undefined && seqs.length > 1) {
-    return { _: 'updatesCombined', updates, users, chats, date, seqStart: first, seq: last }
-  }
-  return { _: 'updates', updates, users, chats, date, seq: last ?? 0 }
+  if (deliveries.length === 0) return { _: 'updates', updates, users, chats, date: viewer.world.now(), seq: 0 }
+  const { date, seq, seqStart } = combineDeliveries(deliveries)
+  if (seqStart !== undefined) return { _: 'updatesCombined', updates, users, chats, date, seqStart, seq }
+  return { _: 'updates', updates, users, chats, date, seq }
 }
 
 /**

@@ -119,7 +119,7 @@ export class Conversations {
 
   // ---- basic groups ----
 
-  createChat(actor: WorldUser, title: string, users: readonly UserRef[], origin: CallContext): WorldChat {
+  createChat(actor: WorldUser, title: string, users: readonly UserRef[], origin: CallContext | undefined): WorldChat {
     if (title.trim() === '') throw worldErrors.chatTitleEmpty()
     const invited = users.map((ref) => this.dir.requireUser(ref)).filter((u) => u.id !== actor.id)
     const date = this.nowSeconds()
@@ -140,7 +140,7 @@ export class Conversations {
     return chat
   }
 
-  addChatUser(actor: WorldUser, chatId: bigint, user: UserRef, origin: CallContext): void {
+  addChatUser(actor: WorldUser, chatId: bigint, user: UserRef, origin: CallContext | undefined): void {
     const chat = this.memberChat(actor, chatId)
     const target = this.dir.requireUser(user)
     if (chat.members.has(target.id)) throw worldErrors.userAlreadyParticipant()
@@ -153,7 +153,7 @@ export class Conversations {
    * messages.deleteChatUser: leaving (user = actor) or removing someone (creator/admins only).
    * The removed user still gets the chatDeleteUser service message, as in Telegram.
    */
-  deleteChatUser(actor: WorldUser, chatId: bigint, user: UserRef, origin: CallContext): void {
+  deleteChatUser(actor: WorldUser, chatId: bigint, user: UserRef, origin: CallContext | undefined): void {
     const chat = this.memberChat(actor, chatId)
     const target = this.dir.requireUser(user)
     if (!chat.members.has(target.id)) throw worldErrors.userNotParticipant()
@@ -169,7 +169,7 @@ export class Conversations {
   createChannel(
     actor: WorldUser,
     spec: { title: string; about?: string; megagroup?: boolean },
-    origin: CallContext,
+    origin: CallContext | undefined,
   ): WorldChannel {
     if (spec.title.trim() === '') throw worldErrors.chatTitleEmpty()
     const channel: WorldChannel = {
@@ -198,7 +198,7 @@ export class Conversations {
     actor: WorldUser,
     channelRef: { id: bigint; accessHash?: bigint },
     users: readonly UserRef[],
-    origin: CallContext,
+    origin: CallContext | undefined,
   ): bigint[] {
     const channel = this.memberChannel(actor, channelRef)
     if (!channel.megagroup && !isAdmin(channel, actor.id)) throw worldErrors.chatAdminRequired()
@@ -217,7 +217,7 @@ export class Conversations {
   }
 
   /** channels.joinChannel: public (username) channels only. */
-  joinChannel(user: WorldUser, channelRef: { id: bigint; accessHash?: bigint }, origin: CallContext): void {
+  joinChannel(user: WorldUser, channelRef: { id: bigint; accessHash?: bigint }, origin: CallContext | undefined): void {
     const channel = this.dir.requireChannel(channelRef)
     if (channel.members.has(user.id)) throw worldErrors.userAlreadyParticipant()
     if (channel.username === undefined) throw worldErrors.channelPrivate()
@@ -225,7 +225,7 @@ export class Conversations {
   }
 
   /** channels.leaveChannel: USER_NOT_PARTICIPANT when not a member. */
-  leaveChannel(user: WorldUser, channelRef: { id: bigint; accessHash?: bigint }, origin: CallContext): void {
+  leaveChannel(user: WorldUser, channelRef: { id: bigint; accessHash?: bigint }, origin: CallContext | undefined): void {
     const channel = this.dir.requireChannel(channelRef)
     if (!channel.members.has(user.id)) throw worldErrors.userNotParticipant()
     if (channel.megagroup) {
@@ -284,7 +284,7 @@ export class Conversations {
   }
 
   /** messages.importChatInvite: joins once; a second import is USER_ALREADY_PARTICIPANT. */
-  importChatInvite(user: WorldUser, hash: string, origin: CallContext): Peer {
+  importChatInvite(user: WorldUser, hash: string, origin: CallContext | undefined): Peer {
     const invite = this.usableInvite(hash)
     const group = this.groupOf(invite.peer)
     if (group.members.has(user.id)) throw worldErrors.userAlreadyParticipant()
@@ -306,7 +306,7 @@ export class Conversations {
    * messages.sendMessage. A (sender, randomId) pair already seen returns the first result with
    * `duplicate: true` and changes nothing, so a retried RPC never duplicates a message.
    */
-  sendMessage(actor: WorldUser, ref: PeerRef, text: string, randomId: bigint, origin: CallContext): SendResult {
+  sendMessage(actor: WorldUser, ref: PeerRef, text: string, randomId: bigint, origin: CallContext | undefined): SendResult {
     const peer = this.dir.requirePeer(ref)
     const dedupKey = `${actor.id}:${randomId}`
     const seen = this.sent.get(dedupKey)
@@ -361,6 +361,22 @@ export class Conversations {
     const box = this.boxes.get(userId)
     if (box === undefined) return []
     return [...box.byDialog.values()].flat().sort((a, b) => a.id - b.id)
+  }
+
+  /**
+   * Whether an earlier message of the same dialog in the owner's box already named every peer
+   * `message` names: in a private chat any earlier message (it carried both users), in a basic
+   * group an earlier message from the same sender. Looks back at most `lookback` messages.
+   */
+  peersSeenBefore(message: BoxMessage, lookback: number): boolean {
+    const list = this.boxes.get(message.ownerId)?.byDialog.get(peerKey(message.peer))
+    if (list === undefined) return false
+    let i = list.length - 1
+    while (i >= 0 && (list[i] as BoxMessage).id !== message.id) i--
+    for (let j = i - 1; j >= 0 && j >= i - lookback; j--) {
+      if (message.peer.type === 'user' || (list[j] as BoxMessage).fromId === message.fromId) return true
+    }
+    return false
   }
 
   channelMessages(channelId: bigint): readonly ChannelMessage[] {
@@ -437,7 +453,7 @@ export class Conversations {
     inviterId: bigint,
     via: JoinVia,
     action: MessageAction | undefined,
-    origin: CallContext,
+    origin: CallContext | undefined,
   ): void {
     this.addMember(channel, userId, inviterId, 'member', via)
     this.hub.deliver(userId, [{ kind: 'channel', channelId: channel.id }], origin)
@@ -477,7 +493,7 @@ export class Conversations {
     return message
   }
 
-  private postPrivate(fromId: bigint, toId: bigint, text: string, randomId: bigint, origin: CallContext): SendResult {
+  private postPrivate(fromId: bigint, toId: bigint, text: string, randomId: bigint, origin: CallContext | undefined): SendResult {
     const date = this.nowSeconds()
     const common = { fromId, date, text, action: undefined, randomId }
     const logicalId = this.newLogical(fromId, randomId, { type: 'user', id: toId }, false)
@@ -499,7 +515,7 @@ export class Conversations {
     text: string,
     action: MessageAction | undefined,
     randomId: bigint | undefined,
-    origin: CallContext,
+    origin: CallContext | undefined,
     recipients: readonly bigint[] = [...chat.members.keys()],
   ): SendResult {
     const peer: Peer = { type: 'chat', id: chat.id }
@@ -536,7 +552,7 @@ export class Conversations {
     text: string,
     action: MessageAction | undefined,
     randomId: bigint | undefined,
-    origin: CallContext,
+    origin: CallContext | undefined,
   ): SendResult {
     const box = this.channelBoxes.get(channel.id) as ChannelBox
     const peer: Peer = { type: 'channel', id: channel.id }

@@ -6,7 +6,7 @@ export { WorldError, isWorldError, worldErrors } from './errors.js'
 export type { WorldErrorCode } from './errors.js'
 export { MAX_MESSAGE_LENGTH, MAX_HISTORY_LIMIT } from './conversations.js'
 export type { ChatInvite, InviteOptions, InviteCheck, SendResult, MembershipRecord, JoinVia, LeaveVia } from './conversations.js'
-export { MAX_UPDATE_LOG_ENTRIES, DIFFERENCE_LIMIT } from './update-hub.js'
+export { MAX_UPDATE_LOG_ENTRIES, DIFFERENCE_LIMIT, combineDeliveries } from './update-hub.js'
 export type { Difference, ChannelDifference } from './update-hub.js'
 export { normalizePhone, peerKey, FIRST_USER_ID, FIRST_CHAT_ID, FIRST_CHANNEL_ID } from './directory.js'
 export {

@@ -168,11 +168,19 @@ export interface UpdateDelivery {
   readonly date: number
   /** The user's seq after this delivery, or 0 when it carries only pts/channel-pts updates. */
   readonly seq: number
+  /**
+   * Set when several deliveries of one change went out as one (World.together): the first seq
+   * among them, `seq` the last (updatesCombined's seq_start..seq).
+   */
+  readonly seqStart?: number
   /** The request that caused it; its own session already gets the result in the RPC answer. */
   readonly origin: CallContext | undefined
 }
 
 export type UpdateListener = (delivery: UpdateDelivery) => void
+
+/** Every delivery of one flush of the world (one change, or one World.together), in order. */
+export type UpdateBatchListener = (deliveries: readonly UpdateDelivery[]) => void
 
 /** updates.getState. */
 export interface UpdateState {

@@ -6,6 +6,7 @@ import type {
   BoxMessage,
   CallContext,
   ChannelMessage,
+  UpdateBatchListener,
   UpdateDelivery,
   UpdateListener,
   UpdateState,
@@ -69,10 +70,31 @@ export type ChannelDifference =
     }
   | { readonly kind: 'tooLong'; readonly pts: number }
 
+/**
+ * Several deliveries to one user as one, in order: every update, the last date, and over those
+ * that bumped seq, `seqStart`..`seq` when more than one did (updatesCombined), else that one seq.
+ * https://core.telegram.org/api/updates#updates-sequence
+ */
+export function combineDeliveries(deliveries: readonly UpdateDelivery[]): UpdateDelivery {
+  const first = deliveries[0]
+  if (first === undefined) throw new RangeError('combineDeliveries needs at least one delivery') // programmer error
+  if (deliveries.length === 1) return first
+  const seqs = deliveries.map((d) => d.seq).filter((s) => s !== 0)
+  return {
+    userId: first.userId,
+    updates: deliveries.flatMap((d) => d.updates),
+    date: (deliveries[deliveries.length - 1] as UpdateDelivery).date,
+    seq: seqs.at(-1) ?? 0,
+    ...(seqs.length > 1 ? { seqStart: seqs[0] as number } : {}),
+    origin: first.origin,
+  }
+}
+
 export class UpdateHub {
   private readonly users = new Map<bigint, UserSequence>()
   private readonly channels = new Map<bigint, ChannelSequence>()
   private readonly listeners = new Set<UpdateListener>()
+  private readonly batchListeners = new Set<UpdateBatchListener>()
   private readonly queue: UpdateDelivery[] = []
   private flushing = false
 
@@ -85,6 +107,12 @@ export class UpdateHub {
   subscribe(listener: UpdateListener): () => void {
     this.listeners.add(listener)
     return () => this.listeners.delete(listener)
+  }
+
+  /** Registers a listener for whole flushes (after the per-delivery listeners); returns its unsubscribe. */
+  subscribeBatches(listener: UpdateBatchListener): () => void {
+    this.batchListeners.add(listener)
+    return () => this.batchListeners.delete(listener)
   }
 
   state(userId: bigint): UpdateState {
@@ -144,19 +172,24 @@ export class UpdateHub {
     this.flushing = true
     let firstError: unknown
     let failed = false
-    try {
-      for (let d = this.queue.shift(); d !== undefined; d = this.queue.shift()) {
-        for (const listener of [...this.listeners]) {
-          try {
-            listener(d)
-          } catch (e) {
-            if (!failed) {
-              failed = true
-              firstError = e
-            }
-          }
+    const call = (run: () => void): void => {
+      try {
+        run()
+      } catch (e) {
+        if (!failed) {
+          failed = true
+          firstError = e
         }
       }
+    }
+    const batch: UpdateDelivery[] = []
+    try {
+      for (let d = this.queue.shift(); d !== undefined; d = this.queue.shift()) {
+        const delivery = d
+        if (this.batchListeners.size > 0) batch.push(delivery)
+        for (const listener of [...this.listeners]) call(() => listener(delivery))
+      }
+      if (batch.length > 0) for (const listener of [...this.batchListeners]) call(() => listener(batch))
     } finally {
       this.flushing = false
     }

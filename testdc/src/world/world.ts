@@ -24,11 +24,13 @@ import {
 } from './logins.js'
 import type { RandomSource } from './seeded-random.js'
 import { engineSrpServer, type SrpServer } from './srp.js'
-import { MAX_UPDATE_LOG_ENTRIES, UpdateHub, type ChannelDifference, type Difference } from './update-hub.js'
+import { DIFFERENCE_LIMIT, MAX_UPDATE_LOG_ENTRIES, UpdateHub, type ChannelDifference, type Difference } from './update-hub.js'
 import type {
+  BoxMessage,
   CallContext,
   Peer,
   PeerRef,
+  UpdateBatchListener,
   UpdateListener,
   UpdateState,
   UserRef,
@@ -38,6 +40,9 @@ import type {
   WorldUpdate,
   WorldUser,
 } from './types.js'
+
+/** How far back in a dialog World.peersSeenBefore looks for a message that named the peers. */
+export const PEERS_SEEN_LOOKBACK = 100
 
 export interface WorldOptions {
   /** Milliseconds since the epoch (a fake clock in tests). */
@@ -50,8 +55,17 @@ export interface WorldOptions {
   readonly codeTtlMs?: number
   /** SRP arithmetic for 2FA, default `engineSrpServer` (engine/src/crypto/srp.ts). */
   readonly srp?: SrpServer
-  /** Bound of each user's and channel's update log, default MAX_UPDATE_LOG_ENTRIES. */
+  /**
+   * Bound of each user's and channel's update log, default MAX_UPDATE_LOG_ENTRIES: a client whose
+   * pts is older than the log gets differenceTooLong / channelDifferenceTooLong.
+   */
   readonly updateLogLimit?: number
+  /**
+   * Most messages one getDifference / getChannelDifference answer carries, default
+   * DIFFERENCE_LIMIT; past it the answer is a differenceSlice / channelDifference with final false.
+   * A client's smaller pts_limit / limit wins.
+   */
+  readonly differenceLimit?: number
   /**
    * Opt-in flood rule: more than `max` sendCode calls for one phone within `windowMs` answer
    * FLOOD_WAIT_X, X the whole seconds until the oldest call leaves the window. Default: none.
@@ -98,7 +112,7 @@ export interface WorldSnapshot {
 // data field added later is saved without touching this list (and an old file then fails restore).
 const LOGINS_NON_DATA: ReadonlySet<string> = new Set(['dcIds', 'defaultDcId', 'clock', 'random', 'srp', 'codeTtlMs', 'dir', 'sendCodeFlood', 'srpSessions'])
 const DIR_NON_DATA: ReadonlySet<string> = new Set(['random'])
-const HUB_NON_DATA: ReadonlySet<string> = new Set(['nowSeconds', 'logLimit', 'listeners', 'queue', 'flushing'])
+const HUB_NON_DATA: ReadonlySet<string> = new Set(['nowSeconds', 'logLimit', 'listeners', 'batchListeners', 'queue', 'flushing'])
 const CONV_NON_DATA: ReadonlySet<string> = new Set(['dir', 'hub', 'random', 'nowSeconds'])
 
 function dataFields(target: object, skip: ReadonlySet<string>): Record<string, unknown> {
@@ -116,6 +130,9 @@ export class World {
   private readonly hub: UpdateHub
   private readonly conv: Conversations
   private readonly logins: Logins
+  private readonly differenceLimit: number
+  /** Changes running (together() nests them): deliveries flush when the outermost ends. */
+  private changeDepth = 0
 
   constructor(options: WorldOptions) {
     this.clock = options.clock
@@ -125,6 +142,8 @@ export class World {
     if (!this.dcIds.includes(this.defaultDcId)) throw new RangeError(`default DC ${this.defaultDcId} is not in dcIds`)
     this.dir = new Directory(this.random)
     this.hub = new UpdateHub(() => this.now(), options.updateLogLimit ?? MAX_UPDATE_LOG_ENTRIES)
+    this.differenceLimit = options.differenceLimit ?? DIFFERENCE_LIMIT
+    if (!Number.isInteger(this.differenceLimit) || this.differenceLimit < 1) throw new RangeError(`differenceLimit must be a positive integer, got ${this.differenceLimit}`)
     this.conv = new Conversations(this.dir, this.hub, this.random, () => this.now())
     this.logins = new Logins({
       dcIds: this.dcIds,
@@ -497,11 +516,49 @@ export class World {
   }
 
   /**
+   * Whether the owner of `message` has had every peer it names in an earlier message of the same
+   * dialog (private chat: any; basic group: one from the same sender), within the last
+   * PEERS_SEEN_LOOKBACK messages — when a push may leave users/chats out (updateShort*).
+   */
+  peersSeenBefore(message: BoxMessage): boolean {
+    return this.conv.peersSeenBefore(message, PEERS_SEEN_LOOKBACK)
+  }
+
+  /**
    * The users, basic groups and channels that messages or updates mention (senders, dialogs,
    * service-message targets, participants): what a TL answer lists in its `users`/`chats`.
    */
   peersOf(items: ReadonlyArray<WorldMessage | WorldUpdate>): { users: WorldUser[]; chats: WorldChat[]; channels: WorldChannel[] } {
     return this.dir.peersOf(items)
+  }
+
+  // ---------------------------------------------------------------- server-side actors
+  // The same changes as the methods above, made by a user from no client of this test DC (as from
+  // another device): no origin, so every session of the actor gets the push too. For load
+  // generators and tests that need traffic without a logged-in sender.
+
+  /** sendMessage as `userId`, from no client. */
+  sendMessageAs(userId: bigint, peer: PeerRef, text: string, randomId: bigint): SendResult {
+    const me = this.actor(userId)
+    return this.change(() => this.conv.sendMessage(me, peer, text, randomId, undefined))
+  }
+
+  /** createChat as `userId`, from no client. */
+  createChatAs(userId: bigint, title: string, users: readonly UserRef[]): WorldChat {
+    const me = this.actor(userId)
+    return this.change(() => this.conv.createChat(me, title, users, undefined))
+  }
+
+  /** createChannel as `userId`, from no client. */
+  createChannelAs(userId: bigint, spec: { title: string; about?: string; megagroup?: boolean }): WorldChannel {
+    const me = this.actor(userId)
+    return this.change(() => this.conv.createChannel(me, spec, undefined))
+  }
+
+  /** inviteToChannel as `userId`, from no client: the users actually added. */
+  inviteToChannelAs(userId: bigint, channel: { id: bigint; accessHash?: bigint }, users: readonly UserRef[]): bigint[] {
+    const me = this.actor(userId)
+    return this.change(() => this.conv.inviteToChannel(me, channel, users, undefined))
   }
 
   // ---------------------------------------------------------------- updates
@@ -514,6 +571,20 @@ export class World {
     return this.hub.subscribe(listener)
   }
 
+  /** Subscribes to whole flushes: every delivery of one change (or one `together`) at once. */
+  onUpdateBatches(listener: UpdateBatchListener): () => void {
+    return this.hub.subscribeBatches(listener)
+  }
+
+  /**
+   * Runs several changes as one: their deliveries reach listeners together when `fn` returns
+   * (batch listeners get them in one call, so a user concerned by several gets one push —
+   * updatesCombined when more than one bumps its seq). Nests; throws what `fn` throws.
+   */
+  together<T>(fn: () => T): T {
+    return this.change(fn)
+  }
+
   /** updates.getState. */
   getState(ctx: CallContext): UpdateState {
     return this.hub.state(this.requireUser(ctx).id)
@@ -521,7 +592,7 @@ export class World {
 
   /** updates.getDifference from the client's (pts, date, qts). */
   getDifference(ctx: CallContext, from: { pts: number; date: number; qts: number }, limit?: number): Difference {
-    return this.hub.difference(this.requireUser(ctx).id, from, limit)
+    return this.hub.difference(this.requireUser(ctx).id, from, this.capped(limit))
   }
 
   /** updates.getChannelDifference from the client's channel pts: CHANNEL_PRIVATE for non-members. */
@@ -529,7 +600,7 @@ export class World {
     const me = this.requireUser(ctx)
     const c = this.dir.requireChannel(channel)
     if (!c.members.has(me.id) && c.username === undefined) throw worldErrors.channelPrivate()
-    return this.hub.channelDifference(c.id, c.pts, pts, limit)
+    return this.hub.channelDifference(c.id, c.pts, pts, this.capped(limit))
   }
 
   // ---------------------------------------------------------------- counts and invariants
@@ -577,12 +648,25 @@ export class World {
 
   // ---------------------------------------------------------------- internals
 
+  /** A client's limit under the world's cap (none or a non-positive one: the cap). */
+  private capped(limit: number | undefined): number {
+    return limit === undefined || limit <= 0 ? this.differenceLimit : Math.min(limit, this.differenceLimit)
+  }
+
+  /** A user acting from no client: USER_ID_INVALID when unknown, USER_DEACTIVATED when deactivated. */
+  private actor(userId: bigint): WorldUser {
+    const user = this.dir.requireUser({ id: userId })
+    if (user.deactivated) throw worldErrors.userDeactivated()
+    return user
+  }
+
   /** Runs a mutation, then hands its deliveries to listeners (also when it failed midway). */
   private change<T>(fn: () => T): T {
+    this.changeDepth++
     try {
       return fn()
     } finally {
-      this.hub.flush()
+      if (--this.changeDepth === 0) this.hub.flush()
     }
   }
 }
