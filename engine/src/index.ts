@@ -41,4 +41,12 @@ export {
   type ProtocolErrorDetail,
   type UsageErrorReason,
 } from './errors/index.js'
+export {
+  PeerCache,
+  PeerMemory,
+  PEER_MEMORY_ENTRIES,
+  markedId,
+  type PeerRef,
+  type PeerCacheHost,
+} from './peers/index.js'
 export * from './inspector/index.js'

@@ -9,7 +9,6 @@ export {
   decodeRecord,
   checkRecord,
   type Migration,
-  type PeerRef,
   type RecordKind,
   type RecordTypes,
   type StoreMeta,

@@ -9,6 +9,7 @@ import type { AccountRecord } from '@mtswarm/storage'
 import { phoneSecret, secret, type AccountEvent } from '@mtswarm/machines'
 import { MigrateError, MtSwarmError, RpcError, UsageError } from '../errors/index.js'
 import type { ResultOf, tl } from '../tl/index.js'
+import { PeerCache, inputChannelOf, inputUserOf, peerMemoryOf, resolvePeerRef, type PeerRef } from '../peers/index.js'
 import { LoginProgress, transferAuthorization, type AccountLogic, type LoginVia, type StepPort } from './account-steps.js'
 import type { EngineEvent } from './engine-events.js'
 import type { ResolvedEngineOptions } from './options.js'
@@ -123,6 +124,8 @@ export class Account {
   private readonly progress = new LoginProgress()
   /** @internal The machine's effects for this account (account-steps.ts). */
   readonly steps: StepPort
+  /** Access hashes, usernames and phones of every user and chat this account's results carried. */
+  readonly peers: PeerCache
 
   /** @internal Created by the engine. */
   constructor(
@@ -135,6 +138,12 @@ export class Account {
     this.updates$ = this.updatesSubject.asObservable()
     this.delivery = host.delivery.account(id)
     this.steps = this.stepPort()
+    this.peers = new PeerCache(id, {
+      store: host.options.store,
+      nowMs: host.options.nowMs,
+      track: (w) => host.track(w),
+      warn: (message) => host.emit({ type: 'warning', atMs: host.options.nowMs(), accountId: id, message }),
+    }, peerMemoryOf(host.options))
     this.loaded = this.load()
     // NB: a failed load surfaces on the next call; never as an unhandled rejection.
     this.loaded.catch(() => {})
@@ -224,6 +233,7 @@ export class Account {
     if (body !== undefined) opts.body = body
     try {
       const result = await this.host.port.invoke(this.id, dcId, request, opts)
+      this.peers.absorb(result)
       this.settled(request._, dcId, started, undefined)
       // NB: the Updates inside a result (messages.sendMessage …) take the pushes' path.
       this.updates?.received(result)
@@ -271,6 +281,33 @@ export class Account {
       this.importedDcs.set(dcId, p)
     }
     return p
+  }
+
+  /**
+   * The InputPeer of a user, chat or channel, for requests that take one: from the peer cache
+   * (memory, then the store), else the network (contacts.resolveUsername, users.getUsers /
+   * channels.getChannels with access hash 0, contacts.resolvePhone), whose answer is cached.
+   * `ref`: a marked id (> 0 user, -id basic chat, -100… channel), `{ type, id }`, '@username',
+   * '+phone', or an InputPeer (returned as is).
+   * @throws UsageError 'bad-argument' for a malformed ref; RpcError when the server knows no such peer.
+   * @example
+   * await account.invoke({ _: 'messages.sendMessage', peer: await account.resolvePeer('@durov'), message: 'hi', randomId })
+   */
+  async resolvePeer(ref: PeerRef): Promise<tl.TypeInputPeer> {
+    this.checkUsable('resolvePeer')
+    await this.loaded
+    // NB: through invokeUntyped, as invoke(): ResultOf over a generic method is too deep for tsc here.
+    return resolvePeerRef(this.peers, ref, (request) => this.invokeUntyped(request, {}) as Promise<any>)
+  }
+
+  /** {@link resolvePeer} for a user, as an InputUser. @throws UsageError 'bad-argument' when `ref` is not a user. */
+  async inputUser(ref: PeerRef): Promise<tl.TypeInputUser> {
+    return inputUserOf(await this.resolvePeer(ref))
+  }
+
+  /** {@link resolvePeer} for a channel or supergroup, as an InputChannel. @throws UsageError 'bad-argument' otherwise. */
+  async inputChannel(ref: PeerRef): Promise<tl.TypeInputChannel> {
+    return inputChannelOf(await this.resolvePeer(ref))
   }
 
   // ---- updates ----------------------------------------------------------------------------------
@@ -322,8 +359,11 @@ export class Account {
         store: this.host.options.store,
         selfId: () => this.userId ?? 0n,
         call: (request) => this.call(request, {}, true),
-        inputChannel: async () => null,
-        absorb: () => {},
+        inputChannel: async (channelId) => {
+          const known = await this.peers.lookup('channel', channelId)
+          return known === undefined || known.min === true ? null : { _: 'inputChannel', channelId, accessHash: known.accessHash }
+        },
+        absorb: (value) => this.peers.absorb(value),
         lost: (box) =>
           this.host.emit({ type: 'warning', atMs: this.host.options.nowMs(), accountId: this.id, message: `updates lost for good in ${box === 'common' ? 'the common box' : `channel ${box}`} (the server no longer has the range)` }),
         warn: (message) => this.host.emit({ type: 'warning', atMs: this.host.options.nowMs(), accountId: this.id, message }),
@@ -455,6 +495,7 @@ export class Account {
     this.actor?.send({ type: 'account.stop' })
     this.noticeSub?.unsubscribe()
     await this.stopUpdates()
+    await this.peers.close()
     await this.writes
     this.stateSubject.complete()
     this.updatesSubject.complete()
