@@ -12,6 +12,23 @@ import { channelDifferenceOf, differenceOf, envelopeOf, isUpdates } from './norm
 /** How many channel messages one getChannelDifference asks for (bots may ask 100,000; users 100). */
 export const CHANNEL_DIFFERENCE_LIMIT = 100
 
+/**
+ * Dialogs read for the channels' pts when an account has no stored state. NB: one page: channels
+ * past it start their box from their first update.
+ */
+export const DIALOGS_LIMIT = 100
+
+/** The channels of a dialogs answer with their pts. */
+function channelsOf(d: tl.messages.TypeDialogs): { channelId: bigint; pts: number }[] {
+  if (d._ === 'messages.dialogsNotModified') return []
+  const out: { channelId: bigint; pts: number }[] = []
+  for (const dialog of d.dialogs) {
+    if (dialog._ !== 'dialog' || dialog.peer._ !== 'peerChannel' || dialog.pts === undefined) continue
+    out.push({ channelId: dialog.peer.channelId, pts: dialog.pts })
+  }
+  return out
+}
+
 /** What the updates actor needs from its account. */
 export interface UpdatesPort {
   readonly accountId: string
@@ -49,6 +66,11 @@ export class AccountUpdates {
           const st = s as tl.updates.RawState
           return { type: 'state.received', state: { pts: st.pts, qts: st.qts, seq: st.seq, date: st.date } }
         }, (errorMessage) => ({ type: 'state.failed', errorMessage })),
+        fetchChannels: () => this.fetch(
+          { _: 'messages.getDialogs', offsetDate: 0, offsetId: 0, offsetPeer: { _: 'inputPeerEmpty' }, limit: DIALOGS_LIMIT, hash: 0n },
+          (d) => ({ type: 'channels.seeded', channels: channelsOf(d as tl.messages.TypeDialogs) }),
+          (errorMessage) => ({ type: 'channels.failed', errorMessage }),
+        ),
         fetchDifference: (_, p) => this.fetch(
           { _: 'updates.getDifference', pts: p.state.pts, date: p.state.date, qts: p.state.qts },
           (d) => ({ type: 'difference.received', answer: differenceOf(d as tl.updates.TypeDifference) }),

@@ -9,6 +9,8 @@ export type UpdatesEvent =
   | { type: 'updates.tooLong' }
   | { type: 'state.received'; state: CommonState }
   | { type: 'state.failed'; errorMessage: string }
+  | { type: 'channels.seeded'; channels: readonly { readonly channelId: bigint; readonly pts: number }[] }
+  | { type: 'channels.failed'; errorMessage: string }
   | { type: 'difference.received'; answer: DifferenceAnswer }
   | { type: 'difference.failed'; errorMessage: string }
   | { type: 'channelDifference.received'; channelId: bigint; answer: ChannelDifferenceAnswer }
@@ -25,6 +27,8 @@ export const UPDATES_EVENT_DESCRIPTIONS: Readonly<Record<UpdatesEvent['type'], s
   'updates.tooLong': 'updatesTooLong: too many to push, fetch the difference',
   'state.received': 'updates.getState answered',
   'state.failed': 'updates.getState failed',
+  'channels.seeded': "the account's channels and their pts (from its dialogs)",
+  'channels.failed': 'the dialogs could not be read: channels start from their first update',
   'difference.received': 'updates.getDifference answered (difference, slice, empty or tooLong)',
   'difference.failed': 'updates.getDifference failed',
   'channelDifference.received': 'updates.getChannelDifference answered for one channel',

@@ -16,6 +16,8 @@ const beforeState = (extra: Partial<Record<T, string>>): Partial<Record<T, strin
   'difference.failed': NOT_ACTIVE,
   'channelDifference.received': NOT_ACTIVE,
   'channelDifference.failed': NOT_ACTIVE,
+  'channels.seeded': 'no dialogs read in flight: a late answer',
+  'channels.failed': 'no dialogs read in flight: a late failure',
   'session.created': 'getState (or the difference at start) will cover it',
   'connection.down': 'getState (or the difference at start) will cover it',
   'connection.up': 'getState (or the difference at start) will cover it',
@@ -29,8 +31,18 @@ export const UPDATES_IGNORES: IgnoreTable<T> = {
     return rest
   })(),
   stateRetry: beforeState({ 'updates.start': 'already started' }),
+  seedingChannels: (() => {
+    const { 'channels.seeded': _s, 'channels.failed': _f, ...rest } = beforeState({
+      'updates.start': 'already started',
+      'state.received': 'getState answered already',
+      'state.failed': 'getState answered already',
+    })
+    return rest
+  })(),
   active: {
     'updates.start': 'already started',
+    'channels.seeded': 'no dialogs read in flight: a late answer',
+    'channels.failed': 'no dialogs read in flight: a late failure',
     'state.received': 'no getState in flight: a late answer',
     'state.failed': 'no getState in flight: a late failure',
   },

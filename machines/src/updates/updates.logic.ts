@@ -127,6 +127,14 @@ export interface StoredUpdateState {
   readonly channels: readonly { readonly channelId: bigint; readonly pts: number }[]
 }
 
+/** Channel boxes from the dialogs (fresh state): a box an update already started is kept. */
+export function seedChannels(context: UpdatesContext, channels: readonly { readonly channelId: bigint; readonly pts: number }[]): UpdatesContext {
+  if (channels.length === 0) return context
+  const next: Record<string, ChannelBox> = { ...context.channels }
+  for (const c of channels) next[key(c.channelId)] ??= { pts: c.pts, held: [], mustFetch: false, fetching: false }
+  return { ...context, channels: next }
+}
+
 /** The stored state taken over at start: every stored channel needs a difference. */
 export function fromStore(context: UpdatesContext, stored: StoredUpdateState): UpdatesContext {
   const channels: Record<string, ChannelBox> = {}

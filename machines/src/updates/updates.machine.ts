@@ -20,6 +20,7 @@ import {
   reopenChannels,
   replayHeld,
   retryDelayMs,
+  seedChannels,
   startChannelFetches,
   tooManyHeld,
   type Applied,
@@ -33,6 +34,8 @@ import {
 /** Effects the engine provides (plain params; they reach `inspect`). */
 export interface UpdatesEffects {
   fetchState: { accountId: string }
+  /** Read the account's dialogs for its channels' pts (a fresh state has none). */
+  fetchChannels: { accountId: string }
   fetchDifference: { accountId: string; state: CommonState }
   fetchChannelDifference: { accountId: string; channelId: bigint; pts: number }
   /** Hand these items to the handlers, in order; each carries the position that covers it. */
@@ -80,6 +83,7 @@ export const updatesMachine = setup({
   },
   actions: {
     fetchState: (_: unknown, _p: UpdatesEffects['fetchState']) => {},
+    fetchChannels: (_: unknown, _p: UpdatesEffects['fetchChannels']) => {},
     fetchDifference: (_: unknown, _p: UpdatesEffects['fetchDifference']) => {},
     fetchChannelDifference: (_: unknown, _p: UpdatesEffects['fetchChannelDifference']) => {},
     deliver: (_: unknown, _p: UpdatesEffects['deliver']) => {},
@@ -134,17 +138,33 @@ export const updatesMachine = setup({
       entry: { type: 'fetchState', params: ({ context }) => ({ accountId: context.accountId }) },
       on: {
         'state.received': {
-          target: 'active',
+          target: 'seedingChannels',
           description: ev['state.received'],
           actions: [
             assign({ common: ({ event }) => event.state }),
             { type: 'commitPosition', params: ({ context, event }) => ({ accountId: context.accountId, position: { box: 'common' as const, state: event.state } }) },
             noFailures,
-            applied((c) => replayHeld(c)),
           ],
         },
         'state.failed': { target: 'stateRetry', actions: failed, description: ev['state.failed'] },
         'updates.received': { actions: holdEnvelope, description: 'kept until the state is known' },
+      },
+    },
+    seedingChannels: {
+      description: "The dialogs are read for the channels' pts; pushes wait",
+      entry: { type: 'fetchChannels', params: ({ context }) => ({ accountId: context.accountId }) },
+      on: {
+        'channels.seeded': {
+          target: 'active',
+          description: ev['channels.seeded'],
+          actions: [assign(({ context, event }) => seedChannels(context, event.channels)), applied((c) => replayHeld(c))],
+        },
+        'channels.failed': {
+          target: 'active',
+          description: ev['channels.failed'],
+          actions: applied((c) => replayHeld(c)),
+        },
+        'updates.received': { actions: holdEnvelope, description: 'kept until the channels are known' },
       },
     },
     stateRetry: {

@@ -23,6 +23,8 @@ const SAMPLES = {
   'updates.tooLong': [{ type: 'updates.tooLong' }],
   'state.received': [{ type: 'state.received', state }],
   'state.failed': [{ type: 'state.failed', errorMessage: 'INTERNAL' }],
+  'channels.seeded': [{ type: 'channels.seeded', channels: [{ channelId: 7n, pts: 3 }] }],
+  'channels.failed': [{ type: 'channels.failed', errorMessage: 'INTERNAL' }],
   'difference.received': [
     { type: 'difference.received', answer: { kind: 'empty', date: 1002, seq: 5 } },
     { type: 'difference.received', answer: { kind: 'slice', items: [], state: { ...state, pts: 20 } } },

@@ -9,7 +9,7 @@ import type { UpdatesEvent } from './updates.events.js'
 import { MAX_HELD_ITEMS, type CommonState, type UpdateItem, type UpdatesEnvelope } from './updates.logic.js'
 import { updatesMachine } from './updates.machine.js'
 
-const EFFECTS = ['fetchState', 'fetchDifference', 'fetchChannelDifference', 'deliver', 'commitPosition', 'reportLost'] as const
+const EFFECTS = ['fetchState', 'fetchChannels', 'fetchDifference', 'fetchChannelDifference', 'deliver', 'commitPosition', 'reportLost'] as const
 const S0: CommonState = { pts: 10, qts: 0, seq: 5, date: 1000 }
 
 function start(stored: { common: CommonState | null; channels?: { channelId: bigint; pts: number }[] } = { common: null }) {
@@ -32,7 +32,10 @@ const got = (items: UpdateItem[], seq = 0, seqStart = 0): UpdatesEvent => ({ typ
 
 function synced(stored?: Parameters<typeof start>[0]) {
   const t = start(stored)
-  if (stored === undefined) t.send({ type: 'state.received', state: S0 })
+  if (stored === undefined) {
+    t.send({ type: 'state.received', state: S0 })
+    t.send({ type: 'channels.seeded', channels: [] })
+  }
   return t
 }
 
@@ -44,6 +47,8 @@ describe('updatesMachine', () => {
     t.send(got([pts(11)]))
     assert.deepEqual(t.delivered(), [])
     t.send({ type: 'state.received', state: S0 })
+    assert.deepEqual(t.rec.of('fetchChannels').length, 1, 'then the dialogs, for the channels')
+    t.send({ type: 'channels.seeded', channels: [] })
     assert.deepEqual(t.delivered(), ['p11'], 'pts 10 is what the state already covers')
     assert.deepEqual(t.rec.of('commitPosition'), [{ accountId: 'acc', position: { box: 'common', state: S0 } }], 'the state from getState is committed even with nothing to deliver')
     assert.match(t.value(), /synced/)
@@ -144,6 +149,16 @@ describe('updatesMachine', () => {
     assert.deepEqual(t.delivered(), [])
     t.clock.increment(1_001)
     assert.equal(t.rec.of('fetchDifference').length, 2)
+  })
+
+  test('a fresh state seeds the channel boxes from the dialogs: a push lost before the first one is still fetched', () => {
+    const t = start()
+    t.send({ type: 'state.received', state: S0 })
+    t.send(got([cpts(7n, 6)]))
+    t.send({ type: 'channels.seeded', channels: [{ channelId: 7n, pts: 4 }] })
+    assert.deepEqual(t.delivered(), [], 'pts 5 is missing: 6 waits')
+    t.clock.increment(501)
+    assert.deepEqual(t.rec.of('fetchChannelDifference'), [{ accountId: 'acc', channelId: 7n, pts: 4 }])
   })
 
   test('a channel seen first starts its box; its gap fetches getChannelDifference with the box pts', () => {
