@@ -370,7 +370,11 @@ export class Account {
         inspect: this.host.options.inspect,
       },
       this.delivery,
-      { gapTimeoutMs: this.host.options.updates.gapTimeoutMs, resyncAfterDownMs: this.host.options.updates.resyncAfterDownMs },
+      {
+        gapTimeoutMs: this.host.options.updates.gapTimeoutMs,
+        resyncAfterDownMs: this.host.options.updates.resyncAfterDownMs,
+        idleDifferenceMs: this.host.options.updates.idleDifferenceMs,
+      },
       parent,
     )
     this.updates = u

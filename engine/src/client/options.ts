@@ -84,6 +84,8 @@ export interface UpdatesOptions {
   readonly gapTimeoutMs?: number
   /** A home connection down longer than this (ms) catches up with getDifference (default 15,000). */
   readonly resyncAfterDownMs?: number
+  /** While nothing is missing, getDifference this often anyway, in ms (default 15 min): finds a lost last push. */
+  readonly idleDifferenceMs?: number
   /** Handlers running at once in the engine (default 256). */
   readonly concurrency?: number
   /** Handlers running at once per account (default 16); one update at a time per chat. */
@@ -96,6 +98,7 @@ export interface UpdatesOptions {
 export interface ResolvedUpdatesOptions {
   readonly gapTimeoutMs: number
   readonly resyncAfterDownMs: number
+  readonly idleDifferenceMs: number
   readonly concurrency: number
   readonly perAccountConcurrency: number
   readonly retryDelaysMs: readonly number[]
@@ -270,6 +273,7 @@ export function resolveEngineOptions(o: EngineOptions): ResolvedEngineOptions {
 const UPDATES_OPTION_NAMES = {
   gapTimeoutMs: true,
   resyncAfterDownMs: true,
+  idleDifferenceMs: true,
   concurrency: true,
   perAccountConcurrency: true,
   retryDelaysMs: true,
@@ -285,6 +289,7 @@ function checkUpdates(u: UpdatesOptions): ResolvedUpdatesOptions {
   return {
     gapTimeoutMs: finite('updates.gapTimeoutMs', u.gapTimeoutMs ?? DEFAULT_UPDATES_TIMING.gapTimeoutMs, 0, MAX_TIMER_MS),
     resyncAfterDownMs: finite('updates.resyncAfterDownMs', u.resyncAfterDownMs ?? DEFAULT_UPDATES_TIMING.resyncAfterDownMs, 0, MAX_TIMER_MS),
+    idleDifferenceMs: finite('updates.idleDifferenceMs', u.idleDifferenceMs ?? DEFAULT_UPDATES_TIMING.idleDifferenceMs, 1, MAX_TIMER_MS),
     concurrency: integer('updates.concurrency', u.concurrency ?? DEFAULT_DELIVERY.concurrency, 1, 1_000_000),
     perAccountConcurrency: integer('updates.perAccountConcurrency', u.perAccountConcurrency ?? DEFAULT_DELIVERY.perAccountConcurrency, 1, 1_000_000),
     retryDelaysMs: delays.map((d, i) => finite(`updates.retryDelaysMs[${i}]`, d, 0, MAX_TIMER_MS)),

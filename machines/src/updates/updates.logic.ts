@@ -83,10 +83,15 @@ export interface UpdatesTiming {
   readonly gapTimeoutMs: number
   /** A connection down longer than this resynchronises with getDifference when it is back. */
   readonly resyncAfterDownMs: number
+  /**
+   * While synced, getDifference (and every channel's) this often: a lost push that no later
+   * update follows leaves no gap to see (core.telegram.org/api/updates suggests ~15 minutes).
+   */
+  readonly idleDifferenceMs: number
 }
 
 /** Defaults: see UpdatesTiming. */
-export const DEFAULT_UPDATES_TIMING: UpdatesTiming = { gapTimeoutMs: 500, resyncAfterDownMs: 15_000 }
+export const DEFAULT_UPDATES_TIMING: UpdatesTiming = { gapTimeoutMs: 500, resyncAfterDownMs: 15_000, idleDifferenceMs: 15 * 60_000 }
 /** Held items beyond this: stop waiting, fetch the difference now (a flood of gaps is not a gap). */
 export const MAX_HELD_ITEMS = 1_000
 /** getDifference / getChannelDifference retry delays after a failure (then the last repeats). */

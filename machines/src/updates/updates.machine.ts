@@ -103,6 +103,7 @@ export const updatesMachine = setup({
   },
   delays: {
     gapTimeout: ({ context }) => context.timing.gapTimeoutMs,
+    idleDifference: ({ context }) => context.timing.idleDifferenceMs,
     retryDelay: ({ context }) => retryDelayMs(context.failures),
   },
 }).createMachine({
@@ -198,6 +199,13 @@ export const updatesMachine = setup({
           states: {
             synced: {
               description: 'Everything up to pts/qts/seq applied; nothing held',
+              after: {
+                idleDifference: {
+                  ...resync,
+                  description: 'every idleDifferenceMs: a lost last push leaves no gap to see',
+                  actions: assign(({ context }) => reopenChannels(context)),
+                },
+              },
               always: [
                 { guard: 'tooManyHeld', target: 'fetchingDifference', description: 'too much held: fetch now' },
                 { guard: 'hasCommonGap', target: 'gap', description: 'something is held ahead of the state' },

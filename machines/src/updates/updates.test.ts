@@ -220,6 +220,19 @@ describe('updatesMachine', () => {
     assert.equal(t.rec.of('fetchDifference').length, 2)
   })
 
+  test('a lost last push is found by the periodic difference while synced (common box and channels)', () => {
+    const t = synced({ common: S0, channels: [{ channelId: 7n, pts: 3 }] })
+    t.send({ type: 'difference.received', answer: { kind: 'empty', date: 1001, seq: 5 } })
+    t.clock.increment(501)
+    t.send({ type: 'channelDifference.received', channelId: 7n, answer: { kind: 'empty', pts: 3 } })
+    const before = [t.rec.of('fetchDifference').length, t.rec.of('fetchChannelDifference').length]
+    t.clock.increment(15 * 60_000 - 400)
+    t.clock.increment(501)
+    t.send({ type: 'difference.received', answer: { kind: 'empty', date: 1001, seq: 5 } })
+    t.clock.increment(501)
+    assert.deepEqual([t.rec.of('fetchDifference').length, t.rec.of('fetchChannelDifference').length], [before[0]! + 1, before[1]! + 1])
+  })
+
   test('more held than MAX_HELD_ITEMS: no waiting, getDifference at once', () => {
     const t = synced()
     for (let i = 0; i <= MAX_HELD_ITEMS; i++) t.send(got([pts(12 + i)]))
