@@ -106,6 +106,43 @@ describe('updates on the engine', () => {
     }
   })
 
+  test('a handler that keeps failing parks its update as a dead letter; later ones still flow; replay runs the handlers again', async () => {
+    const store: SessionStore = await openLmdbStore({ path: join(dir, 'd.lmdb'), encryptionKey: KEY })
+    const { engine } = engineOn(dc, store, { updates: { retryDelaysMs: [1, 1] } })
+    const handled: string[] = []
+    let healed = false
+    try {
+      const gina = await loggedIn(engine, 'gina', 'Gina')
+      const hal = await loggedIn(engine, 'hal', 'Hal')
+      hal.account.onUpdate((u) => {
+        const [text] = texts([u])
+        if (text === undefined) return
+        if (text === 'poison' && !healed) throw new Error('cannot digest poison')
+        handled.push(text)
+      })
+      const peer = await peerOf(gina.account, hal.phone)
+      for (const t of ['one', 'poison', 'two']) await send(gina.account, peer, t)
+      await until('the messages after the poison', () => handled.includes('two'))
+      await hal.account.updatesSettled()
+      assert.deepEqual(handled, ['one', 'two'])
+      const dead = await hal.account.deadLetters()
+      assert.equal(dead.length, 1)
+      assert.equal(dead[0]?.attempts, 3, 'one try and two retries')
+      assert.match(dead[0]?.error ?? '', /cannot digest poison/)
+      assert.equal(texts([{ update: dead[0]!.update } as DeliveredUpdate])[0], 'poison')
+      assert.equal((await store.getUpdateState('hal'))?.pts, dc.world.getState(dc.world.loginAs(hal.userId)).pts, 'the dead letter does not hold the box back')
+      await assert.rejects(hal.account.replayDeadLetter(dead[0]!.id), /cannot digest poison/, 'still failing: stays parked')
+      assert.equal((await hal.account.deadLetters()).length, 1)
+      healed = true
+      await hal.account.replayDeadLetter(dead[0]!.id)
+      assert.deepEqual(handled, ['one', 'two', 'poison'])
+      assert.deepEqual(await hal.account.deadLetters(), [])
+      await assert.rejects(hal.account.replayDeadLetter('nope'), (e: Error) => e.name === 'UsageError')
+    } finally {
+      await engine.stop()
+    }
+  })
+
   test('a restart from the same store catches up with the messages sent while the account was away', async () => {
     const path = join(dir, 'c.lmdb')
     const first = engineOn(dc, await openLmdbStore({ path, encryptionKey: KEY }))
