@@ -44,6 +44,9 @@ export interface DeliveryOptions {
 
 export const DEFAULT_DELIVERY: DeliveryOptions = { concurrency: 256, perAccountConcurrency: 16, retryDelaysMs: [100, 1_000, 5_000] }
 
+/** How long stop() waits for running handlers before it leaves them (their updates stay uncommitted). */
+export const STOP_WAIT_MS = 10_000
+
 /** Longest error text kept with a dead letter. */
 export const MAX_DEAD_LETTER_ERROR = 2_000
 
@@ -341,10 +344,12 @@ export class AccountDelivery {
    */
   async stop(): Promise<void> {
     this.stopped = true
-    const running = this.running
-    if (running > 0) {
+    if (this.running > 0) {
+      // NB: a handler that never resolves must not hold the engine's stop forever: after
+      // STOP_WAIT_MS its update is left uncommitted (a restart replays it).
+      const until = this.fleet.host.nowMs() + STOP_WAIT_MS
       await new Promise<void>((r) => {
-        const check = () => (this.running === 0 ? r() : this.fleet.host.setTimeout(check, 5))
+        const check = () => (this.running === 0 || this.fleet.host.nowMs() > until ? r() : this.fleet.host.setTimeout(check, 5))
         check()
       })
     }
