@@ -74,6 +74,22 @@ const failed: any = assign<UpdatesContext, any, undefined, UpdatesEvent, any>({ 
 const noFailures: any = assign<UpdatesContext, any, undefined, UpdatesEvent, any>({ failures: 0 })
 const resync = { target: 'fetchingDifference' as const }
 
+/** What synced and gap do alike: apply what arrives; resync on updatesTooLong, a new session, a long outage. */
+const whileApplying = (shortOutage: string): any => ({
+  'updates.received': { description: ev['updates.received'], actions: applied((c, e: Ev<'updates.received'>) => acceptEnvelope(c, e.envelope)) },
+  'updates.tooLong': { ...resync, description: ev['updates.tooLong'] },
+  'session.created': { ...resync, description: ev['session.created'] },
+  'connection.up': [
+    {
+      guard: 'wasDownLong',
+      ...resync,
+      description: 'down longer than resyncAfterDownMs: catch up (channels too)',
+      actions: assign<UpdatesContext, any, undefined, UpdatesEvent, any>(({ context }) => ({ ...reopenChannels(context), downSinceMs: null })),
+    },
+    { description: shortOutage, actions: assign<UpdatesContext, any, undefined, UpdatesEvent, any>({ downSinceMs: null }) },
+  ],
+})
+
 /** One account's update boxes. Input {@link UpdatesInput}. */
 export const updatesMachine = setup({
   types: {
@@ -210,20 +226,7 @@ export const updatesMachine = setup({
                 { guard: 'tooManyHeld', target: 'fetchingDifference', description: 'too much held: fetch now' },
                 { guard: 'hasCommonGap', target: 'gap', description: 'something is held ahead of the state' },
               ],
-              on: {
-                'updates.received': { description: ev['updates.received'], actions: applied((c, e: Ev<'updates.received'>) => acceptEnvelope(c, e.envelope)) },
-                'updates.tooLong': { ...resync, description: ev['updates.tooLong'] },
-                'session.created': { ...resync, description: ev['session.created'] },
-                'connection.up': [
-                  {
-                    guard: 'wasDownLong',
-                    ...resync,
-                    description: 'down longer than resyncAfterDownMs: catch up (channels too)',
-                    actions: assign(({ context }) => ({ ...reopenChannels(context), downSinceMs: null })),
-                  },
-                  { description: 'a short outage: pushes resume', actions: assign({ downSinceMs: null }) },
-                ],
-              },
+              on: whileApplying('a short outage: pushes resume'),
             },
             gap: {
               description: 'Held updates wait for the missing ones, up to gapTimeoutMs',
@@ -232,20 +235,7 @@ export const updatesMachine = setup({
                 { guard: 'noCommonGap', target: 'synced', description: 'the missing updates arrived' },
               ],
               after: { gapTimeout: { ...resync, description: 'the gap did not fill in time' } },
-              on: {
-                'updates.received': { description: ev['updates.received'], actions: applied((c, e: Ev<'updates.received'>) => acceptEnvelope(c, e.envelope)) },
-                'updates.tooLong': { ...resync, description: ev['updates.tooLong'] },
-                'session.created': { ...resync, description: ev['session.created'] },
-                'connection.up': [
-                  {
-                    guard: 'wasDownLong',
-                    ...resync,
-                    description: 'down longer than resyncAfterDownMs: catch up (channels too)',
-                    actions: assign(({ context }) => ({ ...reopenChannels(context), downSinceMs: null })),
-                  },
-                  { description: 'a short outage: the gap timer still runs', actions: assign({ downSinceMs: null }) },
-                ],
-              },
+              on: whileApplying('a short outage: the gap timer still runs'),
             },
             fetchingDifference: {
               description: 'updates.getDifference in flight; common updates wait for its answer',
