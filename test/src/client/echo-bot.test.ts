@@ -3,24 +3,11 @@
 // once — the ones written while the bot was down included. Its CLI answers --help and refuses
 // unknown flags.
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { describe, test } from 'node:test'
-
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..')
+import { npmRun } from './npm-run.js'
 
 function echoBot(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const { BOT_TOKEN: _t, API_ID: _i, ...env } = process.env
-    const child = spawn('npm', ['run', '--silent', 'echo-bot', '--', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d))
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d))
-    child.on('error', reject)
-    child.on('close', (code) => resolve({ code, stdout, stderr }))
-  })
+  return npmRun(['run', '--silent', 'echo-bot', '--', ...args], {}, ['BOT_TOKEN', 'API_ID'])
 }
 
 describe('npm run echo-bot', () => {

@@ -10,26 +10,14 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { StoreError, openLmdbStore } from '@mtswarm/storage'
+import { npmRun } from './npm-run.js'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..')
 /** The story itself, run without npm (its state file test needs two plain processes). */
 const START_MAIN = join(ROOT, 'examples', 'karma-story', 'main.ts')
 
 function npmStart(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const { MTSWARM_STORE_KEY: _k, MTSWARM_STORE_KEY_FILE: _f, ...inherited } = process.env
-    const child = spawn('npm', ['start', '--silent', '--', ...args], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...inherited, ...env },
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d))
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d))
-    child.on('error', reject)
-    child.on('close', (code) => resolve({ code, stdout, stderr }))
-  })
+  return npmRun(['start', '--silent', '--', ...args], env, ['MTSWARM_STORE_KEY', 'MTSWARM_STORE_KEY_FILE'])
 }
 
 describe('npm start', () => {
