@@ -40,6 +40,14 @@ async function loggedIn(engine: Engine, id: string, phone: string): Promise<Acco
   return acc
 }
 
+async function until(what: string, cond: () => boolean, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 10))
+  }
+}
+
 const userPeer = (u: { id: bigint; accessHash: bigint }): tl.TypeInputPeer => ({ _: 'inputPeerUser', userId: u.id, accessHash: u.accessHash })
 const CHANNEL_MARK = 1_000_000_000_000n
 
@@ -97,6 +105,27 @@ describe('peer cache and resolvePeer', () => {
       assert.deepEqual(got.map((u) => u.id), [dave.id, carol.id])
     } finally {
       await second.engine.stop()
+    }
+  })
+
+  test('a user first met in a pushed update resolves with no RPC', async () => {
+    dc.world.presetUser({ phone: '9996610113', firstName: 'Nora' })
+    const mona = dc.world.presetUser({ phone: '9996610114', firstName: 'Mona' })
+    const { engine, events } = engineOn(dc, await openStore(freshPath()))
+    try {
+      const acc = await loggedIn(engine, 'nora', '9996610113')
+      const seen: string[] = []
+      acc.onUpdate((u) => {
+        seen.push(u.chat)
+      })
+      // NB: what happened before updates.getState answered is history, not an update: wait for it.
+      await until('the updates state', () => JSON.stringify(acc.updatesState).includes('synced'))
+      dc.world.sendMessage(dc.world.loginAs(mona.id), { type: 'user', id: acc.userId as bigint }, 'hello Nora', 77n)
+      await until('the pushed message', () => seen.includes(`user:${mona.id}`))
+      assert.deepEqual(await acc.resolvePeer(mona.id), userPeer(mona))
+      assert.deepEqual(resolvesIn(events), [])
+    } finally {
+      await engine.stop()
     }
   })
 
