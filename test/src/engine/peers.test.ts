@@ -129,6 +129,35 @@ describe('peer cache and resolvePeer', () => {
     }
   })
 
+  test('a channel post lost in transit is fetched with getChannelDifference, addressed by the cached channel hash', async () => {
+    const dave = dc.world.presetUser({ phone: '9996610115', firstName: 'Dave' })
+    dc.world.presetUser({ phone: '9996610116', firstName: 'Oscar' })
+    const mega = dc.world.createChannel(dc.world.loginAs(dave.id), { title: 'mega', megagroup: true })
+    dc.world.updateChannelUsername(dc.world.loginAs(dave.id), mega, 'peers_mega')
+    const { engine, events } = engineOn(dc, await openStore(freshPath()))
+    try {
+      const acc = await loggedIn(engine, 'oscar', '9996610116')
+      await acc.invoke({ _: 'channels.joinChannel', channel: await acc.inputChannel('@peers_mega') })
+      const posts: string[] = []
+      acc.onUpdate((u) => {
+        if (u.update._ === 'updateNewChannelMessage' && u.update.message._ === 'message') posts.push(u.update.message.message)
+      })
+      await until('the updates state', () => JSON.stringify(acc.updatesState).includes('synced'))
+      const post = (text: string, r: bigint) => dc.world.sendMessageAs(dave.id, { type: 'channel', id: mega.id }, text, r)
+      post('one', 1n)
+      await until('the first post', () => posts.length === 1)
+      dc.faults.set({ dropNextUpdates: 1 })
+      post('two', 2n)
+      post('three', 3n)
+      await until('the lost post', () => posts.length === 3)
+      assert.deepEqual(posts, ['one', 'two', 'three'])
+      const fetched = events.filter((e) => e.type === 'rpc.settled' && e.method === 'updates.getChannelDifference')
+      assert.ok(fetched.length >= 1 && fetched.every((e) => e.type === 'rpc.settled' && e.ok), 'getChannelDifference was sent, with a hash the server took')
+    } finally {
+      await engine.stop()
+    }
+  })
+
   test('a min user never clobbers a stored access hash (absorbed by the engine, also after a restart)', async () => {
     const frank = dc.world.presetUser({ phone: '9996610106', firstName: 'Frank' })
     const gina = dc.world.presetUser({ phone: '9996610107', firstName: 'Gina', username: 'gina_min' })
