@@ -237,6 +237,14 @@ describe('peer cache and resolvePeer', () => {
       await assert.rejects(acc.resolvePeer(kate.id + 999_999n), (e: unknown) => e instanceof RpcError && e.is('PEER_ID_INVALID'))
       await assert.rejects(acc.resolvePeer('+9990000000'), (e: unknown) => e instanceof RpcError)
       assert.ok(jack.id > 0n)
+      // The engine's memory is shared by its accounts, but what one saw is not another's.
+      const pete = dc.world.presetUser({ phone: '9996610117', firstName: 'Pete' })
+      assert.deepEqual(await acc.resolvePeer(pete.id), userPeer(pete))
+      const other = await loggedIn(engine, 'kate', '9996610111')
+      const before = resolvesIn(events).length
+      assert.deepEqual(await other.resolvePeer(pete.id), userPeer(pete))
+      assert.deepEqual(await acc.resolvePeer(pete.id), userPeer(pete))
+      assert.deepEqual(resolvesIn(events).slice(before), ['users.getUsers'], "kate asks the server once; jack's copy stays his")
     } finally {
       await engine.stop()
     }
