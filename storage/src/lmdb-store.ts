@@ -9,7 +9,7 @@ import { DB, META_KEY, compactFileOf, compactInPlace, makeFilesPrivate, makeStor
 import type { BinDb, DbName, Env, Key } from './lmdb-layout.js'
 import { acquireOwnerLock } from './owner-lock.js'
 import type { OwnerLock } from './owner-lock.js'
-import { STORE_MAGIC, decodeRecord, encodeRecord } from './record-codec.js'
+import { STORE_MAGIC, assertRecord, decodeRecord, encodeRecord } from './record-codec.js'
 import type { RecordKind, RecordTypes, StoreMeta } from './record-codec.js'
 import type {
   AccountId,
@@ -281,11 +281,16 @@ function createLmdbStore(path: string, env: Env, cipher: KeyCipher | undefined, 
    * points at `peer` (a name that moved to another peer meanwhile stays with that peer).
    */
   const reindex = (peer: PeerRecord, before: Key | undefined, after: Key | undefined): void => {
-    if (before !== undefined && JSON.stringify(before) !== JSON.stringify(after)) {
-      const ref = get('peerRef', peerNames, before)
-      if (ref !== undefined && ref.type === peer.type && ref.id === peer.id) peerNames.db.remove(before)
+    const holds = (key: Key): boolean => {
+      const ref = get('peerRef', peerNames, key)
+      return ref !== undefined && ref.type === peer.type && ref.id === peer.id
     }
-    if (after !== undefined) peerNames.db.put(after, encode('peerRef', peerNames, after, { type: peer.type, id: peer.id }))
+    const same = before !== undefined && after !== undefined && JSON.stringify(before) === JSON.stringify(after)
+    if (before !== undefined && !same && holds(before)) peerNames.db.remove(before)
+    // NB: a read is far cheaper than a write: a peer seen again under its name rewrites nothing.
+    if (after !== undefined && !(same && holds(after))) {
+      peerNames.db.put(after, encode('peerRef', peerNames, after, { type: peer.type, id: peer.id }))
+    }
   }
 
   return {
@@ -415,7 +420,7 @@ function createLmdbStore(path: string, env: Env, cipher: KeyCipher | undefined, 
       // Check and encode everything first: a malformed record rejects before anything is written.
       for (const p of batch) {
         assertPeerNames(p)
-        encodeRecord('peer', p)
+        assertRecord('peer', p)
       }
       if (batch.length === 0) {
         live()

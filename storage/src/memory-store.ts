@@ -1,7 +1,7 @@
 // In-memory SessionStore for tests and throwaway engines: the same contract as the LMDB store,
 // records kept msgpack-encoded (so copies, versions and shape checks behave identically).
 // Knows nothing about durability: everything is gone when the process ends.
-import { decodeRecord, encodeRecord } from './record-codec.js'
+import { assertRecord, decodeRecord, encodeRecord } from './record-codec.js'
 import type { RecordKind, RecordTypes } from './record-codec.js'
 import type {
   AccountId,
@@ -227,7 +227,7 @@ export function createMemoryStore(): SessionStore {
       // Check and encode all first so a bad record leaves the store unchanged, like the LMDB transaction.
       for (const p of peers) {
         assertPeerNames(p)
-        encodeRecord('peer', p)
+        assertRecord('peer', p)
       }
       if (peers.length === 0) return
       const b = bucket(accountId)

@@ -293,13 +293,18 @@ export function checkRecord<K extends RecordKind>(kind: K, record: unknown): str
   return checkShape(SCHEMAS[kind], record, kind)
 }
 
+/** @throws TypeError if the record does not match its schema (what encodeRecord checks, without encoding). */
+export function assertRecord<K extends RecordKind>(kind: K, record: unknown): void {
+  const problem = checkRecord(kind, record)
+  if (problem !== undefined) throw new TypeError(`invalid ${kind} record: ${problem}`)
+}
+
 /**
  * Encode a record as msgpack `{ v, ...fields }`. Extra properties are not stored.
  * @throws TypeError if the record does not match its schema (a programmer error).
  */
 export function encodeRecord<K extends RecordKind>(kind: K, record: RecordTypes[K]): Uint8Array {
-  const problem = checkRecord(kind, record)
-  if (problem !== undefined) throw new TypeError(`invalid ${kind} record: ${problem}`)
+  assertRecord(kind, record)
   const body = project(SCHEMAS[kind], record as unknown as Record<string, unknown>)
   return packr.pack({ v: RECORD_VERSIONS[kind], ...body })
 }

@@ -108,6 +108,11 @@ export function updatesAndPeersContract(withStore: WithStore): void {
       // A full record without username clears it.
       await store.putPeers('a', [peer('user', 3n)])
       assert.equal(await store.findPeerByUsername('a', 'alice2'), undefined)
+      // Two records claim one name (one is stale): the latest sighting holds the index.
+      await store.putPeers('a', [peer('user', 5n, { username: 'shared' }), peer('user', 6n, { username: 'shared' })])
+      assert.equal((await store.findPeerByUsername('a', 'shared'))?.id, 6n)
+      await store.putPeers('a', [peer('user', 5n, { username: 'Shared' })])
+      assert.equal((await store.findPeerByUsername('a', 'shared'))?.id, 5n)
     }),
   )
 

@@ -40,6 +40,14 @@ async function loggedIn(engine: Engine, id: string, phone: string): Promise<Acco
   return acc
 }
 
+async function until(what: string, cond: () => boolean, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 10))
+  }
+}
+
 const userPeer = (u: { id: bigint; accessHash: bigint }): tl.TypeInputPeer => ({ _: 'inputPeerUser', userId: u.id, accessHash: u.accessHash })
 const CHANNEL_MARK = 1_000_000_000_000n
 
@@ -97,6 +105,56 @@ describe('peer cache and resolvePeer', () => {
       assert.deepEqual(got.map((u) => u.id), [dave.id, carol.id])
     } finally {
       await second.engine.stop()
+    }
+  })
+
+  test('a user first met in a pushed update resolves with no RPC', async () => {
+    dc.world.presetUser({ phone: '9996610113', firstName: 'Nora' })
+    const mona = dc.world.presetUser({ phone: '9996610114', firstName: 'Mona' })
+    const { engine, events } = engineOn(dc, await openStore(freshPath()))
+    try {
+      const acc = await loggedIn(engine, 'nora', '9996610113')
+      const seen: string[] = []
+      acc.onUpdate((u) => {
+        seen.push(u.chat)
+      })
+      // NB: what happened before updates.getState answered is history, not an update: wait for it.
+      await until('the updates state', () => JSON.stringify(acc.updatesState).includes('synced'))
+      dc.world.sendMessage(dc.world.loginAs(mona.id), { type: 'user', id: acc.userId as bigint }, 'hello Nora', 77n)
+      await until('the pushed message', () => seen.includes(`user:${mona.id}`))
+      assert.deepEqual(await acc.resolvePeer(mona.id), userPeer(mona))
+      assert.deepEqual(resolvesIn(events), [])
+    } finally {
+      await engine.stop()
+    }
+  })
+
+  test('a channel post lost in transit is fetched with getChannelDifference, addressed by the cached channel hash', async () => {
+    const dave = dc.world.presetUser({ phone: '9996610115', firstName: 'Dave' })
+    dc.world.presetUser({ phone: '9996610116', firstName: 'Oscar' })
+    const mega = dc.world.createChannel(dc.world.loginAs(dave.id), { title: 'mega', megagroup: true })
+    dc.world.updateChannelUsername(dc.world.loginAs(dave.id), mega, 'peers_mega')
+    const { engine, events } = engineOn(dc, await openStore(freshPath()))
+    try {
+      const acc = await loggedIn(engine, 'oscar', '9996610116')
+      await acc.invoke({ _: 'channels.joinChannel', channel: await acc.inputChannel('@peers_mega') })
+      const posts: string[] = []
+      acc.onUpdate((u) => {
+        if (u.update._ === 'updateNewChannelMessage' && u.update.message._ === 'message') posts.push(u.update.message.message)
+      })
+      await until('the updates state', () => JSON.stringify(acc.updatesState).includes('synced'))
+      const post = (text: string, r: bigint) => dc.world.sendMessageAs(dave.id, { type: 'channel', id: mega.id }, text, r)
+      post('one', 1n)
+      await until('the first post', () => posts.length === 1)
+      dc.faults.set({ dropNextUpdates: 1 })
+      post('two', 2n)
+      post('three', 3n)
+      await until('the lost post', () => posts.length === 3)
+      assert.deepEqual(posts, ['one', 'two', 'three'])
+      const fetched = events.filter((e) => e.type === 'rpc.settled' && e.method === 'updates.getChannelDifference')
+      assert.ok(fetched.length >= 1 && fetched.every((e) => e.type === 'rpc.settled' && e.ok), 'getChannelDifference was sent, with a hash the server took')
+    } finally {
+      await engine.stop()
     }
   })
 
@@ -179,6 +237,14 @@ describe('peer cache and resolvePeer', () => {
       await assert.rejects(acc.resolvePeer(kate.id + 999_999n), (e: unknown) => e instanceof RpcError && e.is('PEER_ID_INVALID'))
       await assert.rejects(acc.resolvePeer('+9990000000'), (e: unknown) => e instanceof RpcError)
       assert.ok(jack.id > 0n)
+      // The engine's memory is shared by its accounts, but what one saw is not another's.
+      const pete = dc.world.presetUser({ phone: '9996610117', firstName: 'Pete' })
+      assert.deepEqual(await acc.resolvePeer(pete.id), userPeer(pete))
+      const other = await loggedIn(engine, 'kate', '9996610111')
+      const before = resolvesIn(events).length
+      assert.deepEqual(await other.resolvePeer(pete.id), userPeer(pete))
+      assert.deepEqual(await acc.resolvePeer(pete.id), userPeer(pete))
+      assert.deepEqual(resolvesIn(events).slice(before), ['users.getUsers'], "kate asks the server once; jack's copy stays his")
     } finally {
       await engine.stop()
     }
