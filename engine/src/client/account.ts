@@ -543,6 +543,8 @@ export class Account {
     try {
       const result = await this.host.port.invoke(this.id, dcId, request, { migrate: 'surface' })
       this.settled(request._, dcId, started, undefined)
+      // NB: the login's own user (auth.authorization.user) goes to the peer cache like any result's.
+      this.peers.absorb(result)
       return result
     } catch (e) {
       const err = e as MtSwarmError

@@ -97,7 +97,7 @@ describe('resolveEngineOptions', () => {
         const shown = JSON.stringify(value, (_, v) => (typeof v === 'bigint' ? `${v}n` : v))?.slice(0, 60) ?? String(value)
         assert.ok(e !== undefined, `${option} = ${shown} was accepted`)
         assert.equal(e.reason, 'bad-config', e.message)
-        assert.ok(e.field === option || e.field?.startsWith(`${option}[`), `field ${e.field} for ${option} = ${shown}`)
+        assert.ok(e.field === option || e.field?.startsWith(`${option}[`) || e.field?.startsWith(`${option}.`), `field ${e.field} for ${option} = ${shown}`)
         assert.ok(e.message.startsWith(`${e.field}: `), e.message)
       }
     })
