@@ -344,6 +344,7 @@ export class Account {
 
   /** Resolves when every update handed to handlers so far is handled and its state committed. */
   updatesSettled(): Promise<void> {
+    this.updates?.flushBatch()
     return this.delivery.settled()
   }
 

@@ -3,7 +3,7 @@
 // with every Updates object the account sees — pushed, or inside an RPC result — and with the
 // connection's new-session and outage notices. Loads the committed state from the store at start.
 import { createActor, type Actor, type AnyActorRef, type InspectionEvent } from 'xstate'
-import { updatesMachine, type UpdatesEvent, type UpdatesTiming } from '@mtswarm/machines'
+import { updatesMachine, type UpdatesEnvelope, type UpdatesEvent, type UpdatesTiming } from '@mtswarm/machines'
 import type { SessionStore } from '@mtswarm/storage'
 import type { tl } from '../tl/index.js'
 import type { AccountDelivery } from './delivery.js'
@@ -53,6 +53,9 @@ export class AccountUpdates {
   private readonly actor: Actor<typeof updatesMachine>
   private started = false
   private stopped = false
+  /** Envelopes of this tick, sent to the machine as one event (setImmediate). */
+  private batch: UpdatesEnvelope[] = []
+  private batchScheduled = false
 
   constructor(
     private readonly port: UpdatesPort,
@@ -112,24 +115,48 @@ export class AccountUpdates {
     })
   }
 
-  /** A pushed Updates object, or an RPC result (anything not of type Updates is ignored). */
+  /**
+   * A pushed Updates object, or an RPC result (anything not of type Updates is ignored). What one
+   * tick brings goes to the machine as one event, in arrival order.
+   */
   received(value: unknown): void {
-    if (!isUpdates(value)) return
+    if (!isUpdates(value) || !this.started || this.stopped) return
     this.port.absorb(value)
     const incoming = envelopeOf(value, this.port.selfId())
-    this.send(incoming.kind === 'tooLong' ? { type: 'updates.tooLong' } : { type: 'updates.received', envelope: incoming.envelope })
+    if (incoming.kind === 'tooLong') {
+      this.flushBatch()
+      this.send({ type: 'updates.tooLong' })
+      return
+    }
+    this.batch.push(incoming.envelope)
+    if (!this.batchScheduled) {
+      this.batchScheduled = true
+      setImmediate(() => this.flushBatch())
+    }
+  }
+
+  /** Hands this tick's envelopes to the machine now (what the account has received is then in delivery). */
+  flushBatch(): void {
+    this.batchScheduled = false
+    if (this.batch.length === 0) return
+    const envelopes = this.batch
+    this.batch = []
+    this.send({ type: 'updates.received', envelopes })
   }
 
   /** new_session_created on the home DC. */
   sessionCreated(): void {
+    this.flushBatch()
     this.send({ type: 'session.created' })
   }
 
   connectionDown(atMs: number): void {
+    this.flushBatch()
     this.send({ type: 'connection.down', atMs })
   }
 
   connectionUp(atMs: number): void {
+    this.flushBatch()
     this.send({ type: 'connection.up', atMs })
   }
 

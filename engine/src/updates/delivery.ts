@@ -47,6 +47,9 @@ export const DEFAULT_DELIVERY: DeliveryOptions = { concurrency: 256, perAccountC
 /** How long stop() waits for running handlers before it leaves them (their updates stay uncommitted). */
 export const STOP_WAIT_MS = 10_000
 
+/** Entries a lane runs before it lets the other ready lanes in. */
+const LANE_BURST = 64
+
 /** Longest error text kept with a dead letter. */
 export const MAX_DEAD_LETTER_ERROR = 2_000
 
@@ -82,6 +85,8 @@ export class UpdateDelivery {
   private readonly handlers = new Set<UpdateHandler>()
   private readonly readyLanes: Lane[] = []
   private running = 0
+  private pumping = false
+  private pumpAgain = false
   /** Updates handed to handlers (first tries and retries), dead letters parked. */
   readonly counters = { handled: 0, retries: 0, deadLetters: 0, committed: 0 }
 
@@ -114,28 +119,40 @@ export class UpdateDelivery {
     this.pump()
   }
 
-  /** @internal Starts ready lanes while the limits allow. */
+  /** @internal Starts ready lanes while the limits allow (re-entrant calls fold into the running loop). */
   pump(): void {
-    let skipped = 0
-    while (this.running < this.options.concurrency && this.readyLanes.length > skipped) {
-      const lane = this.readyLanes.shift() as Lane
-      if (lane.account.running >= this.options.perAccountConcurrency) {
-        this.readyLanes.push(lane)
-        skipped++
-        continue
-      }
-      lane.ready = false
-      if (lane.busy || lane.queue.length === 0 || lane.account.stopped) continue
-      this.running++
-      lane.account.running++
-      lane.busy = true
-      void lane.account.runHead(lane).finally(() => {
-        this.running--
-        lane.account.running--
-        lane.busy = false
-        this.offer(lane)
-        this.pump()
-      })
+    if (this.pumping) {
+      this.pumpAgain = true
+      return
+    }
+    this.pumping = true
+    try {
+      do {
+        this.pumpAgain = false
+        let skipped = 0
+        while (this.running < this.options.concurrency && this.readyLanes.length > skipped) {
+          const lane = this.readyLanes.shift() as Lane
+          if (lane.account.running >= this.options.perAccountConcurrency) {
+            this.readyLanes.push(lane)
+            skipped++
+            continue
+          }
+          lane.ready = false
+          if (lane.busy || lane.queue.length === 0 || lane.account.stopped) continue
+          this.running++
+          lane.account.running++
+          lane.busy = true
+          lane.account.runLane(lane, () => {
+            this.running--
+            lane.account.running--
+            lane.busy = false
+            this.offer(lane)
+            this.pump()
+          })
+        }
+      } while (this.pumpAgain)
+    } finally {
+      this.pumping = false
     }
   }
 }
@@ -215,53 +232,99 @@ export class AccountDelivery {
     this.advance(box)
   }
 
-  /** @internal Runs the head of a lane to the end: success, or retries then a dead letter. */
-  async runHead(lane: Lane): Promise<void> {
-    const entry = lane.queue[0] as Entry
-    entry.remaining ??= this.fleet.handlersFor(this)
-    for (;;) {
-      entry.attempts++
-      const failures = await this.runHandlers(entry)
-      if (failures === null) break
-      const delays = this.fleet.options.retryDelaysMs
-      if (entry.attempts > delays.length || this.stopped) {
-        if (this.stopped) return // not handled: not committed, so replayed after a restart
-        this.park(entry, failures)
-        break
+  /**
+   * @internal Runs a lane's entries one after another, then calls `done`. Handlers that return
+   * without a promise cost no promise; a lane yields to the others after LANE_BURST entries.
+   */
+  runLane(lane: Lane, done: () => void): void {
+    for (let n = 0; n < LANE_BURST && lane.queue.length > 0 && !this.stopped; n++) {
+      const entry = lane.queue[0] as Entry
+      const slow = this.tryHandlers(entry)
+      if (slow !== null) {
+        void slow.then((handled) => {
+          if (handled) this.finish(lane, entry)
+          this.runLane(lane, done)
+        })
+        return
       }
-      this.fleet.counters.retries++
-      await new Promise<void>((r) => this.fleet.host.setTimeout(r, delays[entry.attempts - 1] ?? 0))
-      if (this.stopped) return
+      this.finish(lane, entry)
     }
-    lane.queue.shift()
-    if (lane.queue.length === 0) this.lanes.delete(entry.chat)
-    entry.done = true
-    this.advance(boxKey(entry.item.position))
+    done()
   }
 
-  /** null when every remaining handler resolved; else the first failure (the failed ones stay). */
-  private async runHandlers(entry: Entry): Promise<unknown> {
-    const handlers = entry.remaining as UpdateHandler[]
+  /** null when every handler returned (or resolved at once) without failing; else the rest of the work. */
+  private tryHandlers(entry: Entry): Promise<boolean> | null {
+    const handlers = (entry.remaining ??= this.fleet.handlersFor(this))
     if (handlers.length === 0) return null
-    const update: DeliveredUpdate = {
-      id: entry.id,
-      accountId: this.accountId,
-      chat: entry.chat,
-      update: entry.item.payload as DeliveredUpdate['update'],
-      attempt: entry.attempts,
-    }
+    entry.attempts++
     this.fleet.counters.handled++
-    const results = await Promise.allSettled(handlers.map((h) => callHandler(h, update)))
-    const failed: UpdateHandler[] = []
-    let first: unknown = null
+    const update = this.updateOf(entry)
+    let pending: Array<{ handler: UpdateHandler; result: PromiseLike<unknown> }> | null = null
+    let failed: UpdateHandler[] | null = null
+    let firstError: unknown = null
+    for (const h of handlers) {
+      try {
+        const r = h(update) as unknown
+        if (r !== null && typeof r === 'object' && typeof (r as PromiseLike<unknown>).then === 'function') (pending ??= []).push({ handler: h, result: r as PromiseLike<unknown> })
+      } catch (e) {
+        ;(failed ??= []).push(h)
+        firstError ??= e ?? new Error('handler threw')
+      }
+    }
+    if (pending === null && failed === null) {
+      entry.remaining = []
+      return null
+    }
+    return this.settleSlow(entry, pending ?? [], failed ?? [], firstError)
+  }
+
+  /** Waits for the handlers' promises, then retries the failed ones with backoff; false when stopped first. */
+  private async settleSlow(entry: Entry, pending: Array<{ handler: UpdateHandler; result: PromiseLike<unknown> }>, failedNow: UpdateHandler[], errorNow: unknown): Promise<boolean> {
+    const failed = [...failedNow]
+    let first = errorNow
+    const results = await Promise.allSettled(pending.map((p) => p.result))
     results.forEach((r, i) => {
       if (r.status === 'rejected') {
-        failed.push(handlers[i] as UpdateHandler)
+        failed.push((pending[i] as { handler: UpdateHandler }).handler)
         first ??= r.reason ?? new Error('handler rejected')
       }
     })
     entry.remaining = failed
-    return failed.length === 0 ? null : first
+    const delays = this.fleet.options.retryDelaysMs
+    while ((entry.remaining as UpdateHandler[]).length > 0) {
+      if (this.stopped) return false // not handled: not committed, so replayed after a restart
+      if (entry.attempts > delays.length) {
+        this.park(entry, first)
+        return true
+      }
+      this.fleet.counters.retries++
+      await new Promise<void>((r) => this.fleet.host.setTimeout(r, delays[entry.attempts - 1] ?? 0))
+      if (this.stopped) return false
+      entry.attempts++
+      this.fleet.counters.handled++
+      const again = await Promise.allSettled((entry.remaining as UpdateHandler[]).map((h) => callHandler(h, this.updateOf(entry))))
+      const still: UpdateHandler[] = []
+      first = null
+      again.forEach((r, i) => {
+        if (r.status === 'rejected') {
+          still.push((entry.remaining as UpdateHandler[])[i] as UpdateHandler)
+          first ??= r.reason ?? new Error('handler rejected')
+        }
+      })
+      entry.remaining = still
+    }
+    return true
+  }
+
+  private updateOf(entry: Entry): DeliveredUpdate {
+    return { id: entry.id, accountId: this.accountId, chat: entry.chat, update: entry.item.payload as DeliveredUpdate['update'], attempt: entry.attempts }
+  }
+
+  private finish(lane: Lane, entry: Entry): void {
+    lane.queue.shift()
+    if (lane.queue.length === 0 && this.lanes.get(entry.chat) === lane) this.lanes.delete(entry.chat)
+    entry.done = true
+    this.advance(boxKey(entry.item.position))
   }
 
   private park(entry: Entry, error: unknown): void {
@@ -292,7 +355,7 @@ export class AccountDelivery {
     if (p.box === 'common') this.commonToCommit = p.state
     else this.channelsToCommit.set(p.channelId, p.pts)
     this.scheduleCommit()
-    if (this.pending === 0) for (const f of this.idle.splice(0)) f()
+    if (this.idle.length > 0 && this.pending === 0) for (const f of this.idle.splice(0)) f()
   }
 
   private scheduleCommit(): void {

@@ -83,30 +83,28 @@ export function envelopeOf(updates: tl.TypeUpdates, selfId: bigint): Incoming {
 
 /** updateShortMessage / updateShortChatMessage as the updateNewMessage they stand for. */
 export function widenShort(short: tl.RawUpdateShortMessage | tl.RawUpdateShortChatMessage, selfId: bigint): tl.RawUpdateNewMessage {
-  const common = {
-    _: 'message' as const,
-    id: short.id,
-    date: short.date,
-    message: short.message,
-    ...(short.out === true ? { out: true } : {}),
-    ...(short.mentioned === true ? { mentioned: true } : {}),
-    ...(short.mediaUnread === true ? { mediaUnread: true } : {}),
-    ...(short.silent === true ? { silent: true } : {}),
-    ...(short.fwdFrom === undefined ? {} : { fwdFrom: short.fwdFrom }),
-    ...(short.viaBotId === undefined ? {} : { viaBotId: short.viaBotId }),
-    ...(short.replyTo === undefined ? {} : { replyTo: short.replyTo }),
-    ...(short.entities === undefined ? {} : { entities: short.entities }),
-    ...(short.ttlPeriod === undefined ? {} : { ttlPeriod: short.ttlPeriod }),
-  }
-  const message: tl.RawMessage =
+  // NB: built field by field, no spreads: this runs for most private messages.
+  const m: { -readonly [K in keyof tl.RawMessage]: tl.RawMessage[K] } =
     short._ === 'updateShortMessage'
       ? {
-          ...common,
+          _: 'message',
+          id: short.id,
           peerId: { _: 'peerUser', userId: short.userId },
           fromId: { _: 'peerUser', userId: short.out === true ? selfId : short.userId },
+          date: short.date,
+          message: short.message,
         }
-      : { ...common, peerId: { _: 'peerChat', chatId: short.chatId }, fromId: { _: 'peerUser', userId: short.fromId } }
-  return { _: 'updateNewMessage', message, pts: short.pts, ptsCount: short.ptsCount }
+      : { _: 'message', id: short.id, peerId: { _: 'peerChat', chatId: short.chatId }, fromId: { _: 'peerUser', userId: short.fromId }, date: short.date, message: short.message }
+  if (short.out === true) m.out = true
+  if (short.mentioned === true) m.mentioned = true
+  if (short.mediaUnread === true) m.mediaUnread = true
+  if (short.silent === true) m.silent = true
+  if (short.fwdFrom !== undefined) m.fwdFrom = short.fwdFrom
+  if (short.viaBotId !== undefined) m.viaBotId = short.viaBotId
+  if (short.replyTo !== undefined) m.replyTo = short.replyTo
+  if (short.entities !== undefined) m.entities = short.entities
+  if (short.ttlPeriod !== undefined) m.ttlPeriod = short.ttlPeriod
+  return { _: 'updateNewMessage', message: m, pts: short.pts, ptsCount: short.ptsCount }
 }
 
 /** updates.getDifference's answer for the machine: new messages first (as updateNewMessage), then the others. */

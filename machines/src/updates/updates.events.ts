@@ -5,7 +5,8 @@ import type { ChannelDifferenceAnswer, CommonState, DifferenceAnswer, StoredUpda
 /** Events of {@link updatesMachine}. */
 export type UpdatesEvent =
   | { type: 'updates.start'; stored: StoredUpdateState }
-  | { type: 'updates.received'; envelope: UpdatesEnvelope }
+  /** One or more Updates objects in arrival order (the engine batches what one tick brought). */
+  | { type: 'updates.received'; envelopes: readonly UpdatesEnvelope[] }
   | { type: 'updates.tooLong' }
   | { type: 'state.received'; state: CommonState }
   | { type: 'state.failed'; errorMessage: string }
@@ -23,7 +24,7 @@ export type UpdatesEvent =
 /** One line per event type; also the runtime list of event types (keys). */
 export const UPDATES_EVENT_DESCRIPTIONS: Readonly<Record<UpdatesEvent['type'], string>> = {
   'updates.start': 'the account is authorized: the stored state (common and channel pts), if any',
-  'updates.received': 'an Updates object: pushed by the server, or inside an RPC result',
+  'updates.received': 'Updates objects, in arrival order: pushed by the server, or inside RPC results',
   'updates.tooLong': 'updatesTooLong: too many to push, fetch the difference',
   'state.received': 'updates.getState answered',
   'state.failed': 'updates.getState failed',

@@ -382,11 +382,13 @@ function holdIn(box: ChannelBox, item: Extract<UpdateItem, { kind: 'pts' }>): Ch
   return { ...box, held }
 }
 
-/** An envelope while the common state is known (synced, gap). */
-export function acceptEnvelope(context: UpdatesContext, env: UpdatesEnvelope): Applied {
+/** Envelopes, in arrival order, while the common state is known (synced, gap). */
+export function acceptEnvelope(context: UpdatesContext, envs: readonly UpdatesEnvelope[]): Applied {
   const d = new Draft(context)
-  d.envelope(env)
-  d.drainEnvelopes()
+  for (const env of envs) {
+    d.envelope(env)
+    if (d.heldEnvelopes.length > 0) d.drainEnvelopes()
+  }
   return d.done()
 }
 
@@ -394,15 +396,17 @@ export function acceptEnvelope(context: UpdatesContext, env: UpdatesEnvelope): A
  * An envelope while getDifference is in flight: channel items go to their boxes as usual; common
  * items and seq wait (the difference covers them or they apply after it).
  */
-export function acceptDuringDifference(context: UpdatesContext, env: UpdatesEnvelope): Applied {
+export function acceptDuringDifference(context: UpdatesContext, envs: readonly UpdatesEnvelope[]): Applied {
   const d = new Draft(context)
-  const common: UpdateItem[] = []
-  for (const item of env.items) {
-    const isChannel = (item.kind === 'pts' || item.kind === 'channelTooLong') && item.channelId !== null
-    if (isChannel) d.offer(item, env.date)
-    else common.push(item)
+  for (const env of envs) {
+    const common: UpdateItem[] = []
+    for (const item of env.items) {
+      const isChannel = (item.kind === 'pts' || item.kind === 'channelTooLong') && item.channelId !== null
+      if (isChannel) d.offer(item, env.date)
+      else common.push(item)
+    }
+    if (common.length > 0 || env.seq !== 0) d.heldEnvelopes = [...d.heldEnvelopes, { ...env, items: common }]
   }
-  if (common.length > 0 || env.seq !== 0) d.heldEnvelopes = [...d.heldEnvelopes, { ...env, items: common }]
   return d.done()
 }
 

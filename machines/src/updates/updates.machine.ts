@@ -68,7 +68,7 @@ const applied = (run: (context: UpdatesContext, event: any) => Applied): any =>
   })
 
 const holdEnvelope: any = assign<UpdatesContext, any, undefined, UpdatesEvent, any>({
-  heldEnvelopes: ({ context, event }) => [...context.heldEnvelopes, (event as Ev<'updates.received'>).envelope],
+  heldEnvelopes: ({ context, event }) => [...context.heldEnvelopes, ...(event as Ev<'updates.received'>).envelopes],
 })
 const failed: any = assign<UpdatesContext, any, undefined, UpdatesEvent, any>({ failures: ({ context }) => context.failures + 1 })
 const noFailures: any = assign<UpdatesContext, any, undefined, UpdatesEvent, any>({ failures: 0 })
@@ -76,7 +76,7 @@ const resync = { target: 'fetchingDifference' as const }
 
 /** What synced and gap do alike: apply what arrives; resync on updatesTooLong, a new session, a long outage. */
 const whileApplying = (shortOutage: string): any => ({
-  'updates.received': { description: ev['updates.received'], actions: applied((c, e: Ev<'updates.received'>) => acceptEnvelope(c, e.envelope)) },
+  'updates.received': { description: ev['updates.received'], actions: applied((c, e: Ev<'updates.received'>) => acceptEnvelope(c, e.envelopes)) },
   'updates.tooLong': { ...resync, description: ev['updates.tooLong'] },
   'session.created': { ...resync, description: ev['session.created'] },
   'connection.up': [
@@ -243,7 +243,7 @@ export const updatesMachine = setup({
               on: {
                 'updates.received': {
                   description: 'channel items apply; common items wait for the difference',
-                  actions: applied((c, e: Ev<'updates.received'>) => acceptDuringDifference(c, e.envelope)),
+                  actions: applied((c, e: Ev<'updates.received'>) => acceptDuringDifference(c, e.envelopes)),
                 },
                 'difference.received': [
                   {
@@ -279,7 +279,7 @@ export const updatesMachine = setup({
               on: {
                 'updates.received': {
                   description: 'channel items apply; common items wait for the difference',
-                  actions: applied((c, e: Ev<'updates.received'>) => acceptDuringDifference(c, e.envelope)),
+                  actions: applied((c, e: Ev<'updates.received'>) => acceptDuringDifference(c, e.envelopes)),
                 },
                 'connection.up': { actions: assign({ downSinceMs: null }), description: 'a difference is due anyway' },
               },

@@ -16,9 +16,9 @@ const SAMPLES = {
     { type: 'updates.start', stored: { common: state, channels: [{ channelId: 7n, pts: 3 }] } },
   ],
   'updates.received': [
-    { type: 'updates.received', envelope: { items: [msg(11)], seq: 0, seqStart: 0, date: 1001 } },
-    { type: 'updates.received', envelope: { items: [msg(13)], seq: 0, seqStart: 0, date: 1001 } },
-    { type: 'updates.received', envelope: { items: [msg(5, 7n)], seq: 0, seqStart: 0, date: 1001 } },
+    { type: 'updates.received', envelopes: [{ items: [msg(11)], seq: 0, seqStart: 0, date: 1001 }] },
+    { type: 'updates.received', envelopes: [{ items: [msg(13)], seq: 0, seqStart: 0, date: 1001 }] },
+    { type: 'updates.received', envelopes: [{ items: [msg(5, 7n)], seq: 0, seqStart: 0, date: 1001 }] },
   ],
   'updates.tooLong': [{ type: 'updates.tooLong' }],
   'state.received': [{ type: 'state.received', state }],

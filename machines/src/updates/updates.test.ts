@@ -28,7 +28,7 @@ function start(stored: { common: CommonState | null; channels?: { channelId: big
 const pts = (n: number, count = 1): UpdateItem => ({ kind: 'pts', channelId: null, pts: n, ptsCount: count, payload: `p${n}` })
 const cpts = (channelId: bigint, n: number): UpdateItem => ({ kind: 'pts', channelId, pts: n, ptsCount: 1, payload: `c${channelId}:${n}` })
 const env = (items: UpdateItem[], seq = 0, seqStart = 0): UpdatesEnvelope => ({ items, seq, seqStart, date: 1001 })
-const got = (items: UpdateItem[], seq = 0, seqStart = 0): UpdatesEvent => ({ type: 'updates.received', envelope: env(items, seq, seqStart) })
+const got = (items: UpdateItem[], seq = 0, seqStart = 0): UpdatesEvent => ({ type: 'updates.received', envelopes: [env(items, seq, seqStart)] })
 
 function synced(stored?: Parameters<typeof start>[0]) {
   const t = start(stored)
@@ -60,6 +60,14 @@ describe('updatesMachine', () => {
     assert.deepEqual(t.delivered(), ['p11', 'p13'])
     const positions = t.rec.of('deliver').flatMap((p) => p.items.map((i: any) => i.position.state.pts))
     assert.deepEqual(positions, [11, 13])
+  })
+
+  test('one event may carry several envelopes (a tick\'s worth): applied in order, a gap they fill never opens', () => {
+    const t = synced()
+    t.send({ type: 'updates.received', envelopes: [env([pts(13)]), env([pts(12)]), env([pts(11)]), env([{ kind: 'plain', payload: 's6' }], 6)] })
+    assert.deepEqual(t.delivered(), ['p11', 'p12', 'p13', 's6'])
+    assert.match(t.value(), /synced/)
+    assert.equal(t.rec.of('deliver').length, 1, 'one delivery for the whole batch')
   })
 
   test('a duplicate (pts already applied) is dropped', () => {
