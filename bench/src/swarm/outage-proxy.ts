@@ -1,6 +1,8 @@
 // A loopback TCP relay in front of each DC of the bench's test DC, that can cut the network: the
-// updates scenario's outage. `cut()` destroys every relayed connection and refuses new ones (the
-// listener stays, accepted sockets are destroyed at once), `restore()` lets them through again.
+// updates scenario's outage. `cut()` destroys every relayed connection and closes the listeners,
+// so a reconnect is refused (ECONNREFUSED, as when the host is unreachable) rather than accepted
+// and dropped (which a client would count as a short-lived success); `restore()` listens again on
+// the same ports.
 // The same relay sits in front of every library's client, so each one sees the same outage and
 // reconnects by its own rules. Lives in the bench's main process, so the relay's CPU is not
 // counted as any client's. Knows nothing of the scenarios.
@@ -14,6 +16,7 @@ export class OutageProxy {
 
   private constructor(
     private readonly servers: readonly Server[],
+    private readonly ports: readonly number[],
     /** The DC hello with each DC's address replaced by its relay's. */
     readonly hello: DcHello,
   ) {}
@@ -26,16 +29,17 @@ export class OutageProxy {
     let proxy: OutageProxy | undefined
     for (const dc of target.dcs) {
       const server = createServer((client) => proxy?.relay(client, dc.host, dc.port))
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject)
-        server.listen(0, '127.0.0.1', () => resolve())
-      })
+      await listen(server, 0)
       const addr = server.address()
       if (addr === null || typeof addr === 'string') throw new Error('relay has no TCP address')
       servers.push(server)
       dcs.push({ id: dc.id, host: '127.0.0.1', port: addr.port })
     }
-    proxy = new OutageProxy(servers, { ...target, dcs })
+    proxy = new OutageProxy(
+      servers,
+      dcs.map((d) => d.port),
+      { ...target, dcs },
+    )
     return proxy
   }
 
@@ -63,20 +67,34 @@ export class OutageProxy {
   }
 
   /** Cuts the network: every relayed connection is destroyed and new ones are refused until restore(). */
-  cut(): number {
+  async cut(): Promise<number> {
+    if (this.down) return 0
     this.down = true
     const n = this.sockets.size
+    const closed = this.servers.map((s) => new Promise<void>((r) => s.close(() => r())))
     for (const s of this.sockets) s.destroy()
+    await Promise.all(closed)
     return n
   }
 
-  /** Lets connections through again. */
-  restore(): void {
+  /** Lets connections through again (listens on the same ports). */
+  async restore(): Promise<void> {
+    if (!this.down) return
+    await Promise.all(this.servers.map((s, i) => listen(s, this.ports[i] as number)))
     this.down = false
   }
 
   async close(): Promise<void> {
-    this.cut()
-    await Promise.all(this.servers.map((s) => new Promise<void>((r) => s.close(() => r()))))
+    await this.cut()
   }
+}
+
+function listen(server: Server, port: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
 }
