@@ -102,6 +102,11 @@ async function runKind(ctx: BenchContext, kind: UpdatesKind, counts: readonly nu
   const child = await UpdatesChild.start({ kind, phones, outagePhone, direct: ctx.dc.hello, relayed: proxy.hello, dir }, step, ctx.options.quick ? 120_000 : 600_000)
   const fanIn = new Map<number, FanInResult>()
   try {
+    // Warm-up, not reported: the first updates load and compile code paths (lazily imported modules,
+    // JIT) that would otherwise land in the first measured phase's CPU.
+    const warm = Math.max(1, Math.floor(Math.min(1_000, sizes.messages / 4) / max))
+    step(`warm-up: ${warm * max} messages to ${max} account(s)`)
+    await child.fanIn('w.', max, warm * max, () => writeFanIn(ctx, 'w.', ids, senders, warm), 120_000)
     let phaseNo = 0
     for (const a of counts) {
       const perAccount = Math.max(1, Math.floor(sizes.messages / a))

@@ -28,7 +28,8 @@ export class OutageProxy {
     // NB: the instance is needed inside the connection handler; bind it after construction.
     let proxy: OutageProxy | undefined
     for (const dc of target.dcs) {
-      const server = createServer((client) => proxy?.relay(client, dc.host, dc.port))
+      // NB: half-open on both sides, so an end from one side travels through before the other closes.
+      const server = createServer({ allowHalfOpen: true }, (client) => proxy?.relay(client, dc.host, dc.port))
       await listen(server, 0)
       const addr = server.address()
       if (addr === null || typeof addr === 'string') throw new Error('relay has no TCP address')
@@ -48,7 +49,7 @@ export class OutageProxy {
       client.destroy()
       return
     }
-    const upstream = createConnection({ host, port })
+    const upstream = createConnection({ host, port, allowHalfOpen: true })
     client.setNoDelay(true)
     upstream.setNoDelay(true)
     for (const s of [client, upstream]) {
