@@ -4,6 +4,8 @@
 // its wall time and this process's CPU; `back` times the catch-up after the outage. The handler
 // is the same for every library: note the message in a set (the side effect), resolve.
 // Parameters in BENCH_UPDATES_ARGS (JSON UpdatesChildArgs). Run by updates-run.ts.
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { Session } from 'node:inspector/promises'
 import { join } from 'node:path'
 import { mtcuteFleet, oursFleet, type OnMessage, type UpdatesFleet } from './updates-clients.js'
 import type { FanInResult, OutageResult, ParentCue, UpdatesChildArgs, UpdatesChildMessage } from './updates-protocol.js'
@@ -56,6 +58,12 @@ async function fanIn(fleet: UpdatesFleet, cue: Extract<ParentCue, { type: 'go' }
   let onAll!: () => void
   const all = new Promise<'all'>((r) => (onAll = () => r('all')))
   global.gc?.()
+  const profiler = args.profileDir === undefined ? undefined : new Session()
+  if (profiler !== undefined) {
+    profiler.connect()
+    await profiler.post('Profiler.enable')
+    await profiler.post('Profiler.start')
+  }
   const commits0 = fleet.commits()
   const cpu0 = cpuMs()
   const t0 = performance.now()
@@ -64,6 +72,13 @@ async function fanIn(fleet: UpdatesFleet, cue: Extract<ParentCue, { type: 'go' }
   const outcome = await Promise.race([all.then(() => fleet.settled()).then(() => 'all' as const), timeout(cue.timeoutMs)])
   const wallMs = performance.now() - t0
   const cpu = cpuMs() - cpu0
+  if (profiler !== undefined && args.profileDir !== undefined) {
+    // NB: stopped after the CPU reading: serialising the profile is not the phase's work.
+    const { profile } = await profiler.post('Profiler.stop')
+    profiler.disconnect()
+    mkdirSync(args.profileDir, { recursive: true })
+    writeFileSync(join(args.profileDir, `updates-${args.kind}-${cue.accounts}.cpuprofile`), JSON.stringify(profile))
+  }
   const p = phase
   phase = null
   const commits1 = fleet.commits()

@@ -18,6 +18,11 @@ export interface UpdatesChildArgs {
   readonly relayed: DcHello
   /** A fresh directory for the run's LMDB stores (ours). */
   readonly dir: string
+  /**
+   * When set, each fan-in phase is CPU-profiled (inspector, started after the phase's CPU reading
+   * and stopped after its last) into `<profileDir>/updates-<kind>-<accounts>.cpuprofile`.
+   */
+  readonly profileDir: string | undefined
 }
 
 /** One fan-in phase: every message of the phase handled (and, for ours, committed). */
