@@ -129,7 +129,7 @@ async function runKind(ctx: BenchContext, kind: UpdatesKind, counts: readonly nu
       await new Promise((r) => setTimeout(r, sizes.outageMs))
       await proxy.restore()
       const atMs = hrtimeMs()
-      outage = await child.back(atMs, s.written(), ctx.options.quick ? 20_000 : 90_000)
+      outage = await child.back(atMs, s.written(), ctx.options.quick ? 10_000 : 90_000)
     } finally {
       await proxy.restore()
       await s.stop()
@@ -252,6 +252,10 @@ export const updatesScenario: Scenario = {
               }),
             )
           : []),
+        ...(['ours', 'mtcute'] as const).flatMap((k) => {
+          const o = runs[k]?.outage
+          return o === undefined || o.missing === 0 ? [] : [`${k} did not catch up after the outage within ${ctx.options.quick ? 10 : 90} s: ${o.missing} of ${o.upTo} messages written before "back" never reached the handler`]
+        }),
         ...incomplete.map((r) => `incomplete: ${r.handled} of ${r.expected} messages at ${r.accounts} account(s) before the time limit`),
       ],
     }
