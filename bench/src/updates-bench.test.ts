@@ -90,6 +90,6 @@ describe('updates scenario', () => {
     assert.ok(upTo > 0)
     if (missing === 0) assert.ok(handledMs !== undefined && committedMs !== undefined && committedMs >= handledMs, `caught up: ${handledMs} / ${committedMs}`)
     else assert.ok(missing !== undefined && missing > 0 && missing <= upTo && handledMs === undefined, `missing ${missing} of ${upTo}, handled after ${handledMs}`)
-    assert.ok(s?.notes.some((n) => n.startsWith('GramJS is not measured')))
+    assert.ok(s?.notes.some((n) => n.startsWith('GramJS has no gap recovery')))
   })
 })

@@ -7,7 +7,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { Session } from 'node:inspector/promises'
 import { join } from 'node:path'
-import { mtcuteFleet, oursFleet, type OnMessage, type UpdatesFleet } from './updates-clients.js'
+import { gramjsFleet, mtcuteFleet, oursFleet, type OnMessage, type UpdatesFleet } from './updates-clients.js'
 import type { FanInResult, OutageResult, ParentCue, UpdatesChildArgs, UpdatesChildMessage } from './updates-protocol.js'
 
 const args = JSON.parse(process.env['BENCH_UPDATES_ARGS'] ?? '{}') as UpdatesChildArgs
@@ -47,7 +47,14 @@ function allBelow(upTo: number): boolean {
 }
 
 function fleetOf(hello: UpdatesChildArgs['direct'], store: string, onMessage: OnMessage): Promise<UpdatesFleet> {
-  return args.kind === 'ours' ? oursFleet(hello, join(args.dir, store), onMessage) : mtcuteFleet(hello, onMessage)
+  switch (args.kind) {
+    case 'ours':
+      return oursFleet(hello, join(args.dir, store), onMessage)
+    case 'mtcute':
+      return mtcuteFleet(hello, onMessage)
+    case 'gramjs':
+      return gramjsFleet(hello, onMessage)
+  }
 }
 
 function timeout(ms: number): Promise<'timeout'> {

@@ -5,6 +5,8 @@
 //   committed to LMDB only after the handler has resolved), default update timings.
 // - mtcute: one `TelegramClient` per account (MemoryStorage, updates on), `onNewMessage`; it
 //   dispatches without waiting for the handler and keeps its pts in memory.
+// - GramJS: one `TelegramClient` per account (MemorySession, TCPFull), `addEventHandler(…, new
+//   NewMessage({}))`; no gap recovery at all, so only its raw event rate means anything.
 // Runs inside updates-child.ts; knows nothing of phases.
 import { createPublicKey } from 'node:crypto'
 import { createEngine, type Account, type Engine } from '@mtswarm/engine'
@@ -137,6 +139,83 @@ export async function mtcuteFleet(hello: DcHello, onMessage: OnMessage): Promise
           while (!updates.updatesLoopActive) await new Promise((r) => setTimeout(r, POLL_MS))
         },
         (n) => progress(`mtcute: ${n}/${phones.length} logged in`),
+      )
+    },
+    settled: async () => {},
+    commits: () => undefined,
+    async close() {
+      await Promise.all(clients.map((c) => c.destroy()))
+    },
+  }
+}
+
+/** GramJS clients, one per account, dialing `hello`'s addresses (same knobs as swarm/peers.ts). */
+export async function gramjsFleet(hello: DcHello, onMessage: OnMessage): Promise<UpdatesFleet> {
+  const { TelegramClient } = await import('telegram')
+  const { NewMessage } = await import('telegram/events/index.js')
+  const { _serverKeys } = await import('telegram/crypto/RSA.js')
+  const { Logger, LogLevel } = await import('telegram/extensions/Logger.js')
+  const { readBigIntFromBuffer } = await import('telegram/Helpers.js')
+  const { ConnectionTCPFull } = await import('telegram/network/connection/index.js')
+  const { MemorySession } = await import('telegram/sessions/index.js')
+  const jwk = createPublicKey(hello.publicKeyPem).export({ format: 'jwk' })
+  const n = Buffer.from(jwk.n as string, 'base64url')
+  const e = Buffer.from(jwk.e as string, 'base64url')
+  // GramJS keys its trusted-key map by the fingerprint as a signed decimal string.
+  _serverKeys.set(BigInt.asIntN(64, BigInt(hello.fingerprint)).toString(), { n: readBigIntFromBuffer(n, false, false), e: Number(BigInt(`0x${e.toString('hex')}`)) })
+  const addressOf = (id: number): { host: string; port: number } => {
+    const dc = hello.dcs.find((d) => d.id === id)
+    if (dc === undefined) throw new RangeError(`the test DC has no DC ${id}`)
+    return dc
+  }
+  // GramJS dials port 80/443 whatever the session says: pin each DC id to its loopback address.
+  class LoopbackConnection extends ConnectionTCPFull {
+    constructor(params: ConstructorParameters<typeof ConnectionTCPFull>[0]) {
+      const a = addressOf(params.dcId)
+      super({ ...params, ip: a.host, port: a.port })
+    }
+  }
+  const clients: InstanceType<typeof TelegramClient>[] = []
+  return {
+    async login(phones, progress) {
+      await inBatches(
+        phones,
+        LOGIN_BATCH,
+        async (phone, i) => {
+          const dcId = Number(phone[5])
+          const home = addressOf(dcId)
+          const session = new MemorySession()
+          session.setDC(dcId, home.host, home.port)
+          const client = new TelegramClient(session, API_ID, API_HASH, {
+            connection: LoopbackConnection,
+            baseLogger: new Logger(LogLevel.NONE),
+            connectionRetries: 2,
+            retryDelay: 200,
+            deviceModel: 'mtswarm-bench',
+            systemVersion: 'node',
+            appVersion: '0.1.0',
+            langCode: 'en',
+            systemLangCode: 'en',
+          })
+          clients[i] = client
+          let failure: unknown
+          await client.start({
+            phoneNumber: phone,
+            phoneCode: async () => codeOf(phone),
+            // GramJS retries forever unless onError answers "stop"; keep the real error.
+            onError: async (err) => {
+              failure ??= err
+              return true
+            },
+          })
+          if (failure !== undefined) throw failure
+          // NB: GramJS's update dispatch needs its self peer (see test/src/interop/gramjs-driver.ts).
+          await client.getMe()
+          client.addEventHandler(async (ev: { message: { out?: boolean; message: string } }) => {
+            if (ev.message.out !== true) onMessage(i, ev.message.message)
+          }, new NewMessage({}))
+        },
+        (n) => progress(`gramjs: ${n}/${phones.length} logged in`),
       )
     },
     settled: async () => {},

@@ -2,8 +2,8 @@
 // parameters, the parent's cues and the child's figures. Types only.
 import type { DcHello } from './dc-protocol.js'
 
-/** The libraries the updates scenario runs (GramJS has no gap recovery: not measured). */
-export type UpdatesKind = 'ours' | 'mtcute'
+/** The libraries the updates scenario runs (GramJS: fan-in only, it has no gap recovery). */
+export type UpdatesKind = 'ours' | 'mtcute' | 'gramjs'
 
 /** Parameters of one library's updates run. */
 export interface UpdatesChildArgs {
