@@ -1,7 +1,7 @@
 // The bench's test DC process: startTestDc with the API handlers (code login), the layer codecs
 // (GramJS speaks layer 198) and the updates hook, plus a control channel over node IPC (faults,
-// stats, drop every connection, preset users, messages written server-side). Prints the testdc CLI's JSON line on stdout too.
-// Run by dc-process.ts; knows nothing of the scenarios.
+// stats, drop every connection, preset users, private messages written server-side). Prints the
+// testdc CLI's JSON line on stdout too. Run by dc-process.ts; knows nothing of the scenarios.
 import { Server, type Socket } from 'node:net'
 import { parseArgs } from 'node:util'
 import type { FaultConfig } from '@mtswarm/testdc'

@@ -1,6 +1,6 @@
 // Spawns the bench's test DC in its own process (dc-child.ts under tsx), reads its JSON line, and
-// talks to it over node IPC (faults, stats, drop all connections, preset users). Also meters its
-// CPU (/proc/<pid>/stat). Knows nothing of the scenarios.
+// talks to it over node IPC (faults, stats, drop all connections, preset users, messages written
+// server-side). Also meters its CPU (/proc/<pid>/stat). Knows nothing of the scenarios.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import type { FaultConfig, TestDcStatsSnapshot } from '@mtswarm/testdc'
