@@ -10,6 +10,7 @@ import { profileRpc } from './profile.js'
 import { reconnectStorm } from './reconnect-storm.js'
 import { restartLmdb } from './restart-lmdb.js'
 import { rpcThroughput } from './rpc-throughput.js'
+import { updatesScenario } from './updates.js'
 
 export const SWARM_SCENARIOS: readonly Scenario[] = [
   handshakeStorm,
@@ -20,5 +21,6 @@ export const SWARM_SCENARIOS: readonly Scenario[] = [
   reconnectStorm,
   restartLmdb,
   faultsThroughput,
+  updatesScenario,
   profileRpc,
 ]

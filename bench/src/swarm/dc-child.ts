@@ -1,11 +1,11 @@
 // The bench's test DC process: startTestDc with the API handlers (code login), the layer codecs
 // (GramJS speaks layer 198) and the updates hook, plus a control channel over node IPC (faults,
-// stats, drop every connection, preset users). Prints the testdc CLI's JSON line on stdout too.
-// Run by dc-process.ts; knows nothing of the scenarios.
+// stats, drop every connection, preset users, private messages written server-side). Prints the
+// testdc CLI's JSON line on stdout too. Run by dc-process.ts; knows nothing of the scenarios.
 import { Server, type Socket } from 'node:net'
 import { parseArgs } from 'node:util'
 import type { FaultConfig } from '@mtswarm/testdc'
-import type { DcRequest, DcResponse } from './dc-protocol.js'
+import type { DcRequest, DcResponse, MessageSend } from './dc-protocol.js'
 
 // Every socket the DC accepts, so `dropAll` can cut them at once (the test DC keeps its own list
 // private). NB: patched before the test DC module is loaded, on the prototype every listener uses.
@@ -52,6 +52,30 @@ const dc = await startTestDc({
 const hello = { dcs: dc.dcs, publicKeyPem: dc.publicKeyPem, fingerprint: BigInt.asUintN(64, dc.fingerprint).toString() }
 process.stdout.write(`${JSON.stringify(hello)}\n`)
 
+/** Writes per event-loop turn in `sendMessages` (pushes of a batch are flushed before the next). */
+const SEND_BATCH = 200
+// One auth key per sender: world.loginAs binds a new key on every call.
+const senders = new Map<bigint, ReturnType<typeof dc.world.loginAs>>()
+let nextRandomId = 1n
+
+async function sendMessages(sends: readonly MessageSend[]): Promise<number> {
+  let written = 0
+  for (const s of sends) {
+    const from = BigInt(s.from)
+    let ctx = senders.get(from)
+    if (ctx === undefined) {
+      ctx = dc.world.loginAs(from)
+      senders.set(from, ctx)
+    }
+    const to = { type: 'user' as const, id: BigInt(s.to) }
+    for (let k = 0; k < s.count; k++) {
+      dc.world.sendMessage(ctx, to, `${s.prefix}${s.firstSeq + k}`, nextRandomId++)
+      if (++written % SEND_BATCH === 0) await new Promise((r) => setImmediate(r))
+    }
+  }
+  return written
+}
+
 function handle(req: DcRequest): unknown {
   switch (req.cmd) {
     case 'faults':
@@ -85,18 +109,24 @@ function handle(req: DcRequest): unknown {
     }
     case 'memory':
       return process.memoryUsage()
+    case 'userIds':
+      return req.phones.map((phone) => (dc.world.userByPhone(phone) ?? dc.world.presetUser({ phone, firstName: `U${phone.slice(-5)}` })).id.toString())
+    case 'sendMessages':
+      return sendMessages(req.sends)
   }
 }
 
 process.on('message', (raw: unknown) => {
   const req = raw as DcRequest
-  let res: DcResponse
-  try {
-    res = { id: req.id, ok: true, result: handle(req) }
-  } catch (e) {
-    res = { id: req.id, ok: false, error: e instanceof Error ? e.message : String(e) }
-  }
-  process.send?.(res)
+  void (async () => {
+    let res: DcResponse
+    try {
+      res = { id: req.id, ok: true, result: await handle(req) }
+    } catch (e) {
+      res = { id: req.id, ok: false, error: e instanceof Error ? e.message : String(e) }
+    }
+    process.send?.(res)
+  })()
 })
 
 let stopping = false

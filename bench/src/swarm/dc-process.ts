@@ -1,11 +1,11 @@
 // Spawns the bench's test DC in its own process (dc-child.ts under tsx), reads its JSON line, and
-// talks to it over node IPC (faults, stats, drop all connections, preset users). Also meters its
-// CPU (/proc/<pid>/stat). Knows nothing of the scenarios.
+// talks to it over node IPC (faults, stats, drop all connections, preset users, messages written
+// server-side). Also meters its CPU (/proc/<pid>/stat). Knows nothing of the scenarios.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import type { FaultConfig, TestDcStatsSnapshot } from '@mtswarm/testdc'
 import { procCpuMs, procRssBytes } from './cpu.js'
-import type { DcHello, DcRequest, DcResponse } from './dc-protocol.js'
+import type { DcHello, DcRequest, DcResponse, MessageSend } from './dc-protocol.js'
 
 const CHILD = fileURLToPath(new URL('./dc-child.ts', import.meta.url))
 /** How long the DC may take to print its JSON line (RSA key generation + tsx startup on a busy box). */
@@ -142,6 +142,16 @@ export class DcProcess {
 
   presetUsers(phones: readonly string[]): Promise<number> {
     return this.request({ cmd: 'presetUsers', phones }) as Promise<number>
+  }
+
+  /** Each phone's user id (decimal), creating the users that do not exist yet. */
+  userIds(phones: readonly string[]): Promise<string[]> {
+    return this.request({ cmd: 'userIds', phones }) as Promise<string[]>
+  }
+
+  /** Private messages written server-side (see the `sendMessages` request); resolves with how many. */
+  sendMessages(sends: readonly MessageSend[]): Promise<number> {
+    return this.request({ cmd: 'sendMessages', sends }) as Promise<number>
   }
 
   /** SIGTERM, then SIGKILL after 5 s. */

@@ -14,7 +14,25 @@ export type DcRequest = { readonly id: number } & (
   /** Creates world users for these phones (test numbers 99966XYYYY: home DC X, code XXXXX). */
   | { readonly cmd: 'presetUsers'; readonly phones: readonly string[] }
   | { readonly cmd: 'memory' }
+  /** Like presetUsers, but answers each phone's user id (decimal), whether made now or before. */
+  | { readonly cmd: 'userIds'; readonly phones: readonly string[] }
+  /**
+   * Private messages written server-side, as if each sender had called messages.sendMessage: for
+   * every send, `count` messages from `from` to `to` (user ids, decimal), texts `<prefix><k>` with
+   * k counting per send from `firstSeq`. Done in batches with a turn of the event loop between them,
+   * so the pushes go out while the rest is written. Answers how many were written.
+   */
+  | { readonly cmd: 'sendMessages'; readonly sends: readonly MessageSend[] }
 )
+
+/** One sender → recipient run of a `sendMessages` request. */
+export interface MessageSend {
+  readonly from: string
+  readonly to: string
+  readonly count: number
+  readonly prefix: string
+  readonly firstSeq: number
+}
 
 /** The answer to a {@link DcRequest} with the same id. */
 export type DcResponse =
