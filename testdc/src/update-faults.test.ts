@@ -147,6 +147,15 @@ describe('update faults', () => {
 })
 
 describe('update fault decisions', () => {
+  test('bad configurations are refused with a RangeError naming the knob, and change nothing', () => {
+    const f = new Faults({ dropUpdatesProbability: 0.5 }, 1, new TestDcStats())
+    assert.throws(() => f.set({ reorderUpdatesProbability: 2 }), /reorderUpdatesProbability must be in 0\.\.1/)
+    assert.throws(() => f.set({ delayUpdatesMs: Number.NaN }), /delayUpdatesMs must be a finite number/)
+    assert.throws(() => f.set({ dropUpdatesProbabilty: 1 } as never), /unknown fault "dropUpdatesProbabilty"/)
+    assert.throws(() => new Faults({ updatesTooLongProbability: -1 }, 1, new TestDcStats()), RangeError)
+    assert.deepEqual(f.config, { dropUpdatesProbability: 0.5 })
+  })
+
   test('are seeded, and the next-N counters come first', () => {
     const run = (seed: number) => {
       const f = new Faults({ dropUpdatesProbability: 0.3, updatesTooLongProbability: 0.2, reorderUpdatesProbability: 0.4, updatesJitterMs: 9 }, seed, new TestDcStats())
