@@ -86,6 +86,26 @@ describe('update faults', () => {
     assert.deepEqual(diff.newMessages.map((m) => (m as tl.RawMessage).message), ['too long'])
   })
 
+  test('updatesTooLong in place of a channel post is updateChannelTooLong from the pts before it; getChannelDifference has the post', async () => {
+    const mg = dc.world.createChannelAs(alice.id, { title: 'MG', megagroup: true })
+    dc.world.inviteToChannelAs(alice.id, mg, [{ id: bob.id }])
+    await client.ping(7n)
+    dc.faults.set({ updatesTooLongNext: 1 })
+    const post = dc.world.sendMessageAs(alice.id, { type: 'channel', id: mg.id }, 'channel post', randomId++)
+    const m = await client.next((x) => x.obj._ === 'updates' && x.obj.updates.some((u) => u._ === 'updateChannelTooLong'))
+    const pushed = m.obj as tl.RawUpdates
+    assert.deepEqual(pushed.updates, [{ _: 'updateChannelTooLong', channelId: mg.id, pts: post.pts - 1 }])
+    assert.deepEqual(pushed.chats.map((c) => c.id), [mg.id], 'with the channel, so the client can ask for its difference')
+    const diff = (await client.invoke({
+      _: 'updates.getChannelDifference',
+      channel: { _: 'inputChannel', channelId: mg.id, accessHash: mg.accessHash },
+      filter: { _: 'channelMessagesFilterEmpty' },
+      pts: post.pts - 1,
+      limit: 10,
+    })) as tl.updates.RawChannelDifference
+    assert.deepEqual([diff._, diff.pts, diff.newMessages.map((x) => (x as tl.RawMessage).message)], ['updates.channelDifference', post.pts, ['channel post']])
+  })
+
   test('a reordered push arrives after a push with a later pts', async () => {
     dc.faults.set({ reorderUpdatesProbability: 1 })
     const p1 = send('first')
