@@ -14,7 +14,7 @@ import { keyedClient, sharedRsaKeyPem } from './testing/fixtures.js'
 import { TestClient } from './testing/test-client.js'
 
 describe('testdc CLI', () => {
-  test('prints one JSON line, serves the world (a random code is learnt from stderr), and exits 0 on SIGTERM', { timeout: 60_000 }, async () => {
+  test('prints one JSON line, serves the world (a random code is learnt from stderr), forgets every session on SIGUSR2, and exits 0 on SIGTERM', { timeout: 60_000 }, async () => {
     const cli = fileURLToPath(new URL('./cli.ts', import.meta.url))
     const dir = mkdtempSync(join(tmpdir(), 'testdc-'))
     const keyPath = join(dir, 'key.pem')
@@ -44,6 +44,13 @@ describe('testdc CLI', () => {
       const dc2 = info.dcs[1] as { id: number; host: string; port: number }
       const c = await TestClient.connectWithKey({ host: dc2.host, port: dc2.port, dcId: 2, publicKeyPem: info.publicKeyPem })
       assert.equal((await c.ping(3n)).pingId, 3n)
+      // SIGUSR2: the server forgets every session; the client's next message starts a new one.
+      child.kill('SIGUSR2')
+      for (let waited = 0; !stderrLines.some((l) => /^testdc: forgot \d+ sessions$/.test(l)) && waited < 5_000; waited += 20) await new Promise((r) => setTimeout(r, 20))
+      assert.ok(stderrLines.includes('testdc: forgot 1 sessions'), stderrLines.join(' | '))
+      const { msgId } = c.send({ _: 'mt_ping', pingId: 4n })
+      const created = await c.next((m) => m.obj._ === 'mt_new_session_created' && m.obj.firstMsgId === msgId)
+      assert.ok(created)
       await c.close()
 
       // A phone that is not a test number lives on DC 1 with a random code, which the operator

@@ -30,6 +30,12 @@ options:
   --seed N           seeds the world and the fault decisions (default 1)
   -h, --help         this text
 
+signals:
+  SIGINT, SIGTERM    close cleanly (exit 0)
+  SIGUSR2            forget every session, as a server restart does: each client's next message
+                     gets new_session_created, and what was queued for the old sessions is lost
+                     (stderr: testdc: forgot N sessions)
+
 login codes:
   A test phone 99966XYYYY lives on DC X and its code is X five times (9996620001 → 22222);
   sendCode on another DC answers PHONE_MIGRATE_X. Any other phone lives on DC 1 and gets a

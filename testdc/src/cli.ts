@@ -1,7 +1,7 @@
 // `npm run -s testdc -- --dcs 3 --port 24301 [--user 9996610001:Alice:alice] …` (usage: cli-args.ts):
 // starts the test DC with the whole world, prints ONE JSON line { dcs, publicKeyPem, fingerprint }
 // first on stdout, logs every login code it sends on stderr, and serves until SIGINT/SIGTERM,
-// which close it cleanly (exit 0). Process wiring only.
+// which close it cleanly (exit 0); SIGUSR2 forgets every session. Process wiring only.
 import { CliUsageError, USAGE, parseCliArgs, type CliArgs } from './cli-args.js'
 import { createApiHandler } from './api/index.js'
 import { TestDcOptionsError, startTestDc } from './test-dc.js'
@@ -71,6 +71,8 @@ async function main(): Promise<void> {
   }
   process.on('SIGINT', stop)
   process.on('SIGTERM', stop)
+  // The forget-sessions fault at run time, for a client under test in another process.
+  process.on('SIGUSR2', () => process.stderr.write(`testdc: forgot ${dc.forgetSessions('all')} sessions\n`))
 }
 
 void main()

@@ -152,7 +152,7 @@ export class Faults {
     seed: string | number,
     private readonly stats: TestDcStats,
   ) {
-    this.cfg = { ...initial }
+    this.cfg = { ...checkFaultConfig(initial) }
     this.rand = seededRandom(`faults:${seed}`)
     this.badSaltLeft = initial.badServerSaltNext ?? 0
     this.retryLeft = initial.dhGenRetryNext ?? 0
@@ -164,9 +164,12 @@ export class Faults {
     this.forgetLeft = initial.forgetSessionsNext ?? 0
   }
 
-  /** Merges `patch` into the configuration (a key set to undefined turns that fault off). */
+  /**
+   * Merges `patch` into the configuration (a key set to undefined turns that fault off). RangeError
+   * for an unknown key, a non-finite number or a probability outside 0..1 (nothing is changed).
+   */
   set(patch: FaultConfig): void {
-    this.cfg = { ...this.cfg, ...patch }
+    this.cfg = { ...this.cfg, ...checkFaultConfig(patch) }
     if ('badServerSaltNext' in patch) this.badSaltLeft = patch.badServerSaltNext ?? 0
     if ('dhGenRetryNext' in patch) this.retryLeft = patch.dhGenRetryNext ?? 0
     if ('dhGenFailNext' in patch) this.failLeft = patch.dhGenFailNext ?? 0

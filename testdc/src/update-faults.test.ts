@@ -86,6 +86,26 @@ describe('update faults', () => {
     assert.deepEqual(diff.newMessages.map((m) => (m as tl.RawMessage).message), ['too long'])
   })
 
+  test('updatesTooLong in place of a channel post is updateChannelTooLong from the pts before it; getChannelDifference has the post', async () => {
+    const mg = dc.world.createChannelAs(alice.id, { title: 'MG', megagroup: true })
+    dc.world.inviteToChannelAs(alice.id, mg, [{ id: bob.id }])
+    await client.ping(7n)
+    dc.faults.set({ updatesTooLongNext: 1 })
+    const post = dc.world.sendMessageAs(alice.id, { type: 'channel', id: mg.id }, 'channel post', randomId++)
+    const m = await client.next((x) => x.obj._ === 'updates' && x.obj.updates.some((u) => u._ === 'updateChannelTooLong'))
+    const pushed = m.obj as tl.RawUpdates
+    assert.deepEqual(pushed.updates, [{ _: 'updateChannelTooLong', channelId: mg.id, pts: post.pts - 1 }])
+    assert.deepEqual(pushed.chats.map((c) => c.id), [mg.id], 'with the channel, so the client can ask for its difference')
+    const diff = (await client.invoke({
+      _: 'updates.getChannelDifference',
+      channel: { _: 'inputChannel', channelId: mg.id, accessHash: mg.accessHash },
+      filter: { _: 'channelMessagesFilterEmpty' },
+      pts: post.pts - 1,
+      limit: 10,
+    })) as tl.updates.RawChannelDifference
+    assert.deepEqual([diff._, diff.pts, diff.newMessages.map((x) => (x as tl.RawMessage).message)], ['updates.channelDifference', post.pts, ['channel post']])
+  })
+
   test('a reordered push arrives after a push with a later pts', async () => {
     dc.faults.set({ reorderUpdatesProbability: 1 })
     const p1 = send('first')
@@ -147,6 +167,15 @@ describe('update faults', () => {
 })
 
 describe('update fault decisions', () => {
+  test('bad configurations are refused with a RangeError naming the knob, and change nothing', () => {
+    const f = new Faults({ dropUpdatesProbability: 0.5 }, 1, new TestDcStats())
+    assert.throws(() => f.set({ reorderUpdatesProbability: 2 }), /reorderUpdatesProbability must be in 0\.\.1/)
+    assert.throws(() => f.set({ delayUpdatesMs: Number.NaN }), /delayUpdatesMs must be a finite number/)
+    assert.throws(() => f.set({ dropUpdatesProbabilty: 1 } as never), /unknown fault "dropUpdatesProbabilty"/)
+    assert.throws(() => new Faults({ updatesTooLongProbability: -1 }, 1, new TestDcStats()), RangeError)
+    assert.deepEqual(f.config, { dropUpdatesProbability: 0.5 })
+  })
+
   test('are seeded, and the next-N counters come first', () => {
     const run = (seed: number) => {
       const f = new Faults({ dropUpdatesProbability: 0.3, updatesTooLongProbability: 0.2, reorderUpdatesProbability: 0.4, updatesJitterMs: 9 }, seed, new TestDcStats())

@@ -63,7 +63,7 @@ export class UpdatePusher {
         if (obj === undefined) return 0
         const verdict = faults.updatePush()
         if (verdict === 'drop') continue
-        this.send(session, verdict === 'tooLong' ? UPDATES_TOO_LONG : obj)
+        this.send(session, verdict === 'tooLong' ? this.tooLong(delivery) : obj)
         pushed++
       }
     }
@@ -90,6 +90,23 @@ export class UpdatePusher {
     let pushed = 0
     for (const group of groups.values()) pushed += this.push(combineDeliveries(group))
     return pushed
+  }
+
+  /**
+   * What the updatesTooLong fault pushes instead of `delivery`: for channel messages only,
+   * `updateChannelTooLong` from the pts before them (as Telegram tells of a channel gap: the common
+   * box's getDifference does not carry channel messages); else `updatesTooLong`.
+   * https://core.telegram.org/constructor/updateChannelTooLong
+   */
+  private tooLong(delivery: UpdateDelivery): TlValue {
+    const from = new Map<bigint, number>()
+    for (const u of delivery.updates) {
+      if (u.kind !== 'newChannelMessage') return UPDATES_TOO_LONG
+      if (!from.has(u.message.channelId)) from.set(u.message.channelId, u.pts - u.ptsCount)
+    }
+    const updates = [...from].map(([channelId, pts]) => ({ kind: 'channelTooLong' as const, channelId, pts }))
+    const instead: UpdateDelivery = { userId: delivery.userId, updates, date: delivery.date, seq: 0, origin: delivery.origin }
+    return this.ctx.updates(instead, this.ctx.world) ?? UPDATES_TOO_LONG
   }
 
   /** Cancels every held or delayed push. */

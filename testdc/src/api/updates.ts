@@ -51,6 +51,8 @@ export function updateToTl(update: WorldUpdate, viewer: Viewer): tl.TypeUpdate {
       }
     case 'channel':
       return { _: 'updateChannel', channelId: update.channelId }
+    case 'channelTooLong':
+      return { _: 'updateChannelTooLong', channelId: update.channelId, pts: update.pts }
   }
 }
 

@@ -9,3 +9,6 @@ export { bindClientToUser } from './login.js'
 export { seededRng } from './seeded-rng.js'
 export { createUpdateLoad, DEFAULT_LOAD_MIX, DEFAULT_DRIVE_BATCH, MAX_LOAD_USERS_PER_DC } from './update-load.js'
 export type { UpdateLoad, UpdateLoadOptions, LoadMix, LoadUser, LoadBatch, ExpectedMessage } from './update-load.js'
+/** `'user:ID' | 'chat:ID' | 'channel:ID'` of an ExpectedMessage's chat (the engine's DeliveredUpdate.chat spelling). */
+export { peerKey } from '../world/index.js'
+export type { Peer } from '../world/index.js'

@@ -159,6 +159,11 @@ export type WorldUpdate =
     }
   /** Something about the channel changed for this user (e.g. they joined): refetch it. */
   | { readonly kind: 'channel'; readonly channelId: bigint }
+  /**
+   * The channel has updates to fetch with getChannelDifference from `pts` (updateChannelTooLong).
+   * Never logged: what the updatesTooLong fault pushes in place of channel messages.
+   */
+  | { readonly kind: 'channelTooLong'; readonly channelId: bigint; readonly pts: number }
 
 /** Everything one change means for one user, pushed to every online session of that user. */
 export interface UpdateDelivery {

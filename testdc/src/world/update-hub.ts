@@ -135,7 +135,7 @@ export class UpdateHub {
     const date = this.nowSeconds()
     let seqBump = false
     for (const update of updates) {
-      if (update.kind === 'newChannelMessage') continue // lives in the channel's own log
+      if (update.kind === 'newChannelMessage' || update.kind === 'channelTooLong') continue // channel boxes log on their own
       const ptsBased = update.kind === 'newMessage'
       if (!ptsBased) seqBump = true
       u.log.push({ update, date, ptsAfter: ptsBased ? update.pts : u.pts, ptsBased })

@@ -22,8 +22,10 @@ import {
   type SentCode,
   type SignInResult,
 } from './logins.js'
+import { CONV_NON_DATA, DIR_NON_DATA, HUB_NON_DATA, LOGINS_NON_DATA, dataFields, type WorldSnapshot } from './snapshot.js'
 import type { RandomSource } from './seeded-random.js'
-import { engineSrpServer, type SrpServer } from './srp.js'
+import { engineSrpServer } from './srp.js'
+import { PEERS_SEEN_LOOKBACK, type PresetUserSpec, type WorldOptions, type WorldStats } from './world-options.js'
 import { DIFFERENCE_LIMIT, MAX_UPDATE_LOG_ENTRIES, UpdateHub, type ChannelDifference, type Difference } from './update-hub.js'
 import type {
   BoxMessage,
@@ -41,85 +43,9 @@ import type {
   WorldUser,
 } from './types.js'
 
-/** How far back in a dialog World.peersSeenBefore looks for a message that named the peers. */
-export const PEERS_SEEN_LOOKBACK = 100
-
-export interface WorldOptions {
-  /** Milliseconds since the epoch (a fake clock in tests). */
-  readonly clock: () => number
-  readonly random: RandomSource
-  /** DC ids, default [1, 2, 3]. */
-  readonly dcIds?: readonly number[]
-  /** Home DC of phone numbers that are not test numbers, default the first DC. */
-  readonly defaultDcId?: number
-  readonly codeTtlMs?: number
-  /** SRP arithmetic for 2FA, default `engineSrpServer` (engine/src/crypto/srp.ts). */
-  readonly srp?: SrpServer
-  /**
-   * Bound of each user's and channel's update log, default MAX_UPDATE_LOG_ENTRIES: a client whose
-   * pts is older than the log gets differenceTooLong / channelDifferenceTooLong.
-   */
-  readonly updateLogLimit?: number
-  /**
-   * Most messages one getDifference / getChannelDifference answer carries, default
-   * DIFFERENCE_LIMIT; past it the answer is a differenceSlice / channelDifference with final false.
-   * A client's smaller pts_limit / limit wins.
-   */
-  readonly differenceLimit?: number
-  /**
-   * Opt-in flood rule: more than `max` sendCode calls for one phone within `windowMs` answer
-   * FLOOD_WAIT_X, X the whole seconds until the oldest call leaves the window. Default: none.
-   */
-  readonly sendCodeFlood?: { readonly max: number; readonly windowMs: number }
-}
-
-export interface PresetUserSpec {
-  readonly phone: string
-  readonly firstName: string
-  readonly lastName?: string
-  readonly username?: string
-  readonly about?: string
-  /** Enables 2FA; the world keeps only the SRP verifier. */
-  readonly password?: string
-  readonly passwordHint?: string
-  /** Default: by the phone rule (see `homeDcOfPhone`). */
-  readonly homeDcId?: number
-}
-
-/** Counts for tests. */
-export interface WorldStats {
-  readonly users: number
-  readonly chats: number
-  readonly channels: number
-  /** Logical messages, each counted once however many boxes hold a copy. */
-  readonly messages: number
-  readonly serviceMessages: number
-  readonly joins: number
-  readonly boundAuthKeys: number
-}
-
-/** The world's data for the test DC's state file: each part's data fields by name (see World.snapshot). */
-export interface WorldSnapshot {
-  readonly dcIds: readonly number[]
-  /** The logins' data (logins.ts). NB: named `world`, where it lived before the split, so older state files restore. */
-  readonly world: Record<string, unknown>
-  readonly dir: Record<string, unknown>
-  readonly hub: Record<string, unknown>
-  readonly conv: Record<string, unknown>
-}
-
-// Fields that are wiring, options or transient, not data: everything else is snapshotted, so a
-// data field added later is saved without touching this list (and an old file then fails restore).
-const LOGINS_NON_DATA: ReadonlySet<string> = new Set(['dcIds', 'defaultDcId', 'clock', 'random', 'srp', 'codeTtlMs', 'dir', 'sendCodeFlood', 'srpSessions'])
-const DIR_NON_DATA: ReadonlySet<string> = new Set(['random'])
-const HUB_NON_DATA: ReadonlySet<string> = new Set(['nowSeconds', 'logLimit', 'listeners', 'batchListeners', 'queue', 'flushing'])
-const CONV_NON_DATA: ReadonlySet<string> = new Set(['dir', 'hub', 'random', 'nowSeconds'])
-
-function dataFields(target: object, skip: ReadonlySet<string>): Record<string, unknown> {
-  const out: Record<string, unknown> = {}
-  for (const [k, v] of Object.entries(target)) if (!skip.has(k) && typeof v !== 'function') out[k] = v
-  return out
-}
+export { PEERS_SEEN_LOOKBACK } from './world-options.js'
+export type { WorldOptions, PresetUserSpec, WorldStats } from './world-options.js'
+export type { WorldSnapshot } from './snapshot.js'
 
 export class World {
   readonly dcIds: readonly number[]
