@@ -99,6 +99,9 @@ export class DcConnection {
   /** @internal Every call routed here, by session ref and msg_id. */
   readonly table = new CallTable()
   private flushScheduled = false
+  /** Acks the session took since the last ack.needed report (reported once per tick). */
+  private unreportedAcks = 0
+  private ackReportScheduled = false
   /** The next RPC written on this socket is wrapped in invokeWithLayer(initConnection(…)). */
   private needsInit = true
   private actor: DcActor | null = null
@@ -340,6 +343,17 @@ export class DcConnection {
               return
             }
             for (const e of this.receive(payload)) sendBack(e)
+            if (this.unreportedAcks > 0 && !this.ackReportScheduled) {
+              // NB: one ack.needed per tick with the tick's count, not one machine event per packet
+              // (a burst of pushes is one event); the ack region's timer and threshold see the sum.
+              this.ackReportScheduled = true
+              setImmediate(() => {
+                const count = this.unreportedAcks
+                this.unreportedAcks = 0
+                this.ackReportScheduled = false
+                if (count > 0 && this.link === link) sendBack({ type: 'ack.needed', count })
+              })
+            }
           } catch (err) {
             const actor = this.actor
             if (actor === null) return
@@ -511,7 +525,7 @@ export class DcConnection {
       for (const m of r.messages) routeIncoming(m, ctx, routed)
       for (const x of routed) carry(this, x, out)
     }
-    if (session.pendingAcks > acksBefore) out.push({ type: 'ack.needed', count: session.pendingAcks - acksBefore })
+    if (session.pendingAcks > acksBefore) this.unreportedAcks += session.pendingAcks - acksBefore
     return out
   }
 
