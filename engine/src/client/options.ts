@@ -82,7 +82,7 @@ export interface EngineOptions {
 export interface UpdatesOptions {
   /** How long a gap in pts/qts/seq may stay open before getDifference, in ms (default 500). */
   readonly gapTimeoutMs?: number
-  /** A home connection down longer than this (ms) catches up with getDifference (default 15,000). */
+  /** A home connection down at least this long (ms) catches up with getDifference when back (default 0: every reconnect). */
   readonly resyncAfterDownMs?: number
   /** While nothing is missing, getDifference this often anyway, in ms (default 15 min): finds a lost last push. */
   readonly idleDifferenceMs?: number

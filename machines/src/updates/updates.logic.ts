@@ -81,7 +81,11 @@ export type ChannelDifferenceAnswer =
 export interface UpdatesTiming {
   /** How long a gap may stay open before getDifference (TDLib 0.7 s, grammers/Telethon 0.5 s). */
   readonly gapTimeoutMs: number
-  /** A connection down longer than this resynchronises with getDifference when it is back. */
+  /**
+   * A connection down at least this long resynchronises with getDifference when it is back. 0
+   * (the default, as TDLib does): every reconnect, since any outage can lose pushes and a quiet
+   * account would otherwise find out only at the next idle difference.
+   */
   readonly resyncAfterDownMs: number
   /**
    * While synced, getDifference (and every channel's) this often: a lost push that no later
@@ -91,7 +95,7 @@ export interface UpdatesTiming {
 }
 
 /** Defaults: see UpdatesTiming. */
-export const DEFAULT_UPDATES_TIMING: UpdatesTiming = { gapTimeoutMs: 500, resyncAfterDownMs: 15_000, idleDifferenceMs: 15 * 60_000 }
+export const DEFAULT_UPDATES_TIMING: UpdatesTiming = { gapTimeoutMs: 500, resyncAfterDownMs: 0, idleDifferenceMs: 15 * 60_000 }
 /** Held items beyond this: stop waiting, fetch the difference now (a flood of gaps is not a gap). */
 export const MAX_HELD_ITEMS = 1_000
 /** getDifference / getChannelDifference retry delays after a failure (then the last repeats). */

@@ -83,7 +83,7 @@ const whileApplying = (shortOutage: string): any => ({
     {
       guard: 'wasDownLong',
       ...resync,
-      description: 'down longer than resyncAfterDownMs: catch up (channels too)',
+      description: 'down at least resyncAfterDownMs: catch up (channels too)',
       actions: assign<UpdatesContext, any, undefined, UpdatesEvent, any>(({ context }) => ({ ...reopenChannels(context), downSinceMs: null })),
     },
     { description: shortOutage, actions: assign<UpdatesContext, any, undefined, UpdatesEvent, any>({ downSinceMs: null }) },
@@ -115,7 +115,7 @@ export const updatesMachine = setup({
     isSlice: ({ event }) => (event as Ev<'difference.received'>).answer.kind === 'slice',
     isTooLong: ({ event }) => (event as Ev<'difference.received'>).answer.kind === 'tooLong',
     wasDownLong: ({ context, event }) =>
-      context.downSinceMs !== null && (event as Ev<'connection.up'>).atMs - context.downSinceMs > context.timing.resyncAfterDownMs,
+      context.downSinceMs !== null && (event as Ev<'connection.up'>).atMs - context.downSinceMs >= context.timing.resyncAfterDownMs,
   },
   delays: {
     gapTimeout: ({ context }) => context.timing.gapTimeoutMs,

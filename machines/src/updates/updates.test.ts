@@ -215,8 +215,15 @@ describe('updatesMachine', () => {
     assert.deepEqual(t.rec.of('fetchChannelDifference'), [{ accountId: 'acc', channelId: 7n, pts: 42 }])
   })
 
-  test('new_session_created and a long outage resynchronise; a short outage does not', () => {
-    const t = synced()
+  test('new_session_created and a long outage resynchronise; with resyncAfterDownMs set, a shorter outage does not', () => {
+    const rec = recordActions(EFFECTS)
+    const clock = new SimulatedClock()
+    const actor = createActor(updatesMachine.provide({ actions: rec.actions }), { input: { accountId: 'acc', timing: { resyncAfterDownMs: 15_000 } }, clock })
+    actor.start()
+    actor.send({ type: 'updates.start', stored: { common: S0, channels: [] } })
+    actor.send({ type: 'difference.received', answer: { kind: 'empty', date: 1001, seq: 5 } })
+    rec.clear()
+    const t = { rec, send: (e: UpdatesEvent) => actor.send(e) }
     t.send({ type: 'connection.down', atMs: 0 })
     t.send({ type: 'connection.up', atMs: 1_000 })
     assert.equal(t.rec.of('fetchDifference').length, 0)
@@ -239,6 +246,13 @@ describe('updatesMachine', () => {
     t.send({ type: 'difference.received', answer: { kind: 'empty', date: 1001, seq: 5 } })
     t.clock.increment(501)
     assert.deepEqual([t.rec.of('fetchDifference').length, t.rec.of('fetchChannelDifference').length], [before[0]! + 1, before[1]! + 1])
+  })
+
+  test('by default every reconnect of the home DC catches up, however short the outage', () => {
+    const t = synced()
+    t.send({ type: 'connection.down', atMs: 1_000 })
+    t.send({ type: 'connection.up', atMs: 1_001 })
+    assert.equal(t.rec.of('fetchDifference').length, 1)
   })
 
   test('more held than MAX_HELD_ITEMS: no waiting, getDifference at once', () => {
