@@ -88,7 +88,10 @@ describe('updates scenario', () => {
     const handledMs = row('outage 3 s: back → every message handled')
     const committedMs = row('outage 3 s: back → handled and committed')
     assert.ok(upTo > 0)
-    if (missing === 0) assert.ok(handledMs !== undefined && committedMs !== undefined && committedMs >= handledMs, `caught up: ${handledMs} / ${committedMs}`)
+    if (missing === 0) {
+      assert.ok(handledMs !== undefined && committedMs !== undefined && committedMs >= handledMs, `caught up: ${handledMs} / ${committedMs}`)
+      assert.ok(row('outage 3 s: back → connection ready again') !== undefined, 'caught up, so it reconnected after "back"')
+    }
     else assert.ok(missing !== undefined && missing > 0 && missing <= upTo && handledMs === undefined, `missing ${missing} of ${upTo}, handled after ${handledMs}`)
     assert.ok(s?.notes.some((n) => n.startsWith('GramJS has no gap recovery')))
   })

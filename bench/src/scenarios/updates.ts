@@ -238,6 +238,8 @@ export const updatesScenario: Scenario = {
     metrics.push(
       { label: `outage ${secs}: back → every message handled`, unit: 'ms', better: 'lower', format: 'ms', ours: ours.outage?.handledMs, peers: mt === undefined ? undefined : { mtcute: mt.outage?.handledMs } },
       { label: `outage ${secs}: back → handled and committed`, unit: 'ms', better: 'lower', format: 'ms', ours: ours.outage?.committedMs },
+      { label: `outage ${secs}: back → connection ready again`, unit: 'ms', better: 'lower', format: 'ms', ours: ours.outage?.reconnectedMs, peers: mt === undefined ? undefined : { mtcute: mt.outage?.reconnectedMs } },
+      { label: `outage ${secs}: messages written after "back" handled by then`, unit: '', better: 'higher', ours: ours.outage?.handledAfterBack, peers: mt === undefined ? undefined : { mtcute: mt.outage?.handledAfterBack } },
       { label: `outage ${secs}: messages written before "back"`, unit: '', better: 'higher', ours: ours.outage?.upTo, peers: mt === undefined ? undefined : { mtcute: mt.outage?.upTo } },
       { label: `outage ${secs}: still missing at the end`, unit: '', better: 'lower', ours: ours.outage?.missing, peers: mt === undefined ? undefined : { mtcute: mt.outage?.missing } },
     )
@@ -268,7 +270,9 @@ export const updatesScenario: Scenario = {
           : []),
         ...(['ours', 'mtcute'] as const).flatMap((k) => {
           const o = runs[k]?.outage
-          return o === undefined || o.missing === 0 ? [] : [`${k} did not catch up after the outage within ${ctx.options.quick ? 10 : 90} s: ${o.missing} of ${o.upTo} messages written before "back" never reached the handler`]
+          if (o === undefined || o.missing === 0) return []
+          const reconnected = o.reconnectedMs === undefined ? 'no ready connection reported after "back"' : `connection ready ${o.reconnectedMs.toFixed(0)} ms after "back"`
+          return [`${k} did not catch up after the outage within ${ctx.options.quick ? 10 : 90} s: ${o.missing} of ${o.upTo} messages written before "back" never reached the handler; ${reconnected}; ${o.handledAfterBack} messages written after "back" handled`]
         }),
         ...incomplete.map((r) => `incomplete: ${r.handled} of ${r.expected} messages at ${r.accounts} account(s) before the time limit`),
       ],

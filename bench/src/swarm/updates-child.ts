@@ -116,7 +116,17 @@ async function outage(fleet: UpdatesFleet, cue: Extract<ParentCue, { type: 'back
   }
   let missing = 0
   for (let k = 0; k < cue.upTo; k++) if (!outageSeen.has(k)) missing++
-  return { upTo: cue.upTo, handledMs: handled === 'all' ? handledAt - cue.atMs : undefined, committedMs, missing }
+  let handledAfterBack = 0
+  for (const k of outageSeen) if (k >= cue.upTo) handledAfterBack++
+  const connectedAt = fleet.connectedAtMs()
+  return {
+    upTo: cue.upTo,
+    handledMs: handled === 'all' ? handledAt - cue.atMs : undefined,
+    committedMs,
+    missing,
+    reconnectedMs: connectedAt === undefined || connectedAt < cue.atMs ? undefined : connectedAt - cue.atMs,
+    handledAfterBack,
+  }
 }
 
 async function main(): Promise<void> {

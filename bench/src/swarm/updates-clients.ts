@@ -24,8 +24,13 @@ export interface UpdatesFleet {
   settled(): Promise<void>
   /** Update-state commits written so far (ours); undefined for libraries without the notion. */
   commits(): number | undefined
+  /** When a connection last became ready (hrtime ms), as the library reports it; undefined if unknown. */
+  connectedAtMs(): number | undefined
   close(): Promise<void>
 }
+
+/** process.hrtime in ms: CLOCK_MONOTONIC, comparable with the parent's. */
+const hrtimeMs = (): number => Number(process.hrtime.bigint()) / 1e6
 
 const API_HASH = '0123456789abcdef0123456789abcdef'
 const API_ID = 4
@@ -50,6 +55,10 @@ export async function oursFleet(hello: DcHello, storePath: string, onMessage: On
   const engine: Engine = createEngine({ apiId: API_ID, apiHash: API_HASH, store, dcs: hello.dcs, publicKeys: [hello.publicKeyPem] })
   const accounts: Account[] = []
   const indexOf = new Map<string, number>()
+  let connectedAt: number | undefined
+  engine.events$.subscribe((e) => {
+    if (e.type === 'dc.ready') connectedAt = hrtimeMs()
+  })
   engine.onUpdate(async (u) => {
     const i = indexOf.get(u.accountId)
     if (i === undefined || u.update._ !== 'updateNewMessage' || u.update.message._ !== 'message' || u.update.message.out === true) return
@@ -78,6 +87,7 @@ export async function oursFleet(hello: DcHello, storePath: string, onMessage: On
       await Promise.all(accounts.map((a) => a.updatesSettled()))
     },
     commits: () => engine.updateCounters.committed,
+    connectedAtMs: () => connectedAt,
     close: () => engine.stop(),
   }
 }
@@ -101,6 +111,7 @@ export async function mtcuteFleet(hello: DcHello, onMessage: OnMessage): Promise
     packetCodec: () => new IntermediatePacketCodec(),
   }
   const clients: InstanceType<typeof TelegramClient>[] = []
+  let connectedAt: number | undefined
   return {
     async login(phones, progress) {
       await inBatches(
@@ -120,6 +131,9 @@ export async function mtcuteFleet(hello: DcHello, onMessage: OnMessage): Promise
           })
           clients[i] = client
           client.onError.add(() => {})
+          client.onConnectionState.add((state) => {
+            if (state === 'connected') connectedAt = hrtimeMs()
+          })
           // mtcute's documented handler; it does not wait for the promise.
           client.onNewMessage.add(async (m) => {
             if (!m.isOutgoing) onMessage(i, m.text)
@@ -143,6 +157,7 @@ export async function mtcuteFleet(hello: DcHello, onMessage: OnMessage): Promise
     },
     settled: async () => {},
     commits: () => undefined,
+    connectedAtMs: () => connectedAt,
     async close() {
       await Promise.all(clients.map((c) => c.destroy()))
     },
@@ -220,6 +235,7 @@ export async function gramjsFleet(hello: DcHello, onMessage: OnMessage): Promise
     },
     settled: async () => {},
     commits: () => undefined,
+    connectedAtMs: () => undefined,
     async close() {
       await Promise.all(clients.map((c) => c.destroy()))
     },

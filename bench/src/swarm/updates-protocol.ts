@@ -52,6 +52,10 @@ export interface OutageResult {
   /** Back → handled and the state committed (ours only). */
   readonly committedMs: number | undefined
   readonly missing: number
+  /** Back → the library reported its connection ready again (undefined: not seen, or not reported). */
+  readonly reconnectedMs: number | undefined
+  /** Messages written after "back" handled by the time of this result (do pushes flow again?). */
+  readonly handledAfterBack: number
 }
 
 /** Parent → child. */
