@@ -50,3 +50,13 @@ export {
   type PeerCacheHost,
 } from './peers/index.js'
 export * from './inspector/index.js'
+export {
+  readSessionString,
+  MTSWARM_SESSION_PREFIX,
+  type ReadSessionOptions,
+  type ImportSessionOptions,
+  type ExportSessionOptions,
+  type SessionData,
+  type SessionFormat,
+  type SessionUpdateState,
+} from './session/index.js'
