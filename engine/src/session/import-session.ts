@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto'
 import { isIP } from 'node:net'
 import type { SessionStore } from '@mtswarm/storage'
 import { authKeyId } from '../crypto/index.js'
-import { RpcError, UsageError } from '../errors/index.js'
+import { RpcError, TransportError, UsageError } from '../errors/index.js'
 import type { DcAddress } from '../client/options.js'
 import { readSessionString } from './read-session.js'
 import { badSession, type SessionData } from './session-data.js'
@@ -125,6 +125,8 @@ async function userIdOf(target: ImportTarget, data: SessionData): Promise<bigint
     if (e instanceof RpcError && e.code === 401) {
       throw badSession(`the ${data.format} session's auth key is not logged in on DC ${data.dcId} (${e.message})`)
     }
+    // -404: the DC has no such key at all (https://core.telegram.org/mtproto/mtproto-transports#transport-errors).
+    if (e instanceof TransportError && e.code === -404) throw badSession(`DC ${data.dcId} does not know the ${data.format} session's auth key (-404)`)
     throw e
   } finally {
     await target.store.deleteAccount(staging).catch(() => {})
