@@ -17,6 +17,10 @@ export {
   type DcAddress,
   type EngineOptions,
   type UpdatesOptions,
+  type Logger,
+  type LogBindings,
+  type LogFn,
+  type LogLevel,
 } from './client/index.js'
 export * from './updates/index.js'
 export {

@@ -9,6 +9,7 @@ import { importSessionInto, type ImportSessionOptions } from '../session/index.j
 import { Account, type AccountHost } from './account.js'
 import { provideAccountLogic, type AccountLogic } from './account-steps.js'
 import type { EngineEvent } from './engine-events.js'
+import { logEvent } from './logger.js'
 import { resolveEngineOptions, type EngineOptions, type ResolvedEngineOptions } from './options.js'
 import { runtimePort, type RuntimePort, type RuntimeStats } from './runtime-adapter.js'
 import { UpdateDelivery, type UpdateHandler } from '../updates/delivery.js'
@@ -281,6 +282,13 @@ export class Engine {
       case 'dc.failed':
         this.counts.dcDowns++
         break
+    }
+    if (this.options.logger !== undefined) {
+      try {
+        logEvent(this.options.logger, e)
+      } catch {
+        // NB: a logger that throws must not break the account or connection that emitted.
+      }
     }
     if (this.events.observed) this.events.next(e)
   }
