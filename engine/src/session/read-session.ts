@@ -1,7 +1,9 @@
 // One entry for every session string the engine reads: mtswarm's own (sealed or not), GramJS's and
-// Telethon's `StringSession`. Picks the reader by the string's shape; knows nothing of the store.
+// Telethon's `StringSession`, mtcute's string session. Picks the reader by the string's shape;
+// knows nothing of the store.
 import { UsageError } from '../errors/index.js'
 import { looksForeign, readForeignSession } from './foreign-formats.js'
+import { looksMtcute, readMtcuteSession } from './mtcute-format.js'
 import { readMtswarmSession } from './mtswarm-format.js'
 import { badSession, MAX_SESSION_STRING_CHARS, type SessionData } from './session-data.js'
 
@@ -28,7 +30,11 @@ export async function readSessionString(text: string, options: ReadSessionOption
     if (passphrase !== undefined) throw UsageError.badArgument('passphrase', 'GramJS and Telethon string sessions are never sealed')
     return readForeignSession(s)
   }
-  throw badSession("not a session string this engine reads (mtswarm:1:…, or a GramJS/Telethon StringSession starting with '1')")
+  if (looksMtcute(s)) {
+    if (passphrase !== undefined) throw UsageError.badArgument('passphrase', 'mtcute string sessions are never sealed')
+    return readMtcuteSession(s)
+  }
+  throw badSession("not a session string this engine reads (mtswarm:1:…, a GramJS/Telethon StringSession starting with '1', an mtcute string session)")
 }
 
 /** A passphrase is a non-empty string (undefined: none). */

@@ -6,7 +6,7 @@ import { secret, type Secret } from '@mtswarm/machines'
 import { UsageError } from '../errors/index.js'
 
 /** Which library's layout a session string was in. */
-export type SessionFormat = 'mtswarm' | 'gramjs' | 'telethon'
+export type SessionFormat = 'mtswarm' | 'gramjs' | 'telethon' | 'mtcute'
 
 /** The common update state carried by an mtswarm session (https://core.telegram.org/api/updates). */
 export interface SessionUpdateState {
@@ -20,7 +20,8 @@ export interface SessionUpdateState {
 /**
  * A session read from a string: the home DC and its address as the writer knew it, the permanent
  * auth key (boxed: util.inspect, JSON and logs show `[redacted]`), and what else the format
- * carries. GramJS and Telethon strings carry no user id, salt or update state.
+ * carries. GramJS and Telethon strings carry no user id, salt or update state; mtcute's carry the
+ * user id.
  */
 export interface SessionData {
   readonly format: SessionFormat

@@ -195,3 +195,54 @@ describe('GramJS and Telethon string sessions', () => {
     await assert.rejects(readSessionString(gramjsString(2, '127.0.0.1', 443, KEY), { passphrase: 'x' }), refused('passphrase', /never sealed/))
   })
 })
+
+/** TL bytes/string: a length byte (or 0xfe + 3 bytes), the data, zero padding to 4 bytes. */
+function tlBytes(data: Uint8Array): Buffer {
+  const head = data.length < 254 ? Buffer.of(data.length) : Buffer.of(0xfe, data.length & 0xff, (data.length >> 8) & 0xff, data.length >> 16)
+  const body = Buffer.concat([head, data])
+  return Buffer.concat([body, Buffer.alloc((4 - (body.length % 4)) % 4)])
+}
+
+function int32(n: number): Buffer {
+  const b = Buffer.alloc(4)
+  b.writeInt32LE(n)
+  return b
+}
+
+/** mtcute's DC option: [version 2, id, flags], ip:string, port:int — as TL bytes. */
+function mtcuteDc(id: number, ip: string, port: number, flags = 0): Buffer {
+  return tlBytes(Buffer.concat([Buffer.of(2, id, flags), tlBytes(Buffer.from(ip)), int32(port)]))
+}
+
+/** mtcute's string session v3: byte 3, flags:int, DC(s), [user id:long, is_bot:Bool], key:bytes. */
+function mtcuteString(parts: { dc: Buffer; media?: Buffer; userId?: bigint; version?: number; trailing?: Buffer }): string {
+  const flags = (parts.userId === undefined ? 0 : 1) | (parts.media === undefined ? 0 : 4)
+  const self = parts.userId === undefined ? Buffer.alloc(0) : Buffer.concat([Buffer.from(new BigInt64Array([parts.userId]).buffer), int32(0xbc799737 | 0)])
+  return Buffer.concat([
+    Buffer.of(parts.version ?? 3),
+    int32(flags),
+    parts.dc,
+    parts.media ?? Buffer.alloc(0),
+    self,
+    tlBytes(KEY),
+    parts.trailing ?? Buffer.alloc(0),
+  ]).toString('base64url')
+}
+
+describe('mtcute string sessions', () => {
+  test('the primary DC, its address, the user id and the key are read; a media DC is skipped', async () => {
+    const s = await readSessionString(mtcuteString({ dc: mtcuteDc(2, '149.154.167.50', 443), media: mtcuteDc(2, '149.154.167.222', 443, 2), userId: 5_550_001n }))
+    assert.deepEqual([s.format, s.dcId, s.host, s.port, s.userId], ['mtcute', 2, '149.154.167.50', 443, 5_550_001n])
+    assert.deepEqual(s.authKey.reveal(), KEY)
+    const anonymousUser = await readSessionString(mtcuteString({ dc: mtcuteDc(1, '127.0.0.1', 24301) }))
+    assert.equal(anonymousUser.userId, undefined, 'without flag 1 the import asks the server who the key is')
+  })
+
+  test('another version, a truncated string or bytes after the key are refused', async () => {
+    await assert.rejects(readSessionString(mtcuteString({ dc: mtcuteDc(2, '1.2.3.4', 443), version: 2 })), refused('session', /version 2/))
+    await assert.rejects(readSessionString(mtcuteString({ dc: mtcuteDc(2, '1.2.3.4', 443), trailing: Buffer.alloc(4) })), refused('session', /after its auth key/))
+    const whole = mtcuteString({ dc: mtcuteDc(2, '1.2.3.4', 443), userId: 7n })
+    await assert.rejects(readSessionString(whole.slice(0, 100)), refused('session', /does not parse/))
+    await assert.rejects(readSessionString(whole, { passphrase: 'x' }), refused('passphrase', /never sealed/))
+  })
+})

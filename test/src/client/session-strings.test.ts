@@ -1,5 +1,6 @@
 // Sessions moved between libraries and processes against the real test DC: a GramJS
-// StringSession that GramJS itself saved, a Telethon StringSession (built from Telethon's
+// StringSession that GramJS itself saved, mtcute's string session from its exportSession(), a
+// Telethon StringSession (built from Telethon's
 // documented layout — Telethon is Python and not installed here — around a key the test DC knows),
 // and an mtswarm session exported sealed and imported by another process. Each imported account
 // calls at once with no new handshake (the engine's counter and the DC's own) and no login. Bad
@@ -15,6 +16,8 @@ import { createMemoryStore, type SessionStore } from '@mtswarm/storage'
 import { createApiHandler, startTestDc, type TestDc } from '@mtswarm/testdc'
 import { sharedRsaKeyPem } from '@mtswarm/testdc/testing'
 import { GramjsDriver } from '../interop/gramjs-driver.js'
+import { MtcuteDriver } from '../interop/mtcute-driver.js'
+import type { InteropDriverConfig } from '../interop/driver.js'
 
 const CHILD = join(dirname(fileURLToPath(import.meta.url)), 'session-import.child.ts')
 const API = { apiId: 4242, apiHash: '0123456789abcdef0123456789abcdef' } as const
@@ -89,18 +92,8 @@ async function importAndCall(session: string, userId: bigint): Promise<void> {
 
 describe('session strings against the test DC', () => {
   test('a GramJS StringSession saved by GramJS is imported: the account calls with no handshake and no login', { timeout: 60_000 }, async () => {
-    const home = dc.dcs[0]!
     const user = dc.world.presetUser({ phone: '9996610601', firstName: 'Gram' })
-    const gramjs = new GramjsDriver({
-      host: home.host,
-      port: home.port,
-      dcId: home.id,
-      publicKeyPem: dc.publicKeyPem,
-      fingerprint: BigInt.asUintN(64, dc.fingerprint),
-      dcs: dc.dcs,
-      apiId: 2040,
-      apiHash: 'b18441a1ff607e10a989891a5462e627',
-    })
+    const gramjs = new GramjsDriver(peerConfig())
     let session: string
     try {
       await gramjs.connect()
@@ -111,6 +104,23 @@ describe('session strings against the test DC', () => {
     }
     assert.match(session, /^1[A-Za-z0-9+/]+=*$/)
     await importAndCall(session, user.id)
+  })
+
+  test("an mtcute string session from mtcute's exportSession() is imported: its user id comes with it, no handshake, no login", { timeout: 60_000 }, async () => {
+    const user = dc.world.presetUser({ phone: '9996610605', firstName: 'Cute' })
+    const mtcute = new MtcuteDriver(peerConfig())
+    let session: string
+    try {
+      await mtcute.connect()
+      await mtcute.login({ phone: '9996610605', code: '11111' })
+      session = await mtcute.exportSession()
+    } finally {
+      await mtcute.disconnect()
+    }
+    const callsAtDc = dc.stats.rpcCalls['users.getUsers'] ?? 0
+    await importAndCall(session, user.id)
+    // The string carried the user id: the import asked the server nothing (the one call is the test's).
+    assert.equal(dc.stats.rpcCalls['users.getUsers'], callsAtDc + 1)
   })
 
   test('a Telethon StringSession (documented layout) is imported: the account calls with no handshake and no login', { timeout: 60_000 }, async () => {
@@ -182,6 +192,21 @@ describe('session strings against the test DC', () => {
     }
   })
 })
+
+/** A peer client's view of this file's test DC (its DC 1 is home). */
+function peerConfig(): InteropDriverConfig {
+  const home = dc.dcs[0]!
+  return {
+    host: home.host,
+    port: home.port,
+    dcId: home.id,
+    publicKeyPem: dc.publicKeyPem,
+    fingerprint: BigInt.asUintN(64, dc.fingerprint),
+    dcs: dc.dcs,
+    apiId: 2040,
+    apiHash: 'b18441a1ff607e10a989891a5462e627',
+  }
+}
 
 function runChild(input: object): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
