@@ -219,7 +219,8 @@ const STORE_METHODS = {
  * - `dcIdOffset` an integer ≥ 0 with every id + offset ≤ 2^31-1 (the wire DC id is an int);
  * - `floodSleepThreshold` seconds in [0, MAX_TIMER_MS/1000]; `rpcTimeoutMs` in (0, MAX_TIMER_MS];
  * - `inspect` and `nowMs` functions; `logger` an object with trace/debug/info/warn/error/fatal
- *   and child methods; `deviceModel`, `systemVersion`, `appVersion` non-empty strings of at most MAX_DEVICE_FIELD_BYTES UTF-8 bytes without control characters;
+ *   and child methods; `deviceModel`, `systemVersion`, `appVersion` non-empty strings of at most
+ *   MAX_DEVICE_FIELD_BYTES UTF-8 bytes without control characters;
  *   `langCode` a language code such as 'en' or 'pt-br';
  * - no other keys (a misspelt option would otherwise be silently ignored).
  */
