@@ -195,9 +195,10 @@ export class Engine {
    * Writes a session string as the authorized account `id` and returns `engine.account(id)`: no
    * handshake, no login. Reads mtswarm's own strings (`account.exportSession()`, sealed ones need
    * `{ passphrase }`), mtcute's `exportSession()` strings, and GramJS and Telethon `StringSession`
-   * strings; those two carry no user id, so their key is first asked `users.getUsers([inputUserSelf])` on its DC (the import waits for
-   * the server; a key not logged in is refused). The string's DC must be one of `dcs` at the same
-   * address (or `{ address: 'engine' }`). An id the store holds is refused unless `{ replace: true }`.
+   * strings; those two carry no user id, so their key is first asked
+   * `users.getUsers([inputUserSelf])` on its DC (the import waits for the server; a key not logged
+   * in is refused). The string's DC must be one of `dcs` at the same address (or
+   * `{ address: 'engine' }`). An id the store holds is refused unless `{ replace: true }`.
    * Nothing is written for a string, passphrase or key that fails: UsageError 'bad-argument' with
    * field 'session' or 'passphrase'; 'wrong-state' for an existing id.
    *
