@@ -4,28 +4,11 @@
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { REPO_ROOT, npmRun } from './npm-run.js'
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..')
-
-interface Run {
-  readonly code: number | null
-  readonly stdout: string
-  readonly stderr: string
-}
-
-/** `npm run -s <script> -- ...args` in the repository root; resolves when the process exits. */
-function npmRun(script: string, args: readonly string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('npm', ['run', '-s', script, '--', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d))
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d))
-    child.on('error', reject)
-    child.on('close', (code) => resolve({ code, stdout, stderr }))
-  })
+/** `npm run -s <script> -- ...args` in the repository root. */
+function runScript(script: string, args: readonly string[]): ReturnType<typeof npmRun> {
+  return npmRun(['run', '-s', script, '--', ...args])
 }
 
 /** The root scripts, and a line each one's usage must hold. */
@@ -40,7 +23,7 @@ describe('the command-line entry points', () => {
   for (const { script, usage } of COMMANDS) {
     test(`${script} --help and -h print the usage on stdout and exit 0`, { timeout: 60_000 }, async () => {
       for (const flag of ['--help', '-h']) {
-        const r = await npmRun(script, [flag])
+        const r = await runScript(script, [flag])
         assert.equal(r.code, 0, `${script} ${flag}: ${r.stderr}`)
         assert.match(r.stdout, usage, `${script} ${flag}`)
         assert.equal(r.stderr, '', `${script} ${flag} wrote on stderr`)
@@ -49,7 +32,7 @@ describe('the command-line entry points', () => {
 
     test(`${script} with an unknown flag prints the usage on stderr and exits 2`, { timeout: 60_000 }, async () => {
       // bench takes the bench's name first; a bogus flag after a real name must fail too.
-      const r = await npmRun(script, script === 'bench' ? ['tl', '--bogus-flag'] : ['--bogus-flag'])
+      const r = await runScript(script, script === 'bench' ? ['tl', '--bogus-flag'] : ['--bogus-flag'])
       assert.equal(r.code, 2, `${script}: ${r.stdout}\n${r.stderr}`)
       assert.match(r.stderr, /--bogus-flag/)
       assert.match(r.stderr, usage)
@@ -58,7 +41,7 @@ describe('the command-line entry points', () => {
   }
 
   test('npm run testdc --silent prints exactly one JSON line on stdout, nothing before it', { timeout: 60_000 }, async () => {
-    const child = spawn('npm', ['run', 'testdc', '--silent', '--', '--dcs', '1'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
+    const child = spawn('npm', ['run', 'testdc', '--silent', '--', '--dcs', '1'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
     let stdout = ''
     const firstLine = await new Promise<string>((resolve, reject) => {
       child.stdout.setEncoding('utf8').on('data', (d: string) => {
