@@ -17,6 +17,10 @@ export {
   type DcAddress,
   type EngineOptions,
   type UpdatesOptions,
+  type Logger,
+  type LogBindings,
+  type LogFn,
+  type LogLevel,
 } from './client/index.js'
 export * from './updates/index.js'
 export {
@@ -50,3 +54,13 @@ export {
   type PeerCacheHost,
 } from './peers/index.js'
 export * from './inspector/index.js'
+export {
+  readSessionString,
+  MTSWARM_SESSION_PREFIX,
+  type ReadSessionOptions,
+  type ImportSessionOptions,
+  type ExportSessionOptions,
+  type SessionData,
+  type SessionFormat,
+  type SessionUpdateState,
+} from './session/index.js'

@@ -1,19 +1,42 @@
 // Writes machines/docs/<machine>.mmd (Mermaid stateDiagram-v2) and <machine>.svg for every machine,
-// generated from the machine definitions. Run: npm run machines:diagram
+// generated from the machine definitions. Run: npm run machines:diagram [-- --out DIR]
 import { mkdirSync, writeFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
 import { accountMachine, dcConnectionMachine, handshakeMachine, rpcMachine, updatesMachine } from '../src/index.js'
 import { toMermaid } from '../src/diagram/mermaid.js'
 import { statechartGraph } from '../src/diagram/statechart-graph.js'
 import { toSvg } from '../src/diagram/svg.js'
 
-const docs = join(dirname(fileURLToPath(import.meta.url)), '..', 'docs')
+const USAGE = `usage: npm run machines:diagram [-- --out DIR]
+
+Writes <machine>.mmd (Mermaid stateDiagram-v2) and <machine>.svg for every machine (rpc,
+handshake, dc-connection, account, updates), generated from the machine definitions.
+
+options:
+  --out DIR     where to write them (default machines/docs/)
+  -h, --help    this text (exit 0); an unknown flag exits 2`
+
+let values: { out?: string | undefined; help?: boolean | undefined }
+try {
+  values = parseArgs({ options: { out: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false }).values
+} catch (e) {
+  process.stderr.write(`machines:diagram: ${(e as Error).message}\n\n${USAGE}\n`)
+  process.exit(2)
+}
+if (values.help === true) {
+  process.stdout.write(`${USAGE}\n`)
+  process.exit(0)
+}
+const docs = values.out === undefined ? join(dirname(fileURLToPath(import.meta.url)), '..', 'docs') : resolve(values.out)
+/** How the output folder is named in the report lines. */
+const shown = values.out ?? 'machines/docs'
 mkdirSync(docs, { recursive: true })
 const machines = { rpc: rpcMachine, handshake: handshakeMachine, 'dc-connection': dcConnectionMachine, account: accountMachine, updates: updatesMachine }
 for (const [name, machine] of Object.entries(machines)) {
   const graph = statechartGraph(machine)
   writeFileSync(join(docs, `${name}.mmd`), toMermaid(graph))
   writeFileSync(join(docs, `${name}.svg`), toSvg(graph))
-  console.log(`machines/docs/${name}.mmd, machines/docs/${name}.svg: ${graph.states.length} states, ${graph.edges.length} transitions`)
+  console.log(`${shown}/${name}.mmd, ${shown}/${name}.svg: ${graph.states.length} states, ${graph.edges.length} transitions`)
 }

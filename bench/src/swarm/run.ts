@@ -7,6 +7,7 @@ import { cpus, loadavg, totalmem } from 'node:os'
 import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+import { SWARM_FLAGS } from '../cli-args.js'
 import type { RunReport, ScenarioReport } from '../report/run-report.js'
 import { chartFileName, formatValue, renderHtml, renderMarkdown } from '../report/render.js'
 import { chartSvg } from '../report/svg-chart.js'
@@ -27,13 +28,7 @@ export class BenchUsageError extends Error {
 export function parseBenchArgs(argv: readonly string[]): Omit<BenchOptions, 'outDir'> & { out: string | undefined } {
   const { values } = parseArgs({
     args: [...argv],
-    options: {
-      accounts: { type: 'string' },
-      quick: { type: 'boolean' },
-      peers: { type: 'string' },
-      'no-peers': { type: 'boolean' },
-      out: { type: 'string' },
-    },
+    options: SWARM_FLAGS,
     strict: true,
   })
   const int = (name: string, v: string | undefined): number | undefined => {

@@ -11,6 +11,7 @@ import { MigrateError, MtSwarmError, RpcError, UsageError } from '../errors/inde
 import type { ResultOf, tl } from '../tl/index.js'
 import { PeerCache, inputChannelOf, inputUserOf, peerMemoryOf, resolvePeerRef, type PeerRef } from '../peers/index.js'
 import { LoginProgress, transferAuthorization, type AccountLogic, type LoginVia, type StepPort } from './account-steps.js'
+import { exportSessionString, type ExportSessionOptions } from '../session/index.js'
 import type { EngineEvent } from './engine-events.js'
 import type { ResolvedEngineOptions } from './options.js'
 import { checkInvokeOptions, checkRequest } from './request-check.js'
@@ -504,6 +505,24 @@ export class Account {
     await this.writes
     this.stateSubject.complete()
     this.updatesSubject.complete()
+  }
+
+  // ---- sessions out ---------------------------------------------------------------------------
+
+  /**
+   * This authorized account's session as a string (`mtswarm:1:…`): home DC and its address, the
+   * permanent auth key, the user id, the current server salt and the update state when there is
+   * one. `engine.importSession(id, string)` brings it back in any engine — another process, another
+   * machine — with no handshake and no login. With `{ passphrase }` the string is sealed (scrypt +
+   * AES-256-GCM) and opening it needs the passphrase. NB: unsealed, the string IS the login: keep it
+   * like a password. Rejects with UsageError 'wrong-state' unless the account is authorized.
+   */
+  async exportSession(options: ExportSessionOptions = {}): Promise<string> {
+    this.checkUsable('exportSession')
+    await this.loaded
+    this.expectState('exportSession', 'authorized')
+    const { store, dcs } = this.host.options
+    return exportSessionString({ store, dcs, accountId: this.id, homeDcId: this.homeDcId, userId: this.userId! }, options)
   }
 
   // ---- the machine's effects (account-steps.ts calls them) -------------------------------------

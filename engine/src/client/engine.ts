@@ -4,9 +4,12 @@
 import { Subject, type Observable } from 'rxjs'
 import { MAX_ACCOUNT_ID_LENGTH } from '@mtswarm/storage'
 import { UsageError } from '../errors/index.js'
+import type { tl } from '../tl/index.js'
+import { importSessionInto, type ImportSessionOptions } from '../session/index.js'
 import { Account, type AccountHost } from './account.js'
 import { provideAccountLogic, type AccountLogic } from './account-steps.js'
 import type { EngineEvent } from './engine-events.js'
+import { logEvent } from './logger.js'
 import { resolveEngineOptions, type EngineOptions, type ResolvedEngineOptions } from './options.js'
 import { runtimePort, type RuntimePort, type RuntimeStats } from './runtime-adapter.js'
 import { UpdateDelivery, type UpdateHandler } from '../updates/delivery.js'
@@ -188,6 +191,51 @@ export class Engine {
     return (await this.options.store.listAccounts()).map((a) => a.id)
   }
 
+  /**
+   * Writes a session string as the authorized account `id` and returns `engine.account(id)`: no
+   * handshake, no login. Reads mtswarm's own strings (`account.exportSession()`, sealed ones need
+   * `{ passphrase }`), mtcute's `exportSession()` strings, and GramJS and Telethon `StringSession`
+   * strings; those two carry no user id, so their key is first asked
+   * `users.getUsers([inputUserSelf])` on its DC (the import waits for the server; a key not logged
+   * in is refused). The string's DC must be one of `dcs` at the same address (or
+   * `{ address: 'engine' }`). An id the store holds is refused unless `{ replace: true }`.
+   * Nothing is written for a string, passphrase or key that fails: UsageError 'bad-argument' with
+   * field 'session' or 'passphrase'; 'wrong-state' for an existing id.
+   *
+   * @example
+   * const alice = await engine.importSession('alice', process.env.ALICE_SESSION!, { passphrase })
+   */
+  async importSession(id: string, session: string, options: ImportSessionOptions = {}): Promise<Account> {
+    this.checkRunning('importSession')
+    checkAccountId(id)
+    await importSessionInto(
+      {
+        store: this.options.store,
+        dcs: this.options.dcs,
+        nowMs: this.options.nowMs,
+        whoAmI: async (accountId, dcId) => {
+          try {
+            const request: tl.users.RawGetUsersRequest = { _: 'users.getUsers', id: [{ _: 'inputUserSelf' }] }
+            const users = (await this.port.invoke(accountId, dcId, request, {})) as tl.TypeUser[]
+            return users[0]
+          } finally {
+            this.port.closeAccount(accountId, [dcId])
+          }
+        },
+        unload: async (accountId) => {
+          const loaded = this.accounts.get(accountId)
+          if (loaded === undefined) return
+          this.accounts.delete(accountId)
+          await loaded.stop()
+        },
+      },
+      id,
+      session,
+      options,
+    )
+    return this.account(id)
+  }
+
   /** Counters since creation. */
   get counters(): EngineCounters {
     return { ...this.counts, accounts: this.accounts.size }
@@ -235,6 +283,13 @@ export class Engine {
       case 'dc.failed':
         this.counts.dcDowns++
         break
+    }
+    if (this.options.logger !== undefined) {
+      try {
+        logEvent(this.options.logger, e)
+      } catch {
+        // NB: a logger that throws must not break the account or connection that emitted.
+      }
     }
     if (this.events.observed) this.events.next(e)
   }

@@ -58,6 +58,7 @@ const BAD: { readonly [K in keyof EngineOptions]-?: readonly unknown[] } = {
   rpcTimeoutMs: [-1, 0, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 31, '5000'],
   transport: ['obfuscated2/full', 'tcp', 3, null],
   inspect: ['inspect', {}],
+  logger: [null, 'console', {}, { info: () => {}, warn: () => {} }, { trace() {}, debug() {}, info() {}, warn() {}, error() {}, fatal() {} }],
   deviceModel: ['', 5, 'x'.repeat(257), 'a\nb'],
   systemVersion: ['', 'é'.repeat(129), '\u0000'],
   appVersion: ['', 7, 'v\u007f'],

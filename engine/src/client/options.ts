@@ -8,6 +8,7 @@ import { UsageError } from '../errors/index.js'
 import { CLIENT_TRANSPORTS, type ClientTransportName } from '../transport/index.js'
 import { DEFAULT_UPDATES_TIMING } from '@mtswarm/machines'
 import { DEFAULT_DELIVERY } from '../updates/delivery.js'
+import { LOGGER_METHODS, type Logger } from './logger.js'
 
 /** One DC address. */
 export interface DcAddress {
@@ -64,6 +65,14 @@ export interface EngineOptions {
   readonly transport?: ClientTransportName
   /** Stately inspection hook (e.g. `createBrowserInspector().inspect` or the engine's inspector server). */
   readonly inspect?: (event: InspectionEvent) => void
+  /**
+   * A pino-compatible logger (pino's own, or any object with trace/debug/info/warn/error/fatal
+   * taking `(obj, msg)` and `child(bindings)`). The engine's events go to it through children bound
+   * to `{ account, dc, machine }`: warnings, connections down/given up and revocations at
+   * warn/error, logins, handshakes and migrations at info, states at debug, settled calls at
+   * trace. Default: silent. Never given a secret.
+   */
+  readonly logger?: Logger
   /** initConnection.device_model (default 'mtswarm'); this and the next two: ≤ 256 UTF-8 bytes, no control characters. */
   readonly deviceModel?: string
   /** initConnection.system_version (default `node ${process.version}`). */
@@ -118,6 +127,7 @@ export interface ResolvedEngineOptions {
   readonly rpcTimeoutMs: number | undefined
   readonly transport: ClientTransportName
   readonly inspect: ((event: InspectionEvent) => void) | undefined
+  readonly logger: Logger | undefined
   readonly deviceModel: string
   readonly systemVersion: string
   readonly appVersion: string
@@ -157,6 +167,7 @@ const OPTION_NAMES = {
   rpcTimeoutMs: true,
   transport: true,
   inspect: true,
+  logger: true,
   deviceModel: true,
   systemVersion: true,
   appVersion: true,
@@ -207,8 +218,9 @@ const STORE_METHODS = {
  *   address or a host name, a port in [1, 65535]; `defaultDcId` one of those ids;
  * - `dcIdOffset` an integer ≥ 0 with every id + offset ≤ 2^31-1 (the wire DC id is an int);
  * - `floodSleepThreshold` seconds in [0, MAX_TIMER_MS/1000]; `rpcTimeoutMs` in (0, MAX_TIMER_MS];
- * - `inspect` and `nowMs` functions; `deviceModel`, `systemVersion`, `appVersion` non-empty
- *   strings of at most MAX_DEVICE_FIELD_BYTES UTF-8 bytes without control characters;
+ * - `inspect` and `nowMs` functions; `logger` an object with trace/debug/info/warn/error/fatal
+ *   and child methods; `deviceModel`, `systemVersion`, `appVersion` non-empty strings of at most
+ *   MAX_DEVICE_FIELD_BYTES UTF-8 bytes without control characters;
  *   `langCode` a language code such as 'en' or 'pt-br';
  * - no other keys (a misspelt option would otherwise be silently ignored).
  */
@@ -243,6 +255,7 @@ export function resolveEngineOptions(o: EngineOptions): ResolvedEngineOptions {
     throw UsageError.badConfig('transport', `must be one of ${CLIENT_TRANSPORTS.join(', ')}, got ${show(transport)}`)
   }
   const inspect = o.inspect === undefined ? undefined : fn('inspect', o.inspect)
+  const logger = o.logger === undefined ? undefined : checkLogger(o.logger)
   const nowMs = o.nowMs === undefined ? Date.now : fn('nowMs', o.nowMs)
   const langCode = o.langCode ?? 'en'
   if (typeof langCode !== 'string' || langCode.length > 32 || !LANG_CODE.test(langCode)) {
@@ -261,6 +274,7 @@ export function resolveEngineOptions(o: EngineOptions): ResolvedEngineOptions {
     rpcTimeoutMs,
     transport,
     inspect,
+    logger,
     deviceModel: deviceField('deviceModel', o.deviceModel ?? 'mtswarm'),
     systemVersion: deviceField('systemVersion', o.systemVersion ?? `node ${process.version}`),
     appVersion: deviceField('appVersion', o.appVersion ?? '0.1.0'),
@@ -325,6 +339,13 @@ function deviceField(name: string, v: unknown): string {
     throw UsageError.badConfig(name, `must be a non-empty string of at most ${MAX_DEVICE_FIELD_BYTES} UTF-8 bytes without control characters, got ${show(v)}`)
   }
   return v
+}
+
+function checkLogger(v: unknown): Logger {
+  if (typeof v !== 'object' || v === null) throw UsageError.badConfig('logger', `must be a pino-compatible logger, got ${show(v)}`)
+  const missing = LOGGER_METHODS.filter((m) => typeof (v as Record<string, unknown>)[m] !== 'function')
+  if (missing.length > 0) throw UsageError.badConfig('logger', `is not a pino-compatible logger (no ${missing.join(', ')})`)
+  return v as Logger
 }
 
 function checkStore(v: unknown): SessionStore {

@@ -12,7 +12,7 @@ import {
   ConnectionTCPFull,
   ConnectionTCPObfuscated,
 } from 'telegram/network/connection/index.js'
-import { MemorySession } from 'telegram/sessions/index.js'
+import { MemorySession, StringSession } from 'telegram/sessions/index.js'
 import {
   assertLoopbackConfig,
   InteropConfigError,
@@ -185,6 +185,18 @@ export class GramjsDriver implements InteropDriver {
 
   async currentDc(): Promise<number> {
     return this.session.dcId
+  }
+
+  /**
+   * The session as GramJS's own `StringSession` would save it (DC id, address, port, auth key):
+   * what a GramJS user hands to another library. NB: save() writes the port as an int16, so the
+   * DC must listen below 32768.
+   */
+  stringSession(): string {
+    const saved = new StringSession('')
+    saved.setDC(this.session.dcId, this.session.serverAddress, this.session.port)
+    saved.setAuthKey(this.session.authKey)
+    return saved.save()
   }
 
   async disconnect(): Promise<void> {

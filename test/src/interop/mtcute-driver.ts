@@ -234,6 +234,11 @@ export class MtcuteDriver implements InteropDriver {
     return this.client.getPrimaryDcId()
   }
 
+  /** The session as mtcute's own `exportSession()` writes it (its string session format). */
+  exportSession(): Promise<string> {
+    return this.client.exportSession()
+  }
+
   async disconnect(): Promise<void> {
     this.inbox.close()
     this.steps.close()
