@@ -12,67 +12,14 @@ import type { ResultOf, tl } from '../tl/index.js'
 import { PeerCache, inputChannelOf, inputUserOf, peerMemoryOf, resolvePeerRef, type PeerRef } from '../peers/index.js'
 import { LoginProgress, transferAuthorization, type AccountLogic, type LoginVia, type StepPort } from './account-steps.js'
 import { exportSessionString, type ExportSessionOptions } from '../session/index.js'
-import type { EngineEvent } from './engine-events.js'
-import type { ResolvedEngineOptions } from './options.js'
 import { checkInvokeOptions, checkRequest } from './request-check.js'
-import type { AccountNotice, PortCallOptions, RuntimePort } from './runtime-adapter.js'
+import type { AccountNotice, PortCallOptions } from './runtime-adapter.js'
 import { AccountUpdates } from '../updates/account-updates.js'
-import type { AccountDelivery, UpdateDelivery, UpdateHandler } from '../updates/delivery.js'
+import type { AccountDelivery, UpdateHandler } from '../updates/delivery.js'
 import { decodeDeadLetter, type DeadLetter } from '../updates/dead-letters.js'
+import { describeArgument, stateString, withoutDc, type AccountHost, type AccountSnapshot, type InvokeOptions, type SignInResult } from './account-types.js'
 
-/** Per-call options of {@link Account.invoke}. */
-export interface InvokeOptions {
-  /** Aborting cancels the call (it rejects with CancelledError). */
-  readonly signal?: AbortSignal
-  /** Deadline in ms across resends and flood waits (rejects with TimeoutError). */
-  readonly timeout?: number
-  /**
-   * Send on this DC instead of the account's home DC. An authorized account gets its authorization
-   * carried there first (auth.exportAuthorization / auth.importAuthorization), once.
-   */
-  readonly dcId?: number
-}
-
-/** What {@link Account.state$} emits: the account machine's state and the parts of its context that matter. */
-export interface AccountSnapshot {
-  /**
-   * The machine's state, dotted: 'loading' (reading the store), 'empty', 'keying', 'anonymous',
-   * 'loggingIn.sendingCode', 'loggingIn.codeSent', 'loggingIn.checkingCode', 'loggingIn.passwordNeeded',
-   * 'loggingIn.checkingPassword', 'loggingIn.signUpNeeded', 'loggingIn.signingUp',
-   * 'loggingIn.signingInBot', 'authorized', 'loggingOut', 'migrating.connecting',
-   * 'migrating.importingAuthorization', 'migrating.importRetry', 'revoked', 'stopped'.
-   */
-  readonly state: string
-  readonly homeDcId: number
-  /** Telegram user id once authorized. */
-  readonly userId: bigint | null
-  /** The last error message the machine noted (e.g. 'PHONE_CODE_INVALID'), or null. */
-  readonly lastError: string | null
-}
-
-/** How {@link Account.signIn} ended. */
-export type SignInResult =
-  | { readonly status: 'authorized'; readonly user: tl.TypeUser }
-  /** 2FA is on: call {@link Account.checkPassword}. */
-  | { readonly status: 'passwordNeeded'; readonly hint: string | undefined }
-  /** No account for this phone: call {@link Account.signUp}. */
-  | { readonly status: 'signUpRequired' }
-
-/** What an account needs from its engine. */
-export interface AccountHost {
-  readonly options: ResolvedEngineOptions
-  readonly port: RuntimePort
-  /** Update delivery of the whole engine (handlers, limits, commits). */
-  readonly delivery: UpdateDelivery
-  /** The account machine with the engine's effects provided. */
-  readonly logic: AccountLogic
-  emit(event: EngineEvent): void
-  /** Keeps a background write until stop() flushes. */
-  track(write: Promise<unknown>): void
-  /** Rejects with UsageError when the engine is stopped. */
-  checkRunning(what: string): void
-  countRpc(ok: boolean): void
-}
+export { stateString, type AccountHost, type AccountSnapshot, type InvokeOptions, type SignInResult } from './account-types.js'
 
 type AccountActor = Actor<AccountLogic>
 
@@ -80,16 +27,6 @@ const SETTLED_STATES = new Set(['anonymous', 'authorized', 'revoked', 'stopped']
 /** States in which the account has no authorization: its updates actor stops. */
 const UNAUTHORIZED_STATES = new Set(['anonymous', 'revoked', 'stopped', 'empty'])
 const LOGIN_START_STATES = new Set(['anonymous', 'revoked', 'loggingIn.codeSent', 'loggingIn.passwordNeeded', 'loggingIn.signUpNeeded'])
-
-/** The machine's state value as one dotted string. */
-export function stateString(value: unknown): string {
-  if (typeof value === 'string') return value
-  if (typeof value === 'object' && value !== null) {
-    const [k, v] = Object.entries(value)[0] ?? ['?', undefined]
-    return `${k}.${stateString(v)}`
-  }
-  return String(value)
-}
 
 /**
  * A Telegram account (one user session) run by the engine. Get one with `engine.account(id)`;
@@ -715,14 +652,4 @@ export class Account {
     })
     this.host.track(this.writes)
   }
-}
-
-function withoutDc(options: InvokeOptions): InvokeOptions {
-  const { dcId: _dcId, ...rest } = options
-  return rest
-}
-
-/** What a refused argument was, without its content (it may be personal data or a secret). */
-function describeArgument(v: unknown): string {
-  return typeof v === 'string' ? `a string of ${v.length} characters` : typeof v
 }
