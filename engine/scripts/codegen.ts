@@ -5,13 +5,14 @@
 //   --mtp <file>     MTSWARM_TL_MTP     .tl text or mtcute JSON; default src/tl/schema/mtproto.tl
 //   --errors <file>  MTSWARM_TL_ERRORS  errors.json or mtcute raw-errors.json; default src/tl/schema/errors.json
 //   --out <dir>      MTSWARM_TL_OUT     default src/tl/generated
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { jsonSchemaToTl } from '../src/tl/codegen/json-to-tl.js'
 import { rawErrorsFromJson } from '../src/tl/codegen/pinned-schema.js'
 import { runCodegen } from '../src/tl/codegen/pipeline.js'
+import { writeIfChanged } from './write-if-changed.js'
 
 const engineDir = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const schemaDir = join(engineDir, 'src/tl/schema')
@@ -45,8 +46,9 @@ const { files, api, mtp } = runCodegen({
   errors: loadErrors(errorsPath),
 })
 mkdirSync(outDir, { recursive: true })
-for (const [name, text] of Object.entries(files)) writeFileSync(join(outDir, name), text)
+let written = 0
+for (const [name, text] of Object.entries(files)) if (writeIfChanged(join(outDir, name), text)) written++
 console.log(
   `tl codegen: layer ${api.layer ?? '?'}, ${api.entries.length} api + ${mtp.entries.length} mtproto entries → ` +
-    `${outDir} in ${Math.round(performance.now() - started)} ms`,
+    `${outDir} (${written} of ${Object.keys(files).length} files changed) in ${Math.round(performance.now() - started)} ms`,
 )
