@@ -80,7 +80,7 @@ export async function packAndInstall(): Promise<ConsumerProject> {
   mkdirSync(packs)
   cpSync(FIXTURE, project, { recursive: true })
   const workspaces = PUBLISHED.flatMap((p) => ['-w', p])
-  expectOk('npm pack', await run('npm', ['pack', ...workspaces, '--pack-destination', packs], ROOT, 300_000))
+  expectOk('npm pack', await run('npm', ['pack', ...workspaces, '--pack-destination', packs], ROOT, 600_000))
   const tarballs = new Map<string, string>()
   for (const name of readdirSync(packs)) {
     // npm names a tarball of @scope/name `scope-name-<version>.tgz`.
@@ -88,6 +88,6 @@ export async function packAndInstall(): Promise<ConsumerProject> {
     if (pkg !== undefined) tarballs.set(pkg, join(packs, name))
   }
   const install = ['install', '--prefer-offline', '--no-audit', '--no-fund']
-  expectOk('npm install', await run('npm', [...install, ...tarballs.values(), ...CONSUMER_DEV_DEPENDENCIES], project, 300_000))
+  expectOk('npm install', await run('npm', [...install, ...tarballs.values(), ...CONSUMER_DEV_DEPENDENCIES], project, 600_000))
   return { dir, tarballs, project }
 }

@@ -26,7 +26,7 @@ let consumer: ConsumerProject
 
 before(async () => {
   consumer = await packAndInstall()
-}, { timeout: 600_000 })
+}, { timeout: 1_200_000 })
 
 after(() => {
   if (consumer !== undefined) rmSync(consumer.dir, { recursive: true, force: true })
@@ -63,7 +63,7 @@ describe('packed packages', () => {
       [...consumer.tarballs].map(async ([name, tarball]) => {
         const exclude = DATA_ENTRY_POINTS[name] ?? []
         const args = [tarball, '--profile', 'esm-only', '--format', 'json', ...(exclude.length > 0 ? ['--exclude-entrypoints', ...exclude] : [])]
-        return { name, r: await run(attw, args, ROOT, 180_000) }
+        return { name, r: await run(attw, args, ROOT, 600_000) }
       }),
     )
     for (const { name, r } of reports) {
@@ -89,7 +89,7 @@ describe('a fresh project that installed the tarballs', () => {
   })
 
   test('plain node runs a test DC, logs two accounts in over LMDB and delivers a message between them', async () => {
-    const r = expectOk('node main.mjs', await run(process.execPath, ['main.mjs'], consumer.project, 120_000))
+    const r = expectOk('node main.mjs', await run(process.execPath, ['main.mjs'], consumer.project, 300_000))
     const out = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Record<string, unknown>
     assert.equal(out.received, out.sent)
     assert.match(String(out.sent), /^hello from a packed install [0-9a-f]{8}$/)
@@ -99,7 +99,7 @@ describe('a fresh project that installed the tarballs', () => {
   })
 
   test('tsc --noEmit (strict, exactOptionalPropertyTypes, no skipLibCheck) accepts a typed consumer of every package', async () => {
-    const r = await run(join(consumer.project, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.json'], consumer.project, 180_000)
+    const r = await run(join(consumer.project, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.json'], consumer.project, 600_000)
     const errors = r.stdout.split('\n').filter((l) => /error TS\d+/.test(l))
     // NB: xstate 5's own setup.d.ts does not compile under exactOptionalPropertyTypes (its
     // StateSchema constraint); that file is xstate's, not ours, so only its lines are let through.
