@@ -14,7 +14,9 @@ export default {
   timeoutFactor: 3,
   reporters: ['clear-text', 'progress', 'json'],
   // the sandbox copies only what a single engine test file needs; node_modules is linked, not copied
-  ignorePatterns: ['/bench', '/examples', '/test', '/storage', '/machines/src', '/reports', '/tmp', '/.mutation-baseline', '/.stryker-tmp*', '*.lmdb*'],
+  // NB: machines/ and storage/ are copied: tsconfig.base.json's paths send @mtswarm/* to their src/
+  // (without them tsx falls back to node_modules, i.e. dist/, which a checkout has not built)
+  ignorePatterns: ['/bench', '/examples', '/test', '/reports', '/tmp', '/.mutation-baseline', '/.stryker-tmp*', '*.lmdb*'],
   tempDirName: process.env.MUTATION_TMP ?? '.stryker-tmp',
   cleanTempDir: 'always',
   thresholds: { high: 95, low: 90 },

@@ -1,10 +1,11 @@
 // `npm run codegen` (second step): compiles the hand-written WebAssembly text in src/crypto/*.wat
 // with wabt into src/crypto/generated/<name>-wasm.ts, a module exporting the binary as base64.
 // File I/O only; knows nothing about what the modules compute.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import initWabt from 'wabt'
+import { writeIfChanged } from './write-if-changed.js'
 
 const engineDir = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const cryptoDir = join(engineDir, 'src/crypto')
@@ -35,7 +36,7 @@ for (const m of MODULES) {
     ...base64.match(/.{1,100}/g)!.map((chunk, i, all) => `  '${chunk}'${i === all.length - 1 ? '' : ' +'}`),
     '',
   ]
-  writeFileSync(join(outDir, m.out), lines.join('\n'))
-  console.log(`wasm-codegen: ${m.source} → generated/${m.out} (${buffer.length} bytes)`)
+  const changed = writeIfChanged(join(outDir, m.out), lines.join('\n'))
+  console.log(`wasm-codegen: ${m.source} → generated/${m.out} (${buffer.length} bytes${changed ? '' : ', unchanged'})`)
 }
 console.log(`wasm-codegen: done in ${(performance.now() - started).toFixed(0)} ms`)
