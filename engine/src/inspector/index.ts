@@ -3,6 +3,7 @@ export {
   startInspector,
   PUSH_INTERVAL_MS,
   MAX_BATCH_ACTORS,
+  SNAPSHOT_SLICE_ACTORS,
   MAX_VIEWERS,
   MAX_VIEWER_BACKLOG_BYTES,
   type Inspector,
@@ -12,7 +13,7 @@ export {
 } from './inspector-server.js'
 export {
   ActorTable,
-  DEFAULT_MAX_ACTORS,
+  DEFAULT_MAX_FINISHED_ACTORS,
   DEFAULT_MAX_EVENTS_PER_ACTOR,
   statePaths,
   stateLabel,
@@ -24,4 +25,4 @@ export {
   type ActorTableOptions,
   type ActorTableStats,
 } from './actor-table.js'
-export { MAX_ROWS_PER_KIND } from './inspector-page.js'
+export { statechartSvg } from './statechart.js'
