@@ -9,6 +9,7 @@ export const INSPECTOR_PAGE_HTML = `<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>mtswarm inspector</title>
+<link rel="icon" href="data:,">
 <style>
   :root { --bg:#f6f7f9; --panel:#fff; --ink:#1d232b; --muted:#6a7380; --line:#e2e5ea; --accent:#2f6fde;
           --ok:#1f8a4c; --bad:#c53030; --sel:#dbe8fd; --mono: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }

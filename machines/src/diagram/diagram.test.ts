@@ -1,6 +1,7 @@
 // The diagram writers: generated from the machine definition, covering every state and transition,
 // laid out by elkjs so that nothing is drawn over a label and children sit inside their parents.
 import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
 import { describe, test } from 'node:test'
 import { accountMachine } from '../account/account.machine.js'
 import { rpcMachine } from '../rpc/rpc.machine.js'
@@ -8,7 +9,7 @@ import { allStatePaths } from '../testing/coverage.js'
 import { edgeLines, layoutChart, type Box } from './elk-layout.js'
 import { exportedMachines } from './machines.js'
 import { toMermaid } from './mermaid.js'
-import { eventLabel, guardLabel, statechartGraph } from './statechart-graph.js'
+import { eventLabel, graphHash, guardLabel, statechartGraph } from './statechart-graph.js'
 import { toSvg } from './svg.js'
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
@@ -39,6 +40,14 @@ describe('statechart diagrams', () => {
     const found = exportedMachines()
     for (const name of ['rpc', 'handshake', 'dc-connection', 'account']) assert.ok(found.has(name), `no ${name}`)
     assert.equal(found.get('dc-connection')?.id, 'dcConnection')
+  })
+
+  test('machines/docs holds the current diagram of every machine (else: npm run machines:diagram)', () => {
+    // The inspector serves these files when their fingerprint matches, instead of laying out.
+    for (const [name, machine] of exportedMachines()) {
+      const svg = readFileSync(new URL(`../../docs/${name}.svg`, import.meta.url), 'utf8')
+      assert.ok(svg.includes(`data-graph="${graphHash(statechartGraph(machine))}"`), `machines/docs/${name}.svg is stale`)
+    }
   })
 
   for (const [name, machine] of exportedMachines()) {

@@ -1,9 +1,7 @@
 // Lays a ChartGraph out with elkjs (Eclipse Layout Kernel, layered and hierarchical): compound and
 // parallel states hold their children, edge labels are placed by the layout, never by us. It
 // returns plain boxes and polylines in one coordinate space; drawing them is svg.ts's job.
-import elkBundled from 'elkjs/lib/elk.bundled.js'
-import type ElkApi from 'elkjs/lib/elk-api.js'
-import type { ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api.js'
+import type { ELK, ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api.js'
 import type { ChartGraph, ChartState } from './statechart-graph.js'
 
 /** Text metrics the layout sizes boxes with; svg.ts draws with the same numbers. */
@@ -70,10 +68,18 @@ export interface ChartLayout {
   readonly initials: readonly PlacedInitial[]
 }
 
-// NB: elkjs is CommonJS; its typings describe the ESM view (`.default`), Node hands us the
-// constructor itself.
-const bundled = elkBundled as unknown as typeof ElkApi & { default?: typeof ElkApi }
-const elk = new (bundled.default ?? bundled)()
+let elk: ELK | undefined
+/** elkjs (1.6 MB of script) is loaded by the first layout, not by whoever imports this module. */
+async function elkInstance(): Promise<ELK> {
+  if (elk === undefined) {
+    // NB: elkjs is CommonJS; its typings describe the ESM view (`.default`), Node hands us the
+    // constructor itself.
+    type Ctor = new () => ELK
+    const bundled = (await import('elkjs/lib/elk.bundled.js')).default as unknown as Ctor & { default?: Ctor }
+    elk = new (bundled.default ?? bundled)()
+  }
+  return elk
+}
 
 /** Wraps `text` at word boundaries into at most `maxLines` lines of `width` characters. */
 export function wrap(text: string, width: number, maxLines: number): string[] {
@@ -231,7 +237,7 @@ export async function layoutChart(graph: ChartGraph): Promise<ChartLayout> {
     node.edges!.push({ id, sources: [initialId(parent)], targets: [target] })
   }
 
-  const laid = await elk.layout(root)
+  const laid = await (await elkInstance()).layout(root)
 
   const states: PlacedState[] = []
   const dots = new Map<string, Box>()

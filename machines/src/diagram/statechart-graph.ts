@@ -116,3 +116,17 @@ export function statechartGraph(machine: AnyStateMachine): ChartGraph {
     edges,
   }
 }
+
+/**
+ * A short fingerprint of a graph (FNV-1a over its JSON, hex): written into every SVG, so a reader
+ * of a committed diagram can tell whether it still shows the machine as defined now.
+ */
+export function graphHash(graph: ChartGraph): string {
+  let h = 0x811c9dc5
+  const text = JSON.stringify(graph)
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i)
+    h = Math.imul(h, 0x01000193) >>> 0
+  }
+  return h.toString(16).padStart(8, '0')
+}

@@ -3,6 +3,7 @@
 // labels where the layout put them. It places nothing itself. Every state is a
 // `<g class="state" data-state="path">`, so a page can light the active ones with CSS alone.
 import { FONT, type ChartLayout, type PlacedState } from './elk-layout.js'
+import { graphHash } from './statechart-graph.js'
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
 const SANS = 'ui-sans-serif, system-ui, Helvetica, Arial, sans-serif'
@@ -67,7 +68,7 @@ export function toSvg(layout: ChartLayout): string {
   const { graph, width, height } = layout
   const out: string[] = []
   out.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" class="statechart" data-machine="${esc(graph.id)}" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="${SANS}">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" class="statechart" data-machine="${esc(graph.id)}" data-graph="${graphHash(graph)}" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="${SANS}">`,
   )
   out.push(
     `<defs><marker id="arrow-${esc(graph.id)}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="${EDGE}"/></marker></defs>`,
