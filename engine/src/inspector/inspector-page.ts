@@ -24,6 +24,7 @@ export const INSPECTOR_PAGE_HTML = `<!doctype html>
   .count { background:var(--panel); border:1px solid var(--line); border-radius:8px; padding:6px 10px; }
   .count b { display:block; font-size:12px; margin-bottom:2px; }
   .count span { display:inline-block; margin-right:10px; white-space:nowrap; cursor:pointer; }
+  .count span[hidden] { display:none; }
   .count span i { font-style:normal; color:var(--muted); font-family:var(--mono); font-size:12px; }
   .controls { display:flex; gap:8px; align-items:center; padding:8px 14px; flex-wrap:wrap; }
   .controls input, .controls select { padding:4px 7px; border:1px solid var(--line); border-radius:6px; font:inherit; }
@@ -48,8 +49,8 @@ export const INSPECTOR_PAGE_HTML = `<!doctype html>
   aside h3 { margin:0 0 6px; font-size:14px; } aside h4 { margin:12px 0 4px; font-size:12px; color:var(--muted); font-weight:600; }
   .empty { color:var(--muted); padding:24px; text-align:center; }
   #chart { overflow:auto; max-height:52vh; border:1px solid var(--line); border-radius:6px; }
-  #chart svg { display:block; width:100%; height:auto; }
-  #chart.natural svg { width:auto; }
+  #chart svg { display:block; }
+  #chart.fit svg { width:100%; height:auto; }
   #chart g.state.active > rect:first-child { fill:#fff3c4; stroke:#d4a72c; stroke-width:2.5; }
   #chart g.state.compound.active > rect:first-child { fill:#fffbea; }
   #chart path.edge.fired { stroke:#d4a72c; stroke-width:3; animation: fired 1.6s ease-out; }

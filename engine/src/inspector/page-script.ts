@@ -165,8 +165,8 @@ export const PAGE_SCRIPT = String.raw`
     const d = $('detail');
     d.textContent = '';
     d.append(el('h3', '', ''), el('div', 'crumbs'), el('h4', '', 'statechart'));
-    const chart = el('div'); chart.id = 'chart'; chart.title = 'double-click: natural size'; d.append(chart);
-    chart.addEventListener('dblclick', () => chart.classList.toggle('natural'));
+    const chart = el('div'); chart.id = 'chart'; chart.title = 'double-click: fit / natural size'; d.append(chart);
+    chart.addEventListener('dblclick', () => { chart.classList.toggle('fit'); centerActive(chart); });
     d.append(el('h4', '', 'children'));
     const tree = el('div', 'tree'); tree.id = 'tree'; d.append(tree);
     d.append(el('h4', '', 'context'));
@@ -225,7 +225,16 @@ export const PAGE_SCRIPT = String.raw`
         if (fired) { e.classList.remove('fired'); void e.getBoundingClientRect(); e.classList.add('fired'); }
       }
     }
+    if (selState !== now) centerActive(chart);
     selState = now;
+  }
+  // At natural size the chart scrolls to the active leaf state.
+  function centerActive(chart) {
+    const g = chart.querySelector('g.state.active:not(.compound)');
+    if (!g || chart.classList.contains('fit')) return;
+    const b = g.getBBox();
+    chart.scrollLeft = b.x + b.width / 2 - chart.clientWidth / 2;
+    chart.scrollTop = b.y + b.height / 2 - chart.clientHeight / 2;
   }
   function drawTree(children) {
     const tree = $('tree');
