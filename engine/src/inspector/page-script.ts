@@ -10,7 +10,7 @@ export const ROW_HEIGHT_PX = 22
 export const PAGE_SCRIPT = String.raw`
 (() => {
   'use strict';
-  const ROW = ${ROW_HEIGHT_PX}, OVERSCAN = 10, VIEW_EVERY_MS = 500, DETAIL_EVERY_MS = 400;
+  const ROW = ${ROW_HEIGHT_PX}, OVERSCAN = 10, VIEW_EVERY_MS = 500, DETAIL_EVERY_MS = 400, BUDGET_MS = 12;
   const token = new URLSearchParams(location.search).get('token') || '';
   const q = (path) => path + (path.indexOf('?') < 0 ? '?' : '&') + 'token=' + encodeURIComponent(token);
   const $ = (id) => document.getElementById(id);
@@ -29,8 +29,25 @@ export const PAGE_SCRIPT = String.raw`
   const es = new EventSource(q('/events'));
   es.addEventListener('open', () => { $('conn').textContent = 'live'; $('conn').className = 'live'; });
   es.addEventListener('error', () => { $('conn').textContent = 'disconnected'; $('conn').className = 'down'; });
-  es.addEventListener('reset', (e) => { actors.clear(); take(JSON.parse(e.data)); });
-  es.addEventListener('batch', (e) => take(JSON.parse(e.data)));
+  // Messages are queued and taken a few milliseconds' worth at a time: Chromium hands every event
+  // of one network chunk to one task, and a snapshot's slices often arrive together.
+  const inbox = [];
+  let pumping = false;
+  es.addEventListener('reset', (e) => { inbox.push(null, e.data); pump(); });
+  es.addEventListener('batch', (e) => { inbox.push(e.data); pump(); });
+  function pump() {
+    if (pumping) return;
+    pumping = true;
+    setTimeout(() => {
+      pumping = false;
+      const until = performance.now() + BUDGET_MS;
+      while (inbox.length > 0 && performance.now() < until) {
+        const data = inbox.shift();
+        if (data === null) actors.clear(); else take(JSON.parse(data));
+      }
+      if (inbox.length > 0) pump();
+    }, 0);
+  }
   function take(m) {
     for (const a of m.actors) {
       actors.set(a.sessionId, a);

@@ -36,8 +36,6 @@ await page.addInitScript(`
   window.longTasks = []
   new PerformanceObserver((l) => { for (const e of l.getEntries()) window.longTasks.push({ start: e.startTime, ms: e.duration }) }).observe({ type: 'longtask', buffered: true })
 `)
-let bytes = 0
-page.on('response', (r) => void r.body().then((b) => (bytes += b.length)).catch(() => {}))
 await page.goto(insp.url)
 
 // Half the fleet keeps moving between anonymous and keying while the page watches.
@@ -56,6 +54,7 @@ await page.waitForTimeout(1500)
 const shown = (await page.evaluate(`(() => { const o = {}; for (const s of document.querySelectorAll('#counts .count[data-kind="account"] span[data-state]')) if (getComputedStyle(s).display !== 'none') o[s.dataset.state] = Number(s.querySelector('.n').textContent.replace(/,/g, '')); return o })()`)) as Record<string, number>
 const own: Record<string, number> = {}
 for (const a of refs) own[String(a.getSnapshot().value)] = (own[String(a.getSnapshot().value)] ?? 0) + 1
+const clickAt = (await page.evaluate('performance.now()')) as number
 await page.click('#spacer .row >> nth=3')
 await page.waitForSelector('#chart g.state.active')
 const tasks = (await page.evaluate('window.longTasks')) as { start: number; ms: number }[]
@@ -66,8 +65,9 @@ const ordered = [...tasks].sort((a, b) => b.ms - a.ms)
 console.log(
   `${accounts} accounts, ${forSec} s, ${MOVES_PER_TICK} moves per ${TICK_MS} ms: long tasks ${tasks.length}, longest ${Math.round(ordered[0]?.ms ?? 0)} ms ` +
     `(next ${ordered.slice(1, 4).map((t) => Math.round(t.ms)).join(', ')}), worst second ${Math.round(Math.max(0, ...perSecond.values()))} ms, ` +
-    `${(bytes / 2 ** 20).toFixed(1)} MB received; counts ${same(shown, own) ? 'match' : `differ: page ${JSON.stringify(shown)} actors ${JSON.stringify(own)}`}`,
+    `counts ${same(shown, own) ? 'match' : `differ: page ${JSON.stringify(shown)} actors ${JSON.stringify(own)}`}`,
 )
+if (process.env['MTSWARM_SCALE_VERBOSE']) console.log(`click at ${Math.round(clickAt)} ms; long tasks (start ms: duration ms): ${tasks.map((t) => `${Math.round(t.start)}: ${Math.round(t.ms)}`).join(', ')}`)
 await browser.close()
 for (const a of refs) a.stop()
 await insp.close()
