@@ -1,6 +1,7 @@
 // What the inspector costs the engine per call: one authorized account on the test DC runs
-// help.getConfig 64 in flight, first without `inspect`, then with an inspector attached (and one
-// viewer reading its stream), and prints this process's CPU per call for each.
+// help.getConfig 64 in flight without `inspect`, with a no-op `inspect` (the engine's own share:
+// every call gets an rpcMachine actor) and with an inspector attached and one viewer reading its
+// stream; it prints this process's CPU per call for each.
 // Run: npx tsx test/src/inspector/inspector-cost.ts [calls=5000]
 import { startInspector, type Engine } from '@mtswarm/engine'
 import { engineOn, startDc } from '../engine/harness.js'
@@ -36,6 +37,10 @@ try {
   const plain = engineOn(dc).engine
   await run('without inspector', plain)
   await plain.stop()
+  // A no-op hook: what the engine itself pays once anything inspects (an rpcMachine actor per call).
+  const noop = engineOn(dc, undefined, { inspect: () => {} }).engine
+  await run('with a no-op inspect hook', noop)
+  await noop.stop()
   const insp = await startInspector({ port: 0 })
   const viewer = new AbortController()
   const res = await fetch(insp.url.replace('/?', '/events?'), { signal: viewer.signal })
