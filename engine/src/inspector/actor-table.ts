@@ -38,11 +38,31 @@ export interface ActorRecord {
 /** One entry of an actor's event log: an event and the state it led to. */
 export interface ActorEventRecord {
   readonly atMs: number
+  /** Order in which the table logged it (events of one millisecond keep their order). */
+  readonly seq: number
   readonly type: string
   /** Scalar fields of the event (see {@link summarizeEvent}). */
   readonly detail: string
   readonly source: string | undefined
   readonly state: string
+}
+
+/** One actor's column in a {@link Timeline}. */
+export interface TimelineLane {
+  readonly sessionId: string
+  readonly name: string
+  readonly machine: string
+}
+
+/** An event in a {@link Timeline}: which lane it happened in; `source` is the sender's id. */
+export interface TimelineEntry extends ActorEventRecord {
+  readonly lane: number
+}
+
+/** What {@link ActorTable.timeline} returns. */
+export interface Timeline {
+  readonly lanes: readonly TimelineLane[]
+  readonly entries: readonly TimelineEntry[]
 }
 
 export interface ActorTableOptions {
@@ -117,6 +137,7 @@ export class ActorTable {
   private seen = 0
   private evicted = 0
   private inspectionEvents = 0
+  private logged = 0
 
   constructor(options: ActorTableOptions = {}) {
     this.maxFinishedActors = positiveInt(options.maxFinishedActors ?? DEFAULT_MAX_FINISHED_ACTORS, 'maxFinishedActors')
@@ -190,6 +211,29 @@ export class ActorTable {
       if (rec !== undefined) out.push(rec)
     }
     return out
+  }
+
+  /**
+   * The sequence of an actor and its descendants (an account, its connections, their sockets and
+   * handshakes): one lane per actor, breadth first (at most `maxLanes`), and their logged events
+   * merged in time order (the last `maxEntries`). Each log is bounded by maxEventsPerActor.
+   */
+  timeline(sessionId: string, maxLanes = 24, maxEntries = 400): Timeline | undefined {
+    const root = this.actors.get(sessionId)
+    if (root === undefined) return undefined
+    const lanes: TimelineLane[] = []
+    const queue = [root]
+    while (queue.length > 0 && lanes.length < maxLanes) {
+      const rec = queue.shift()!
+      lanes.push({ sessionId: rec.sessionId, name: rec.systemId ?? rec.id, machine: rec.machine })
+      queue.push(...this.children(rec.sessionId))
+    }
+    const entries: TimelineEntry[] = []
+    lanes.forEach((lane, i) => {
+      for (const e of this.events(lane.sessionId)) entries.push({ ...e, lane: i, source: e.source === undefined ? undefined : (this.actors.get(e.source)?.id ?? e.source) })
+    })
+    entries.sort((a, b) => a.seq - b.seq)
+    return { lanes, entries: entries.slice(-maxEntries) }
   }
 
   /**
@@ -317,7 +361,7 @@ export class ActorTable {
   private log(rec: ActorRecord, event: { type: string }, source: string | undefined): void {
     let log = this.logs.get(rec.sessionId)
     if (log === undefined) this.logs.set(rec.sessionId, (log = []))
-    log.push({ atMs: rec.updatedMs, type: event.type, detail: summarizeEvent(event), source, state: rec.stateText })
+    log.push({ atMs: rec.updatedMs, seq: this.logged++, type: event.type, detail: summarizeEvent(event), source, state: rec.stateText })
     if (log.length > this.maxEventsPerActor) log.splice(0, log.length - this.maxEventsPerActor)
   }
 }

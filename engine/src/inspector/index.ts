@@ -25,5 +25,8 @@ export {
   type ActorEventRecord,
   type ActorTableOptions,
   type ActorTableStats,
+  type Timeline,
+  type TimelineEntry,
+  type TimelineLane,
 } from './actor-table.js'
 export { statechartSvg } from './statechart.js'

@@ -61,6 +61,12 @@ export const INSPECTOR_PAGE_HTML = `<!doctype html>
   .tree li { white-space:nowrap; } .tree .tog { display:inline-block; width:14px; cursor:pointer; color:var(--muted); }
   .tree i { font-style:normal; font-family:var(--mono); font-size:12px; color:var(--muted); }
   pre#context { font-family:var(--mono); font-size:12px; background:#f6f8fa; padding:8px; border-radius:6px; max-height:240px; overflow:auto; margin:0; }
+  .timeline { max-height:260px; overflow:auto; border:1px solid var(--line); border-radius:6px; }
+  table.tl { border-collapse:collapse; font-size:11px; min-width:100%; }
+  .tl th { position:sticky; top:0; background:#fafbfc; font-weight:600; text-align:left; padding:3px 6px; white-space:nowrap; border-bottom:1px solid var(--line); }
+  .tl td { padding:2px 6px; border-left:1px solid var(--line); white-space:nowrap; vertical-align:top; }
+  .tl td.t { font-family:var(--mono); color:var(--muted); border-left:none; }
+  .tl td.hit { background:#f3f6fb; } .tl td.hit .to { font-family:var(--mono); color:var(--accent); } .tl td i { color:var(--muted); font-style:normal; }
   table.ev { width:100%; border-collapse:collapse; table-layout:fixed; }
   .ev td { font-size:12px; padding:3px 5px; border-bottom:1px solid var(--line); vertical-align:top; word-break:break-word; }
   .ev td.t { color:var(--muted); width:88px; font-family:var(--mono); font-size:11px; }

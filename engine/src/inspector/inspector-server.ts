@@ -1,5 +1,5 @@
 // The local inspector server: one page at `/`, a Server-Sent Events stream at `/events`, JSON at
-// `/actors` and `/actor?id=`, statecharts at `/chart?machine=`. Loopback only, and every route
+// `/actors`, `/actor?id=` and `/timeline?id=`, statecharts at `/chart?machine=`. Loopback only, and every route
 // wants the token printed with the URL. It knows nothing about the engine: it is fed XState
 // inspection events through `inspect` and keeps plain records (actor-table.ts).
 import { randomBytes, timingSafeEqual } from 'node:crypto'
@@ -201,6 +201,11 @@ export async function startInspector(options: InspectorOptions = {}): Promise<In
         const body = actorDetail(id)
         if (body === undefined) return send(res, 404, 'application/json', JSON.stringify({ error: 'unknown actor', id }))
         return send(res, 200, 'application/json', body)
+      }
+      case '/timeline': {
+        const timeline = table.timeline(url.searchParams.get('id') ?? '')
+        if (timeline === undefined) return send(res, 404, 'application/json', JSON.stringify({ error: 'unknown actor' }))
+        return send(res, 200, 'application/json', JSON.stringify(timeline))
       }
       case '/chart': {
         const machine = url.searchParams.get('machine') ?? ''

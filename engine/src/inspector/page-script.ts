@@ -186,6 +186,8 @@ export const PAGE_SCRIPT = String.raw`
     chart.addEventListener('dblclick', () => { chart.classList.toggle('fit'); centerActive(chart); });
     d.append(el('h4', '', 'children'));
     const tree = el('div', 'tree'); tree.id = 'tree'; d.append(tree);
+    d.append(el('h4', '', 'timeline (this actor and its descendants, oldest first)'));
+    const tl = el('div', 'timeline'); tl.id = 'timeline'; d.append(tl);
     d.append(el('h4', '', 'context'));
     const pre = el('pre'); pre.id = 'context'; d.append(pre);
     d.append(el('h4', '', 'events'));
@@ -208,6 +210,8 @@ export const PAGE_SCRIPT = String.raw`
     crumbs.append(el('span', '', name(a)));
     await drawChart(a);
     drawTree(d.children);
+    const t = await fetch(q('/timeline?id=' + encodeURIComponent(id)));
+    if (id === selected && t.status === 200) drawTimeline(await t.json());
     $('context').textContent = JSON.stringify(d.context, null, 2);
     const ev = $('events');
     ev.textContent = '';
@@ -252,6 +256,33 @@ export const PAGE_SCRIPT = String.raw`
     const b = g.getBBox();
     chart.scrollLeft = b.x + b.width / 2 - chart.clientWidth / 2;
     chart.scrollTop = b.y + b.height / 2 - chart.clientHeight / 2;
+  }
+  // A sequence view: one column per actor (the selected one first), one row per event in time order.
+  function drawTimeline(t) {
+    const box = $('timeline');
+    const keep = box.scrollTop + box.clientHeight >= box.scrollHeight - 4;
+    const table = el('table', 'tl');
+    const head = el('tr');
+    head.append(el('th', 't', 'time'));
+    for (const lane of t.lanes) { const th = el('th', '', lane.name); th.title = lane.machine; head.append(th); }
+    table.append(head);
+    for (const e of t.entries) {
+      const tr = el('tr'), at = new Date(e.atMs);
+      tr.append(el('td', 't', at.toTimeString().slice(0, 8) + '.' + String(at.getMilliseconds()).padStart(3, '0')));
+      for (let i = 0; i < t.lanes.length; i++) {
+        const td = el('td');
+        if (i === e.lane) {
+          td.className = 'hit'; td.title = e.detail || '';
+          td.append(el('b', '', e.type), document.createTextNode(' → '), el('span', 'to', e.state));
+          if (e.source) td.append(el('i', '', ' from ' + e.source));
+        }
+        tr.append(td);
+      }
+      table.append(tr);
+    }
+    box.textContent = '';
+    box.append(table);
+    if (keep) box.scrollTop = box.scrollHeight;
   }
   function drawTree(children) {
     const tree = $('tree');

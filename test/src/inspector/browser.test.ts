@@ -165,6 +165,13 @@ describe('the inspector page in Chromium, on a fleet on the test DC', () => {
     assert.equal(await page.textContent('#spacer .row span:nth-child(4)'), '2', 'the DC column shows the new home DC')
     const log = await page.$$eval('#events .to', (s) => s.map((x) => x.textContent))
     assert.ok(log.some((s) => s?.startsWith('migrating')), `no move in ${JSON.stringify(log)}`)
+    // Its timeline: a lane per connection (DC 1, where it started, and DC 2), the move in its own lane.
+    await page.waitForSelector('#timeline table.tl')
+    const lanes = await page.$$eval('#timeline th', (th) => th.map((x) => x.textContent))
+    assert.deepEqual(lanes.slice(0, 4), ['time', `account:${moved.id}`, `dc:${moved.id}/1`, `dc:${moved.id}/2`])
+    const accountLane = await page.$$eval('#timeline tr td:nth-child(2).hit .to', (s) => s.map((x) => x.textContent))
+    assert.ok(accountLane.some((s) => s?.startsWith('migrating')), `no move in the timeline: ${JSON.stringify(accountLane)}`)
+    assert.ok((await page.$$('#timeline tr td:nth-child(4).hit')).length > 0, 'nothing in the DC 2 lane')
     assert.match((await page.textContent('#context'))!, /"homeDcId": 2/)
     assert.doesNotMatch((await page.textContent('#context'))!, /99966/, 'the phone stays redacted')
     await page.screenshot({ path: join(SHOTS, 'actor.png') })

@@ -229,7 +229,7 @@ describe('inspector server', () => {
     }
   })
 
-  test('the actor view: context with secrets redacted, labels as they are now, children, the statechart', async () => {
+  test('the actor view: context with secrets redacted, labels as they are now, children, a timeline, the statechart', async () => {
     const insp = await startInspector({ port: 0 })
     try {
       const parent = setup({
@@ -257,6 +257,21 @@ describe('inspector server', () => {
         detail.body.children.map((c) => [c.id, c.machine]),
         [['rpc:9', 'rpc']],
       )
+      const timeline = await getJson<{ lanes: { name: string }[]; entries: { lane: number; type: string; state: string }[] }>(at(insp, `timeline?id=${rec.sessionId}`))
+      assert.deepEqual(
+        timeline.body.lanes.map((l) => l.name),
+        ['account:site-7', 'rpc:9'],
+      )
+      assert.deepEqual(
+        timeline.body.entries.map((e) => [e.lane, e.type, e.state]),
+        // In the order they happened: XState starts the invoked child before the parent's first snapshot.
+        [
+          [1, 'xstate.init', 'active.queued'],
+          [0, 'xstate.init', 'calling'],
+          [0, 'moved', 'calling'],
+        ],
+      )
+      assert.equal((await fetch(at(insp, 'timeline?id=x:nope'))).status, 404)
       const chart = await fetch(at(insp, 'chart?machine=rpc'))
       assert.equal(chart.headers.get('content-type'), 'image/svg+xml')
       const svg = await chart.text()
