@@ -4,8 +4,11 @@
 import type { InspectionEvent } from 'xstate'
 import { Secret } from '@mtswarm/machines'
 
-/** Which chart an actor runs, read from the machine id (`other` = callback/promise actors). */
-export type ActorKind = 'account' | 'dcConnection' | 'rpc' | 'handshake' | 'other'
+/**
+ * Which chart an actor runs: the machine id (`account`, `dcConnection`, `rpc`, `handshake`,
+ * `updates`, any machine added later), or `other` for callback/promise actors.
+ */
+export type ActorKind = 'account' | 'dcConnection' | 'rpc' | 'handshake' | 'updates' | 'other' | (string & {})
 
 export type ActorStatus = 'active' | 'done' | 'error' | 'stopped'
 
@@ -92,13 +95,6 @@ const LABEL_KEYS = ['method', 'accountId', 'dcId', 'homeDcId', 'requestId', 'att
 /** How deep and how long a context copy for the actor view may get. */
 const MAX_CONTEXT_DEPTH = 4
 const MAX_CONTEXT_ITEMS = 50
-
-const KINDS: Record<string, ActorKind> = {
-  account: 'account',
-  dcConnection: 'dcConnection',
-  rpc: 'rpc',
-  handshake: 'handshake',
-}
 
 /** The fields of an actor ref the table reads; everything else of the ref is ignored. */
 interface RefView {
@@ -298,7 +294,8 @@ export class ActorTable {
       id: typeof ref.id === 'string' ? ref.id : ref.sessionId,
       systemId: systemIdOf(ref),
       machine,
-      kind: typeof logicId === 'string' ? (KINDS[logicId] ?? 'other') : 'other',
+      // Every state machine is a kind of its own (its chart can be drawn); `other` = helpers.
+      kind: typeof logicId === 'string' && logicId !== 'other' ? logicId : 'other',
       parent: ref._parent?.sessionId,
       status: 'active',
       state: [],

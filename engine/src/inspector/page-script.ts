@@ -69,6 +69,10 @@ export const PAGE_SCRIPT = String.raw`
     for (const kind of Object.keys(counts)) {
       if (kind === 'other') continue;
       let card = countEls.get(kind);
+      if (!card && !$('kind').querySelector('option[value="' + CSS.escape(kind) + '"]')) {
+        // A machine the page did not list yet (the select starts with the ones we know).
+        const o = el('option', '', kind); o.value = kind; $('kind').insertBefore(o, $('kind').querySelector('option[value="other"]'));
+      }
       if (!card) {
         card = el('div', 'count'); card.dataset.kind = kind; card.appendChild(el('b', '', kind)); card.spans = new Map();
         box.appendChild(card); countEls.set(kind, card);

@@ -283,6 +283,19 @@ describe('inspector server', () => {
     }
   })
 
+  test('any machine is a kind of its own (a machine added later is counted and charted); helpers are other', async () => {
+    const insp = await startInspector({ port: 0 })
+    try {
+      const updates = createActor(setup({}).createMachine({ id: 'updates', initial: 'idle', states: { idle: {} } }), { inspect: insp.inspect }).start()
+      const { body } = await getJson<InspectorMessage>(at(insp, 'actors'))
+      assert.deepEqual(body.counts.updates, { idle: 1 })
+      assert.equal(body.actors.find((a) => a.machine === 'updates')?.kind, 'updates')
+      updates.stop()
+    } finally {
+      await insp.close()
+    }
+  })
+
   test('close() ends viewers and frees the port; only loopback hosts are accepted', async () => {
     const insp = await startInspector({ port: 0 })
     const port = Number(new URL(insp.url).port)
