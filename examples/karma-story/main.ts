@@ -3,7 +3,7 @@
 // through the engine, an admin makes one private chat per group, a seeded karma stream joins each
 // user who passes the threshold to their group's chat (by their own session, exactly once) and the
 // admin greets them; then the world is checked. Wiring and reporting only: the story is story.ts,
-// the engine is @mtswarm/engine, the server is the test DC. MTSWARM_TRACE=<accountId> prints that
+// the engine is @mtswarm/engine, the server is the test DC. --inspect serves the live inspector. MTSWARM_TRACE=<accountId> prints that
 // account's engine events on stderr. `npm start -- --help` prints the usage, with where the store key
 // comes from.
 import { parseArgs } from 'node:util'
@@ -13,8 +13,10 @@ import {
   TimeoutError,
   TransportError,
   createEngine,
+  startInspector,
   type Account,
   type Engine,
+  type Inspector,
 } from '@mtswarm/engine'
 import type { tl } from '@mtswarm/engine/tl'
 import {
@@ -47,7 +49,7 @@ const STEP_ATTEMPTS = 3
 const DEFAULT_DC_ID = 1
 const DC_COUNT = 3
 
-const USAGE = `usage: npm start -- [--users N] [--store PATH] [--faults] [--seed N] [--events N] [--rerun] [--help]
+const USAGE = `usage: npm start -- [--users N] [--store PATH] [--faults] [--seed N] [--events N] [--rerun] [--inspect] [--help]
 
   --users N     site users who authorize their own accounts (default 100)
   --store PATH  keep the engine's sessions in an LMDB store at PATH (default: in memory), and the
@@ -62,6 +64,9 @@ const USAGE = `usage: npm start -- [--users N] [--store PATH] [--faults] [--seed
   --seed N      seed of the story's randomness (default 1)
   --events N    karma events (default 20 per user)
   --rerun       a second pass: a new engine on the same store, which must log nobody in again
+  --inspect     serve the live inspector on loopback (its URL, with the token, is printed first;
+                port from MTSWARM_INSPECT_PORT, else a free one) and keep it open after the story
+                until Ctrl-C
 `
 
 /**
@@ -81,6 +86,7 @@ interface Args {
   seed: number
   events: number
   rerun: boolean
+  inspect: boolean
 }
 
 function parse(argv: string[]): Args {
@@ -93,6 +99,7 @@ function parse(argv: string[]): Args {
       seed: { type: 'string' },
       events: { type: 'string' },
       rerun: { type: 'boolean' },
+      inspect: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -112,6 +119,7 @@ function parse(argv: string[]): Args {
     seed: int('seed', values.seed, 1, 0),
     events: int('events', values.events, users * 20, 0),
     rerun: values.rerun === true,
+    inspect: values.inspect === true,
   }
 }
 
@@ -229,6 +237,9 @@ function waitState(acc: Account, pred: (state: string) => boolean): Promise<void
   })
 }
 
+/** The live inspector, with --inspect. */
+let inspector: Inspector | undefined
+
 async function runPass(label: string, args: Args, dc: TestDc, site: Site, seedOffset: number): Promise<PassFigures> {
   const store: SessionStore = args.store === undefined ? createMemoryStore() : await openLmdbStore(startStoreOptions(args.store, process.env))
   const heap0 = heapUsed()
@@ -240,6 +251,7 @@ async function runPass(label: string, args: Args, dc: TestDc, site: Site, seedOf
     defaultDcId: DEFAULT_DC_ID,
     publicKeys: [dc.publicKeyPem],
     deviceModel: 'mtswarm npm start',
+    ...(inspector === undefined ? {} : { inspect: inspector.inspect }),
   })
   const t0 = performance.now()
   let durations = new Float64Array(4096)
@@ -460,6 +472,10 @@ async function main(): Promise<number> {
     process.stdout.write(USAGE)
     return 0
   }
+  if (args.inspect) {
+    inspector = await startInspector({ port: Number(process.env['MTSWARM_INSPECT_PORT'] ?? 0) })
+    process.stdout.write(`inspector: ${inspector.url}\n`)
+  }
   // With --store, the embedded test DC keeps its state (keys, logins, world, the site) next to the
   // engine's store, so a second run reuses both; saved on exit, also on SIGINT.
   const statePath = args.store === undefined ? undefined : `${args.store}.testdc`
@@ -530,6 +546,10 @@ async function main(): Promise<number> {
     out(`test DC faults fired: ${faults.length === 0 ? 'none' : faults.map(([k, v]) => `${k} ${v}`).join(', ')}`)
     const check = checkWorld(dc, site)
     for (const l of check.lines) out(l)
+    if (inspector !== undefined) {
+      out(`inspector: still open at ${inspector.url} — Ctrl-C ends`)
+      await new Promise<never>(() => {})
+    }
     return check.ok ? 0 : 1
   } catch (e) {
     if (e instanceof StoreError) {

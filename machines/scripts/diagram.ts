@@ -1,18 +1,15 @@
-// Writes machines/docs/<machine>.mmd (Mermaid stateDiagram-v2) and <machine>.svg for every machine,
-// generated from the machine definitions. Run: npm run machines:diagram [-- --out DIR]
+// Writes machines/docs/<machine>.mmd (Mermaid stateDiagram-v2) and <machine>.svg (laid out by
+// elkjs) for every machine src/index.ts exports. Run: npm run machines:diagram [-- --out DIR]
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import { accountMachine, dcConnectionMachine, handshakeMachine, rpcMachine, updatesMachine } from '../src/index.js'
-import { toMermaid } from '../src/diagram/mermaid.js'
-import { statechartGraph } from '../src/diagram/statechart-graph.js'
-import { toSvg } from '../src/diagram/svg.js'
+import { exportedMachines, layoutChart, statechartGraph, toMermaid, toSvg } from '../src/diagram/index.js'
 
 const USAGE = `usage: npm run machines:diagram [-- --out DIR]
 
-Writes <machine>.mmd (Mermaid stateDiagram-v2) and <machine>.svg for every machine (rpc,
-handshake, dc-connection, account, updates), generated from the machine definitions.
+Writes <machine>.mmd (Mermaid stateDiagram-v2) and <machine>.svg (laid out by elkjs) for every
+machine @mtswarm/machines exports, generated from the machine definitions.
 
 options:
   --out DIR     where to write them (default machines/docs/)
@@ -33,10 +30,10 @@ const docs = values.out === undefined ? join(dirname(fileURLToPath(import.meta.u
 /** How the output folder is named in the report lines. */
 const shown = values.out ?? 'machines/docs'
 mkdirSync(docs, { recursive: true })
-const machines = { rpc: rpcMachine, handshake: handshakeMachine, 'dc-connection': dcConnectionMachine, account: accountMachine, updates: updatesMachine }
-for (const [name, machine] of Object.entries(machines)) {
+for (const [name, machine] of exportedMachines()) {
   const graph = statechartGraph(machine)
+  const layout = await layoutChart(graph)
   writeFileSync(join(docs, `${name}.mmd`), toMermaid(graph))
-  writeFileSync(join(docs, `${name}.svg`), toSvg(graph))
-  console.log(`${shown}/${name}.mmd, ${shown}/${name}.svg: ${graph.states.length} states, ${graph.edges.length} transitions`)
+  writeFileSync(join(docs, `${name}.svg`), toSvg(layout))
+  console.log(`${shown}/${name}.mmd, ${shown}/${name}.svg: ${graph.states.length} states, ${graph.edges.length} transitions, ${layout.width}×${layout.height} px`)
 }

@@ -1,10 +1,14 @@
-// The inspector's memory: turns XState inspection events into small plain records, bounded in
-// actors and events per actor. It keeps no actor references and knows nothing about HTTP.
+// The inspector's memory: turns XState inspection events into small plain records, one per live
+// actor (every one: the fleet counts come from current states, not from a capped log) plus a
+// bounded number of finished ones. It holds actors only weakly and knows nothing about HTTP.
 import type { InspectionEvent } from 'xstate'
 import { Secret } from '@mtswarm/machines'
 
-/** Which chart an actor runs, read from the machine id (`other` = callback/promise actors). */
-export type ActorKind = 'account' | 'dcConnection' | 'rpc' | 'handshake' | 'other'
+/**
+ * Which chart an actor runs: the machine id (`account`, `dcConnection`, `rpc`, `handshake`,
+ * `updates`, any machine added later), or `other` for callback/promise actors.
+ */
+export type ActorKind = 'account' | 'dcConnection' | 'rpc' | 'handshake' | 'updates' | 'other' | (string & {})
 
 export type ActorStatus = 'active' | 'done' | 'error' | 'stopped'
 
@@ -37,6 +41,8 @@ export interface ActorRecord {
 /** One entry of an actor's event log: an event and the state it led to. */
 export interface ActorEventRecord {
   readonly atMs: number
+  /** Order in which the table logged it (events of one millisecond keep their order). */
+  readonly seq: number
   readonly type: string
   /** Scalar fields of the event (see {@link summarizeEvent}). */
   readonly detail: string
@@ -44,36 +50,51 @@ export interface ActorEventRecord {
   readonly state: string
 }
 
+/** One actor's column in a {@link Timeline}. */
+export interface TimelineLane {
+  readonly sessionId: string
+  readonly name: string
+  readonly machine: string
+}
+
+/** An event in a {@link Timeline}: which lane it happened in; `source` is the sender's id. */
+export interface TimelineEntry extends ActorEventRecord {
+  readonly lane: number
+}
+
+/** What {@link ActorTable.timeline} returns. */
+export interface Timeline {
+  readonly lanes: readonly TimelineLane[]
+  readonly entries: readonly TimelineEntry[]
+}
+
 export interface ActorTableOptions {
-  readonly maxActors?: number
+  /** Finished actors kept for viewing (live ones are never dropped). */
+  readonly maxFinishedActors?: number
   readonly maxEventsPerActor?: number
   readonly nowMs?: () => number
 }
 
 export interface ActorTableStats {
-  /** Actors tracked now (≤ maxActors). */
+  /** Actors tracked now: every live one and at most maxFinishedActors finished ones. */
   readonly actors: number
   /** Actors ever seen. */
   readonly seen: number
-  /** Actors dropped to respect maxActors (finished ones first). */
+  /** Finished actors dropped to respect maxFinishedActors (oldest first; they stay counted). */
   readonly evicted: number
   /** Inspection events received. */
   readonly inspectionEvents: number
 }
 
-export const DEFAULT_MAX_ACTORS = 2_000
+export const DEFAULT_MAX_FINISHED_ACTORS = 2_000
 export const DEFAULT_MAX_EVENTS_PER_ACTOR = 25
 /** Bounds on what one event summary or label may hold. */
 const MAX_DETAIL_CHARS = 160
 const MAX_STRING_FIELD_CHARS = 48
-const LABEL_KEYS = ['method', 'accountId', 'dcId', 'homeDcId', 'requestId', 'attempt'] as const
-
-const KINDS: Record<string, ActorKind> = {
-  account: 'account',
-  dcConnection: 'dcConnection',
-  rpc: 'rpc',
-  handshake: 'handshake',
-}
+const LABEL_KEYS = ['method', 'accountId', 'dcId', 'homeDcId', 'requestId', 'attempt', 'lastError'] as const
+/** How deep and how long a context copy for the actor view may get. */
+const MAX_CONTEXT_DEPTH = 4
+const MAX_CONTEXT_ITEMS = 50
 
 /** The fields of an actor ref the table reads; everything else of the ref is ignored. */
 interface RefView {
@@ -89,14 +110,18 @@ interface RefView {
 
 /**
  * Tracks actors from inspection events. NB: it must never keep `actorRef`, a snapshot or an
- * event object: only strings and numbers copied out of them, so a stopped actor can be collected.
+ * event object strongly: only strings and numbers copied out of them and a WeakRef to the actor
+ * (read for its context when someone looks), so a stopped actor can be collected.
  */
 export class ActorTable {
-  readonly maxActors: number
+  readonly maxFinishedActors: number
   readonly maxEventsPerActor: number
   private readonly nowMs: () => number
   private readonly actors = new Map<string, ActorRecord>()
   private readonly logs = new Map<string, ActorEventRecord[]>()
+  private readonly refs = new Map<string, WeakRef<object>>()
+  /** parent sessionId → tracked children's sessionIds. */
+  private readonly childrenOf = new Map<string, Set<string>>()
   /** Finished actors in the order they finished: evicted first. */
   private readonly finished = new Set<string>()
   /** `kind → countedAs → n`, over every actor seen (finished ones stay counted after eviction). */
@@ -108,9 +133,10 @@ export class ActorTable {
   private seen = 0
   private evicted = 0
   private inspectionEvents = 0
+  private logged = 0
 
   constructor(options: ActorTableOptions = {}) {
-    this.maxActors = positiveInt(options.maxActors ?? DEFAULT_MAX_ACTORS, 'maxActors')
+    this.maxFinishedActors = positiveInt(options.maxFinishedActors ?? DEFAULT_MAX_FINISHED_ACTORS, 'maxFinishedActors')
     this.maxEventsPerActor = positiveInt(options.maxEventsPerActor ?? DEFAULT_MAX_EVENTS_PER_ACTOR, 'maxEventsPerActor')
     this.nowMs = options.nowMs ?? Date.now
   }
@@ -120,7 +146,7 @@ export class ActorTable {
     this.inspectionEvents++
     if (ev.type !== '@xstate.actor' && ev.type !== '@xstate.snapshot' && ev.type !== '@xstate.event') return
     const ref = ev.actorRef as unknown as RefView
-    const rec = this.actors.get(ref.sessionId) ?? this.add(ref)
+    const rec = this.actors.get(ref.sessionId) ?? this.add(ref, ev.actorRef)
     if (ev.type === '@xstate.event') {
       rec.lastEvent = ev.event.type
       rec.eventCount++
@@ -141,11 +167,12 @@ export class ActorTable {
         this.recount(rec, countKey(rec))
       }
       if (rec.status === 'active') this.finished.delete(rec.sessionId)
-      else {
-        this.finished.delete(rec.sessionId)
+      else if (!this.finished.has(rec.sessionId)) {
         this.finished.add(rec.sessionId)
+        if (this.finished.size > this.maxFinishedActors) this.evictOne()
       }
-      if (Object.keys(rec.label).length === 0) rec.label = labelOf(snap.context)
+      // Read again on every change: a label is what the actor says now (homeDcId after a move).
+      rec.label = labelOf(snap.context)
       rec.systemId ??= systemIdOf(ref)
       rec.updatedMs = this.nowMs()
       this.log(rec, ev.event, this.pendingSource.get(rec.sessionId))
@@ -165,6 +192,55 @@ export class ActorTable {
 
   all(): ActorRecord[] {
     return [...this.actors.values()]
+  }
+
+  /** Every tracked session id, in the order the actors appeared. */
+  ids(): IterableIterator<string> {
+    return this.actors.keys()
+  }
+
+  /** The tracked children of an actor (connections of an account, calls of a connection …). */
+  children(sessionId: string): ActorRecord[] {
+    const out: ActorRecord[] = []
+    for (const id of this.childrenOf.get(sessionId) ?? []) {
+      const rec = this.actors.get(id)
+      if (rec !== undefined) out.push(rec)
+    }
+    return out
+  }
+
+  /**
+   * The sequence of an actor and its descendants (an account, its connections, their sockets and
+   * handshakes): one lane per actor, breadth first (at most `maxLanes`), and their logged events
+   * merged in time order (the last `maxEntries`). Each log is bounded by maxEventsPerActor.
+   */
+  timeline(sessionId: string, maxLanes = 24, maxEntries = 400): Timeline | undefined {
+    const root = this.actors.get(sessionId)
+    if (root === undefined) return undefined
+    const lanes: TimelineLane[] = []
+    const queue = [root]
+    while (queue.length > 0 && lanes.length < maxLanes) {
+      const rec = queue.shift()!
+      lanes.push({ sessionId: rec.sessionId, name: rec.systemId ?? rec.id, machine: rec.machine })
+      queue.push(...this.children(rec.sessionId))
+    }
+    const entries: TimelineEntry[] = []
+    lanes.forEach((lane, i) => {
+      for (const e of this.events(lane.sessionId)) entries.push({ ...e, lane: i, source: e.source === undefined ? undefined : (this.actors.get(e.source)?.id ?? e.source) })
+    })
+    entries.sort((a, b) => a.seq - b.seq)
+    return { lanes, entries: entries.slice(-maxEntries) }
+  }
+
+  /**
+   * The actor's context now, as plain JSON-safe data: bigints as strings, `Secret` boxes as their
+   * printed form (`[redacted]`), bytes as their length, functions and actor refs left out, depth
+   * and breadth capped. `undefined` once the actor is gone.
+   */
+  context(sessionId: string): unknown {
+    const actor = this.refs.get(sessionId)?.deref() as { getSnapshot?: () => { context?: unknown } } | undefined
+    if (actor?.getSnapshot === undefined) return undefined
+    return plain(actor.getSnapshot().context, 0)
   }
 
   /** Per kind, how many actors (tracked or finished and evicted) are in each state. */
@@ -209,8 +285,7 @@ export class ActorTable {
     return this.dirtyIds.size + this.removedIds.size
   }
 
-  private add(ref: RefView): ActorRecord {
-    if (this.actors.size >= this.maxActors) this.evictOne()
+  private add(ref: RefView, actor: object): ActorRecord {
     const logicId = ref.logic !== undefined && ref.logic.config !== undefined ? ref.logic.id : undefined
     const machine = typeof logicId === 'string' ? logicId : typeof ref.src === 'string' ? ref.src : 'actor'
     const now = this.nowMs()
@@ -219,7 +294,8 @@ export class ActorTable {
       id: typeof ref.id === 'string' ? ref.id : ref.sessionId,
       systemId: systemIdOf(ref),
       machine,
-      kind: typeof logicId === 'string' ? (KINDS[logicId] ?? 'other') : 'other',
+      // Every state machine is a kind of its own (its chart can be drawn); `other` = helpers.
+      kind: typeof logicId === 'string' && logicId !== 'other' ? logicId : 'other',
       parent: ref._parent?.sessionId,
       status: 'active',
       state: [],
@@ -232,6 +308,12 @@ export class ActorTable {
       eventCount: 0,
     }
     this.actors.set(rec.sessionId, rec)
+    this.refs.set(rec.sessionId, new WeakRef(actor))
+    if (rec.parent !== undefined) {
+      let kids = this.childrenOf.get(rec.parent)
+      if (kids === undefined) this.childrenOf.set(rec.parent, (kids = new Set()))
+      kids.add(rec.sessionId)
+    }
     this.seen++
     this.removedIds.delete(rec.sessionId)
     this.dirtyIds.add(rec.sessionId)
@@ -239,25 +321,21 @@ export class ActorTable {
     return rec
   }
 
+  /** Drops the oldest finished actor (it stays counted in its final state). */
   private evictOne(): void {
     let victim: string | undefined
     for (const id of this.finished) {
       victim = id
       break
     }
-    if (victim !== undefined) this.finished.delete(victim)
-    else {
-      // Every tracked actor is live: drop the oldest one and stop counting it.
-      for (const id of this.actors.keys()) {
-        victim = id
-        break
-      }
-      const rec = victim === undefined ? undefined : this.actors.get(victim)
-      if (rec !== undefined) this.recount(rec, '')
-    }
     if (victim === undefined) return
+    this.finished.delete(victim)
+    const parent = this.actors.get(victim)?.parent
+    if (parent !== undefined) this.childrenOf.get(parent)?.delete(victim)
+    this.childrenOf.delete(victim)
     this.actors.delete(victim)
     this.logs.delete(victim)
+    this.refs.delete(victim)
     this.pendingSource.delete(victim)
     this.dirtyIds.delete(victim)
     this.removedIds.add(victim)
@@ -280,7 +358,7 @@ export class ActorTable {
   private log(rec: ActorRecord, event: { type: string }, source: string | undefined): void {
     let log = this.logs.get(rec.sessionId)
     if (log === undefined) this.logs.set(rec.sessionId, (log = []))
-    log.push({ atMs: rec.updatedMs, type: event.type, detail: summarizeEvent(event), source, state: rec.stateText })
+    log.push({ atMs: rec.updatedMs, seq: this.logged++, type: event.type, detail: summarizeEvent(event), source, state: rec.stateText })
     if (log.length > this.maxEventsPerActor) log.splice(0, log.length - this.maxEventsPerActor)
   }
 }
@@ -356,6 +434,26 @@ function countKey(rec: ActorRecord): string {
   if (rec.status === 'error' || rec.status === 'stopped') return rec.status
   if (rec.state.length > 1) return commonPrefix(rec.state) || stateLabel(rec.state, rec.status)
   return stateLabel(rec.state, rec.status)
+}
+
+/** A JSON-safe copy of context data (see {@link ActorTable.context}). */
+function plain(v: unknown, depth: number): unknown {
+  if (v instanceof Secret) return String(v)
+  if (typeof v === 'bigint') return v.toString()
+  if (typeof v === 'string') return v.length > 200 ? `${v.slice(0, 200)}…` : v
+  if (v === null || typeof v !== 'object') return typeof v === 'function' || typeof v === 'symbol' ? undefined : v
+  if (v instanceof Uint8Array) return `<${v.length} bytes>`
+  if (depth >= MAX_CONTEXT_DEPTH) return '…'
+  // NB: actor refs (spawned children) are reachable from context; they are shown as their id.
+  if ('sessionId' in v && 'send' in v) return `<actor ${String((v as { id?: unknown }).id)}>`
+  if (Array.isArray(v)) return v.slice(0, MAX_CONTEXT_ITEMS).map((x) => plain(x, depth + 1))
+  const out: Record<string, unknown> = {}
+  let n = 0
+  for (const [k, x] of Object.entries(v)) {
+    if (n++ >= MAX_CONTEXT_ITEMS) break
+    out[k] = plain(x, depth + 1)
+  }
+  return out
 }
 
 function asStatus(s: unknown): ActorStatus {

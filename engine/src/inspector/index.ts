@@ -3,6 +3,8 @@ export {
   startInspector,
   PUSH_INTERVAL_MS,
   MAX_BATCH_ACTORS,
+  SNAPSHOT_SLICE_ACTORS,
+  SNAPSHOT_SLICES_PER_TICK,
   MAX_VIEWERS,
   MAX_VIEWER_BACKLOG_BYTES,
   type Inspector,
@@ -12,7 +14,7 @@ export {
 } from './inspector-server.js'
 export {
   ActorTable,
-  DEFAULT_MAX_ACTORS,
+  DEFAULT_MAX_FINISHED_ACTORS,
   DEFAULT_MAX_EVENTS_PER_ACTOR,
   statePaths,
   stateLabel,
@@ -23,5 +25,8 @@ export {
   type ActorEventRecord,
   type ActorTableOptions,
   type ActorTableStats,
+  type Timeline,
+  type TimelineEntry,
+  type TimelineLane,
 } from './actor-table.js'
-export { MAX_ROWS_PER_KIND } from './inspector-page.js'
+export { statechartSvg } from './statechart.js'

@@ -45,14 +45,38 @@ export function eventLabel(eventType: string): string {
   return eventType
 }
 
-function guardLabel(guard: unknown): string | null {
+/**
+ * A guard as a reader should see it: its name (`homeDcReady`), `and`/`or`/`not` spelt out over
+ * their parts, and an inline guard by the transition's description or else its own expression
+ * (`event.dcId === context.homeDcId`), shortened to {@link MAX_GUARD_CHARS}; never a bare `[if]`.
+ */
+export function guardLabel(guard: unknown, description?: string): string | null {
   if (guard === undefined || guard === null) return null
   if (typeof guard === 'string') return guard
   if (typeof guard === 'object' && 'type' in guard && typeof (guard as { type: unknown }).type === 'string') {
     return (guard as { type: string }).type
   }
-  return 'if'
+  if (typeof guard !== 'function') return 'guard'
+  const parts = (guard as { guards?: unknown[] }).guards
+  if (Array.isArray(parts)) {
+    const inner = parts.map((g) => guardLabel(g) ?? 'guard')
+    if (guard.name === 'not') return `!${inner[0]}`
+    return inner.join(guard.name === 'or' ? ' | ' : ' & ')
+  }
+  // The description's head names the case ('SESSION_PASSWORD_NEEDED: 2FA' → its code).
+  if (description) return shorten(description.split(/:\s/)[0]!)
+  return shorten(inlineGuardExpression(String(guard)))
 }
+
+/** `({ context, event }) => event.dcId === context.homeDcId` → `event.dcId === context.homeDcId`. */
+function inlineGuardExpression(source: string): string {
+  const arrow = /^\s*(?:async\s*)?(?:\([^)]*\)|[\w$]+)\s*=>\s*/.exec(source)
+  const body = arrow ? source.slice(arrow[0].length) : source
+  return body.replace(/^\{\s*return\s+/, '').replace(/;?\s*\}\s*$/, '').replace(/\s+/g, ' ').trim()
+}
+
+const MAX_GUARD_CHARS = 34
+const shorten = (s: string) => (s.length > MAX_GUARD_CHARS ? `${s.slice(0, MAX_GUARD_CHARS - 1)}…` : s)
 
 /** The machine's states and transitions, in document order. */
 export function statechartGraph(machine: AnyStateMachine): ChartGraph {
@@ -73,7 +97,7 @@ export function statechartGraph(machine: AnyStateMachine): ChartGraph {
       })
       const transitions = [...child.transitions.values()].flat()
       for (const t of [...transitions, ...(child.always ?? [])]) {
-        const guard = guardLabel(t.guard)
+        const guard = guardLabel(t.guard, t.description)
         const label = eventLabel(t.eventType) + (guard ? ` [${guard}]` : '')
         const targets = (t.target ?? []) as AnyStateNode[]
         if (targets.length === 0) edges.push({ from: path, to: path, label })
@@ -91,4 +115,18 @@ export function statechartGraph(machine: AnyStateMachine): ChartGraph {
     states,
     edges,
   }
+}
+
+/**
+ * A short fingerprint of a graph (FNV-1a over its JSON, hex): written into every SVG, so a reader
+ * of a committed diagram can tell whether it still shows the machine as defined now.
+ */
+export function graphHash(graph: ChartGraph): string {
+  let h = 0x811c9dc5
+  const text = JSON.stringify(graph)
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i)
+    h = Math.imul(h, 0x01000193) >>> 0
+  }
+  return h.toString(16).padStart(8, '0')
 }

@@ -138,7 +138,7 @@ describe('secrets never leave the engine in clear', () => {
     const errors: unknown[] = []
     const output: string[] = []
     // The built-in inspector's memory, fed the same events: it keeps no secret list of its own.
-    const table = new ActorTable({ maxActors: 10_000, maxEventsPerActor: 1_000 })
+    const table = new ActorTable({ maxFinishedActors: 10_000, maxEventsPerActor: 1_000 })
     const onInspect = (ev: InspectionEvent): void => {
       table.record(ev)
       seen.add(ev.type === '@xstate.event' ? `event ${ev.event.type}` : ev.type === '@xstate.actor' ? `actor ${String((ev.actorRef as { id?: unknown }).id).replace(/[:\d].*$/, '')}` : ev.type)
@@ -179,7 +179,7 @@ describe('secrets never leave the engine in clear', () => {
     }
     for (const e of errors) scanner.capture(e, { message: (e as Error).message, inspected: inspect(e, { depth: Infinity, showHidden: true }) })
     for (const chunk of output) scanner.capture(chunk)
-    for (const rec of table.all()) scanner.capture({ rec, events: table.events(rec.sessionId) })
+    for (const rec of table.all()) scanner.capture({ rec, events: table.events(rec.sessionId), context: table.context(rec.sessionId) })
     assert.ok(table.all().some((r) => table.events(r.sessionId).some((e) => e.detail.includes('code=[redacted]'))), 'the page shows login.code as redacted')
 
     // The capture is not empty: it saw every step that carries one of the secrets.

@@ -12,7 +12,7 @@ import { formatMessage } from 'publint/utils'
 import { type ConsumerProject, PUBLISHED, ROOT, expectOk, packAndInstall, run } from './consumer-project.js'
 
 /** Files a tarball may hold: what runs, and the engine's pinned schemas (the test DC reads api.tl). */
-const ALLOWED_ENTRY = /^package\/(package\.json|LICENSE|README\.md|dist\/.+\.(js|d\.ts|js\.map)|src\/tl\/schema\/(api|mtproto)\.tl)$/
+const ALLOWED_ENTRY = /^package\/(package\.json|LICENSE|README\.md|dist\/.+\.(js|d\.ts|js\.map)|src\/tl\/schema\/(api|mtproto)\.tl|docs\/[a-z-]+\.(svg|mmd))$/
 
 /** Entry points that are data files, not modules: attw can only resolve modules. */
 const DATA_ENTRY_POINTS: Readonly<Record<string, readonly string[]>> = {

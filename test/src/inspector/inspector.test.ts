@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict'
 import { createServer } from 'node:net'
 import { describe, test } from 'node:test'
-import { createActor, setup } from 'xstate'
+import { assign, createActor, setup } from 'xstate'
 import { phoneSecret, recordActions, rpcMachine, secret } from '@mtswarm/machines'
 import { startInspector, statePaths, summarizeEvent, type Inspector, type InspectorMessage } from '@mtswarm/engine'
 
@@ -16,6 +16,13 @@ function startRpc(insp: Inspector, requestId: number) {
   const actor = createActor(sharedRpc, { inspect: insp.inspect, input: { requestId, method: 'help.getConfig', dcId: 2 } })
   actor.start()
   return actor
+}
+
+/** `path` on the inspector, with its token (every route wants it). */
+const at = (insp: Inspector, path: string): string => {
+  const u = new URL(path, insp.url)
+  u.searchParams.set('token', new URL(insp.url).searchParams.get('token') ?? '')
+  return u.href
 }
 
 async function getJson<T>(url: string): Promise<{ status: number; body: T }> {
@@ -32,7 +39,7 @@ async function readStream(
 ) {
   const ac = new AbortController()
   const timer = setTimeout(() => ac.abort(), limitMs)
-  const res = await fetch(new URL('events', insp.url), { signal: ac.signal })
+  const res = await fetch(at(insp, 'events'), { signal: ac.signal })
   assert.equal(res.headers.get('content-type'), 'text/event-stream; charset=utf-8')
   const actors = new Map<string, InspectorMessage['actors'][number]>()
   const kinds: string[] = []
@@ -54,7 +61,7 @@ async function readStream(
         if (kind === undefined || data === undefined) continue
         kinds.push(kind)
         last = JSON.parse(data) as InspectorMessage
-        if (kind === 'snapshot') actors.clear()
+        if (kind === 'reset') actors.clear()
         for (const a of last.actors) actors.set(a.sessionId, a)
         for (const id of last.removed) actors.delete(id)
         if (!opened) {
@@ -75,19 +82,28 @@ async function readStream(
 }
 
 describe('inspector server', () => {
-  test('serves one self-contained page at /', async () => {
+  test('serves one self-contained page at / to holders of the token, 401 to anyone else', async () => {
     const insp = await startInspector({ port: 0 })
     try {
-      assert.match(insp.url, /^http:\/\/127\.0\.0\.1:\d+\/$/)
+      assert.match(insp.url, /^http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]{32}$/)
       const r = await fetch(insp.url)
       assert.equal(r.status, 200)
       assert.equal(r.headers.get('content-type'), 'text/html; charset=utf-8')
       const html = await r.text()
       assert.match(html, /<title>mtswarm inspector<\/title>/)
-      assert.match(html, /new EventSource\('\/events'\)/)
+      assert.match(html, /new EventSource\(q\('\/events'\)\)/)
+      const origin = new URL(insp.url).origin
+      for (const path of ['/', '/events', '/actors', '/actor?id=x:0', '/chart?machine=rpc', '/?token=', '/events?token=0123456789abcdef0123456789abcdef']) {
+        const denied = await fetch(origin + path)
+        assert.equal(denied.status, 401, path)
+        assert.equal(await denied.text(), 'token required\n')
+      }
+      const other = await startInspector({ port: 0 })
+      assert.notEqual(new URL(other.url).searchParams.get('token'), new URL(insp.url).searchParams.get('token'), 'a fresh token per inspector')
+      await other.close()
       assert.doesNotMatch(html, /(src|href)\s*=\s*["']?(https?:)?\/\//i, 'no external resources')
       assert.doesNotMatch(html, /https?:\/\//, 'no absolute URLs at all')
-      assert.equal((await fetch(new URL('nope', insp.url))).status, 404)
+      assert.equal((await fetch(at(insp, 'nope'))).status, 404)
     } finally {
       await insp.close()
     }
@@ -111,7 +127,7 @@ describe('inspector server', () => {
           actors[2]!.send({ type: 'rpc.resultReceived', msgId: 104n, result: { _: 'config' } })
         },
       )
-      assert.equal(seen.kinds[0], 'snapshot')
+      assert.equal(seen.kinds[0], 'reset')
       assert.ok(seen.kinds.includes('batch'))
       const recs = [...seen.actors.values()].sort((a, b) => Number(a.label.requestId) - Number(b.label.requestId))
       assert.deepEqual(
@@ -125,7 +141,7 @@ describe('inspector server', () => {
       assert.deepEqual(seen.last.counts.rpc, { 'active.queued': 1, 'active.inFlight.sent': 1, done: 1 })
 
       const { status, body } = await getJson<{ events: { type: string; detail: string; state: string }[] }>(
-        new URL(`actor?id=${encodeURIComponent(recs[2]!.sessionId)}`, insp.url).href,
+        at(insp, `actor?id=${encodeURIComponent(recs[2]!.sessionId)}`),
       )
       assert.equal(status, 200)
       assert.deepEqual(
@@ -136,7 +152,7 @@ describe('inspector server', () => {
           ['rpc.resultReceived', 'msgId=104', 'done'],
         ],
       )
-      assert.equal((await fetch(new URL('actor?id=x:nope', insp.url))).status, 404)
+      assert.equal((await fetch(at(insp, 'actor?id=x:nope'))).status, 404)
       for (const a of actors) a.stop()
     } finally {
       await insp.close()
@@ -159,7 +175,7 @@ describe('inspector server', () => {
       })
       const acc = createActor(parent, { inspect: insp.inspect, systemId: 'account:1' }).start()
       acc.send({ type: 'login.done' })
-      const { body } = await getJson<InspectorMessage>(new URL('actors', insp.url).href)
+      const { body } = await getJson<InspectorMessage>(at(insp, 'actors'))
       const accRec = body.actors.find((a) => a.kind === 'account')
       const rpcRec = body.actors.find((a) => a.kind === 'rpc')
       assert.ok(accRec !== undefined && rpcRec !== undefined)
@@ -176,36 +192,105 @@ describe('inspector server', () => {
     }
   })
 
-  test('bounds: actors beyond maxActors are evicted (finished first), events per actor are capped', async () => {
-    const insp = await startInspector({ port: 0, maxActors: 10, maxEventsPerActor: 4 })
+  test('bounds: every live actor stays tracked; finished ones beyond maxFinishedActors go (oldest first) and stay counted', async () => {
+    const insp = await startInspector({ port: 0, maxFinishedActors: 3, maxEventsPerActor: 4 })
     try {
       const finished = [1, 2, 3, 4, 5].map((n) => startRpc(insp, n))
       for (const a of finished) a.send({ type: 'rpc.cancel' })
       assert.ok(finished.every((a) => a.getSnapshot().status === 'done'))
       const live = [6, 7, 8, 9, 10, 11, 12, 13].map((n) => startRpc(insp, n))
       let s = insp.stats()
-      assert.equal(s.actors, 10)
+      assert.equal(s.actors, 11)
       assert.equal(s.seen, 13)
-      assert.equal(s.evicted, 3)
-      const { body } = await getJson<InspectorMessage>(new URL('actors', insp.url).href)
+      assert.equal(s.evicted, 2)
+      const { body } = await getJson<InspectorMessage>(at(insp, 'actors'))
       const kept = body.actors.map((a) => Number(a.label.requestId)).sort((a, b) => a - b)
-      assert.deepEqual(kept, [4, 5, 6, 7, 8, 9, 10, 11, 12, 13], 'the three oldest finished calls went first')
+      assert.deepEqual(kept, [3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13], 'the two oldest finished calls went first')
       // Evicted finished calls stay counted in their final state.
       assert.deepEqual(body.counts.rpc, { cancelled: 5, 'active.queued': 8 })
 
       for (let i = 0; i < 30; i++) live[0]!.send({ type: 'rpc.sent', msgId: BigInt(1000 + i * 4) })
       const one = body.actors.find((a) => a.label.requestId === 6)!
-      const ev = await getJson<{ events: { type: string }[] }>(new URL(`actor?id=${one.sessionId}`, insp.url).href)
+      const ev = await getJson<{ events: { type: string }[] }>(at(insp, `actor?id=${one.sessionId}`))
       assert.equal(ev.body.events.length, 4)
 
-      // 500 more live calls: the table never grows past maxActors.
+      // 500 more live calls: all tracked, none dropped; only finishing ones make room.
       const more = Array.from({ length: 500 }, (_, i) => startRpc(insp, 100 + i))
       s = insp.stats()
-      assert.equal(s.actors, 10)
-      assert.equal(s.seen, 513)
-      assert.equal(s.evicted, 503)
+      assert.equal(s.actors, 511)
+      assert.equal(s.evicted, 2)
+      for (const a of more) a.send({ type: 'rpc.cancel' })
+      s = insp.stats()
+      assert.equal(s.actors, 3 + live.length)
+      assert.equal(s.evicted, 502)
       for (const a of [...finished, ...live, ...more]) a.stop()
-      assert.ok(insp.stats().actors <= 10)
+    } finally {
+      await insp.close()
+    }
+  })
+
+  test('the actor view: context with secrets redacted, labels as they are now, children, a timeline, the statechart', async () => {
+    const insp = await startInspector({ port: 0 })
+    try {
+      const parent = setup({
+        types: { context: {} as { accountId: string; homeDcId: number; phone: unknown; code: unknown; userId: bigint; key: Uint8Array } },
+        actors: { rpc: fakeRpc() },
+      }).createMachine({
+        id: 'account',
+        context: { accountId: 'site-7', homeDcId: 1, phone: phoneSecret('99966 1 0042'), code: secret('12345'), userId: 77n, key: new Uint8Array(256) },
+        initial: 'calling',
+        states: {
+          calling: {
+            invoke: { id: 'rpc:9', src: 'rpc', input: { requestId: 9, method: 'auth.sendCode', dcId: 1 } },
+            on: { moved: { actions: assign({ homeDcId: 2 }) } },
+          },
+        },
+      })
+      const acc = createActor(parent, { inspect: insp.inspect, systemId: 'account:site-7' }).start()
+      acc.send({ type: 'moved' })
+      const { body } = await getJson<InspectorMessage>(at(insp, 'actors'))
+      const rec = body.actors.find((a) => a.kind === 'account')!
+      assert.equal(rec.label.homeDcId, 2, 'the label follows the context')
+      const detail = await getJson<{ context: Record<string, unknown>; children: { id: string; machine: string }[] }>(at(insp, `actor?id=${rec.sessionId}`))
+      assert.deepEqual(detail.body.context, { accountId: 'site-7', homeDcId: 2, phone: '[redacted …0042]', code: '[redacted]', userId: '77', key: '<256 bytes>' })
+      assert.deepEqual(
+        detail.body.children.map((c) => [c.id, c.machine]),
+        [['rpc:9', 'rpc']],
+      )
+      const timeline = await getJson<{ lanes: { name: string }[]; entries: { lane: number; type: string; state: string }[] }>(at(insp, `timeline?id=${rec.sessionId}`))
+      assert.deepEqual(
+        timeline.body.lanes.map((l) => l.name),
+        ['account:site-7', 'rpc:9'],
+      )
+      assert.deepEqual(
+        timeline.body.entries.map((e) => [e.lane, e.type, e.state]),
+        // In the order they happened: XState starts the invoked child before the parent's first snapshot.
+        [
+          [1, 'xstate.init', 'active.queued'],
+          [0, 'xstate.init', 'calling'],
+          [0, 'moved', 'calling'],
+        ],
+      )
+      assert.equal((await fetch(at(insp, 'timeline?id=x:nope'))).status, 404)
+      const chart = await fetch(at(insp, 'chart?machine=rpc'))
+      assert.equal(chart.headers.get('content-type'), 'image/svg+xml')
+      const svg = await chart.text()
+      assert.ok(svg.includes('data-state="active.inFlight.sent"') && svg.includes('class="edge"'))
+      assert.equal((await fetch(at(insp, 'chart?machine=nope'))).status, 404)
+      acc.stop()
+    } finally {
+      await insp.close()
+    }
+  })
+
+  test('any machine is a kind of its own (a machine added later is counted and charted); helpers are other', async () => {
+    const insp = await startInspector({ port: 0 })
+    try {
+      const updates = createActor(setup({}).createMachine({ id: 'updates', initial: 'idle', states: { idle: {} } }), { inspect: insp.inspect }).start()
+      const { body } = await getJson<InspectorMessage>(at(insp, 'actors'))
+      assert.deepEqual(body.counts.updates, { idle: 1 })
+      assert.equal(body.actors.find((a) => a.machine === 'updates')?.kind, 'updates')
+      updates.stop()
     } finally {
       await insp.close()
     }
@@ -215,7 +300,7 @@ describe('inspector server', () => {
     const insp = await startInspector({ port: 0 })
     const port = Number(new URL(insp.url).port)
     const ac = new AbortController()
-    const res = await fetch(new URL('events', insp.url), { signal: ac.signal })
+    const res = await fetch(at(insp, 'events'), { signal: ac.signal })
     assert.equal(res.status, 200)
     assert.equal(insp.stats().viewers, 1)
     await insp.close()
