@@ -99,8 +99,8 @@ export const MIGRATIONS: { readonly [K in RecordKind]: Readonly<Record<number, M
 
 /** Versions and migrations decodeRecord works with (tests pass their own to exercise the hook). */
 export interface VersionTables {
-  readonly versions: { readonly [K in RecordKind]: number }
-  readonly migrations: { readonly [K in RecordKind]: Readonly<Record<number, Migration>> }
+  readonly versions: Readonly<Record<RecordKind, number>>
+  readonly migrations: Readonly<Record<RecordKind, Readonly<Record<number, Migration>>>>
 }
 const DEFAULT_TABLES: VersionTables = { versions: RECORD_VERSIONS, migrations: MIGRATIONS }
 

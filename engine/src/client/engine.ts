@@ -60,7 +60,7 @@ export type EngineState = 'running' | 'stopping' | 'stopped'
  * Creates an engine: the runtime (connections, calls), the accounts it runs, and their events.
  * Nothing connects until an account is asked for. Every option is checked here: a bad one throws
  * {@link UsageError} with reason 'bad-config' and `field` naming it (`apiHash`, `dcs[1].port` …);
- * the rules are listed on {@link resolveEngineOptions}.
+ * the rules are listed on `resolveEngineOptions` (client/options.ts).
  *
  * @example
  * const engine = createEngine({ apiId, apiHash, store: createMemoryStore(), publicKeys: [pem] })
@@ -151,7 +151,7 @@ export class Engine {
    * keys: no handshake, no login). Same id, same object. Throws UsageError after stop(), and
    * UsageError 'bad-argument' (field 'id') unless the id is a string of 1..MAX_ACCOUNT_ID_LENGTH
    * (200) UTF-16 units with no control character (U+0000–U+001F, U+007F–U+009F) and no lone
-   * surrogate — see {@link checkAccountId}.
+   * surrogate — see `checkAccountId`.
    */
   account(id: string): Account {
     this.checkRunning('account')

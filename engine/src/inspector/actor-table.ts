@@ -373,7 +373,7 @@ export function statePaths(value: unknown, prefix = ''): string[] {
 }
 
 /**
- * The event's scalar fields as `k=v` pairs, at most {@link MAX_DETAIL_CHARS} characters; objects
+ * The event's scalar fields as `k=v` pairs, at most `MAX_DETAIL_CHARS` characters; objects
  * are left out. Secrets arrive boxed from their source (machines' events carry `Secret`), so a
  * box shows as its printed form (`code=[redacted]`, `phone=[redacted …0042]`): this table keeps
  * no list of secret field names of its own.
