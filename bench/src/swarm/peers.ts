@@ -38,9 +38,12 @@ function addressOf(hello: DcHello, dcId: number): { host: string; port: number }
   return dc
 }
 
-/** GramJS clients on `dcId`: TCPFull (its Node default), MemorySession, no retries past 2. */
-export async function gramjsFactory(hello: DcHello, dcId: number): Promise<PeerFactory> {
-  const { Api, TelegramClient } = await import('telegram')
+/**
+ * A maker of GramJS clients on `hello`'s test DC: its key trusted, every DC id pinned to its
+ * loopback address, a MemorySession homed on the DC asked for, logging off.
+ */
+export async function gramjsOnTestDc(hello: DcHello): Promise<(dcId: number) => import('telegram').TelegramClient> {
+  const { TelegramClient } = await import('telegram')
   const { _serverKeys } = await import('telegram/crypto/RSA.js')
   const { Logger, LogLevel } = await import('telegram/extensions/Logger.js')
   const { readBigIntFromBuffer } = await import('telegram/Helpers.js')
@@ -60,22 +63,31 @@ export async function gramjsFactory(hello: DcHello, dcId: number): Promise<PeerF
       super({ ...params, ip: a.host, port: a.port })
     }
   }
-  const home = addressOf(hello, dcId)
+  return (dcId) => {
+    const home = addressOf(hello, dcId)
+    const session = new MemorySession()
+    session.setDC(dcId, home.host, home.port)
+    return new TelegramClient(session, API_ID, API_HASH, {
+      connection: LoopbackConnection,
+      baseLogger: new Logger(LogLevel.NONE),
+      connectionRetries: 2,
+      retryDelay: 200,
+      deviceModel: 'mtswarm-bench',
+      systemVersion: 'node',
+      appVersion: '0.1.0',
+      langCode: 'en',
+      systemLangCode: 'en',
+    })
+  }
+}
+
+/** GramJS clients on `dcId`: TCPFull (its Node default), MemorySession, no retries past 2. */
+export async function gramjsFactory(hello: DcHello, dcId: number): Promise<PeerFactory> {
+  const { Api } = await import('telegram')
+  const newClient = await gramjsOnTestDc(hello)
   return {
     async open() {
-      const session = new MemorySession()
-      session.setDC(dcId, home.host, home.port)
-      const client = new TelegramClient(session, API_ID, API_HASH, {
-        connection: LoopbackConnection,
-        baseLogger: new Logger(LogLevel.NONE),
-        connectionRetries: 2,
-        retryDelay: 200,
-        deviceModel: 'mtswarm-bench',
-        systemVersion: 'node',
-        appVersion: '0.1.0',
-        langCode: 'en',
-        systemLangCode: 'en',
-      })
+      const client = newClient(dcId)
       // connect(): handshake, then invokeWithLayer(initConnection(help.getConfig)).
       if (!(await client.connect())) throw new Error('GramJS gave up connecting')
       return {

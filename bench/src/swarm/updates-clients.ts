@@ -12,6 +12,7 @@ import { createPublicKey } from 'node:crypto'
 import { createEngine, type Account, type Engine } from '@mtswarm/engine'
 import { openLmdbStore } from '@mtswarm/storage'
 import type { DcHello } from './dc-protocol.js'
+import { gramjsOnTestDc } from './peers.js'
 
 /** The handler's work: a trivial side effect, then resolve. */
 export type OnMessage = (account: number, text: string) => void
@@ -166,52 +167,16 @@ export async function mtcuteFleet(hello: DcHello, onMessage: OnMessage): Promise
 
 /** GramJS clients, one per account, dialing `hello`'s addresses (same knobs as swarm/peers.ts). */
 export async function gramjsFleet(hello: DcHello, onMessage: OnMessage): Promise<UpdatesFleet> {
-  const { TelegramClient } = await import('telegram')
   const { NewMessage } = await import('telegram/events/index.js')
-  const { _serverKeys } = await import('telegram/crypto/RSA.js')
-  const { Logger, LogLevel } = await import('telegram/extensions/Logger.js')
-  const { readBigIntFromBuffer } = await import('telegram/Helpers.js')
-  const { ConnectionTCPFull } = await import('telegram/network/connection/index.js')
-  const { MemorySession } = await import('telegram/sessions/index.js')
-  const jwk = createPublicKey(hello.publicKeyPem).export({ format: 'jwk' })
-  const n = Buffer.from(jwk.n as string, 'base64url')
-  const e = Buffer.from(jwk.e as string, 'base64url')
-  // GramJS keys its trusted-key map by the fingerprint as a signed decimal string.
-  _serverKeys.set(BigInt.asIntN(64, BigInt(hello.fingerprint)).toString(), { n: readBigIntFromBuffer(n, false, false), e: Number(BigInt(`0x${e.toString('hex')}`)) })
-  const addressOf = (id: number): { host: string; port: number } => {
-    const dc = hello.dcs.find((d) => d.id === id)
-    if (dc === undefined) throw new RangeError(`the test DC has no DC ${id}`)
-    return dc
-  }
-  // GramJS dials port 80/443 whatever the session says: pin each DC id to its loopback address.
-  class LoopbackConnection extends ConnectionTCPFull {
-    constructor(params: ConstructorParameters<typeof ConnectionTCPFull>[0]) {
-      const a = addressOf(params.dcId)
-      super({ ...params, ip: a.host, port: a.port })
-    }
-  }
-  const clients: InstanceType<typeof TelegramClient>[] = []
+  const newClient = await gramjsOnTestDc(hello)
+  const clients: import('telegram').TelegramClient[] = []
   return {
     async login(phones, progress) {
       await inBatches(
         phones,
         LOGIN_BATCH,
         async (phone, i) => {
-          const dcId = Number(phone[5])
-          const home = addressOf(dcId)
-          const session = new MemorySession()
-          session.setDC(dcId, home.host, home.port)
-          const client = new TelegramClient(session, API_ID, API_HASH, {
-            connection: LoopbackConnection,
-            baseLogger: new Logger(LogLevel.NONE),
-            connectionRetries: 2,
-            retryDelay: 200,
-            deviceModel: 'mtswarm-bench',
-            systemVersion: 'node',
-            appVersion: '0.1.0',
-            langCode: 'en',
-            systemLangCode: 'en',
-          })
+          const client = newClient(Number(phone[5]))
           clients[i] = client
           let failure: unknown
           await client.start({
