@@ -235,7 +235,13 @@ describe('peer cache and resolvePeer', () => {
       assert.deepEqual(await acc.inputUser(kate.id), { _: 'inputUser', userId: kate.id, accessHash: kate.accessHash })
       assert.deepEqual(resolvesIn(events), ['users.getUsers'])
       await assert.rejects(acc.resolvePeer(kate.id + 999_999n), (e: unknown) => e instanceof RpcError && e.is('PEER_ID_INVALID'))
-      await assert.rejects(acc.resolvePeer('+9990000000'), (e: unknown) => e instanceof RpcError)
+      await assert.rejects(acc.resolvePeer('+9990000000'), (e: unknown) => e instanceof RpcError && e.is('PHONE_NOT_OCCUPIED'))
+      // A phone never seen: contacts.resolvePhone once, then the cache (memory, and the phone index).
+      const lena = dc.world.presetUser({ phone: '9996610118', firstName: 'Lena' })
+      const phoneBefore = resolvesIn(events).length
+      assert.deepEqual(await acc.resolvePeer('+9996610118'), userPeer(lena))
+      assert.deepEqual(await acc.resolvePeer('+9996610118'), userPeer(lena))
+      assert.deepEqual(resolvesIn(events).slice(phoneBefore), ['contacts.resolvePhone'])
       assert.ok(jack.id > 0n)
       // The engine's memory is shared by its accounts, but what one saw is not another's.
       const pete = dc.world.presetUser({ phone: '9996610117', firstName: 'Pete' })

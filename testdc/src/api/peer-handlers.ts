@@ -1,4 +1,4 @@
-// Users and contacts: users.getUsers / getFullUser, contacts.resolveUsername / getContacts,
+// Users and contacts: users.getUsers / getFullUser, contacts.resolveUsername / resolvePhone / getContacts,
 // account.updateUsername. Every one needs a logged-in key (AUTH_KEY_UNREGISTERED otherwise).
 import type { tl } from '@mtswarm/engine/tl'
 import type { UserRef } from '../world/index.js'
@@ -35,6 +35,11 @@ export const peerHandlers: HandlerTable = {
       chats: found.channel === undefined ? [] : [channelToTl(found.channel, viewer)],
       users: found.user === undefined ? [] : [userToTl(found.user, viewer)],
     }
+  },
+  'contacts.resolvePhone': (req, env) => {
+    env.me()
+    const user = env.world.resolvePhone(env.ctx, req.phone)
+    return { _: 'contacts.resolvedPeer', peer: { _: 'peerUser', userId: user.id }, chats: [], users: [userToTl(user, env.viewer())] }
   },
   'contacts.getContacts': (_req, env) => {
     env.me()

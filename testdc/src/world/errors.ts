@@ -35,6 +35,7 @@ export const worldErrors = {
   phoneNumberOccupied: e(400, 'PHONE_NUMBER_OCCUPIED'),
   phoneNumberBanned: e(400, 'PHONE_NUMBER_BANNED'),
   phoneNumberUnoccupied: e(400, 'PHONE_NUMBER_UNOCCUPIED'),
+  phoneNotOccupied: e(400, 'PHONE_NOT_OCCUPIED'),
   phoneCodeEmpty: e(400, 'PHONE_CODE_EMPTY'),
   phoneCodeInvalid: e(400, 'PHONE_CODE_INVALID'),
   phoneCodeExpired: e(400, 'PHONE_CODE_EXPIRED'),

@@ -298,6 +298,17 @@ export class World {
     return out
   }
 
+  /**
+   * contacts.resolvePhone: the user with this phone (digits, an optional '+'), PHONE_NOT_OCCUPIED
+   * when none. NB: the test world has no phone privacy settings: every phone resolves.
+   */
+  resolvePhone(ctx: CallContext, phone: string): WorldUser {
+    this.requireUser(ctx)
+    const u = this.userByPhone(phone.replace(/[^\d]/g, ''))
+    if (u === undefined || u.deactivated) throw worldErrors.phoneNotOccupied()
+    return u
+  }
+
   /** contacts.resolveUsername: USERNAME_INVALID, USERNAME_NOT_OCCUPIED. */
   resolveUsername(ctx: CallContext, username: string): { peer: Peer; user?: WorldUser; channel?: WorldChannel } {
     this.requireUser(ctx)
