@@ -303,6 +303,7 @@ export class Account {
           return known === undefined || known.min === true ? null : { _: 'inputChannel', channelId, accessHash: known.accessHash }
         },
         absorb: (value) => this.peers.absorb(value),
+        knowsUser: (userId) => this.peers.knownInMemory('user', userId),
         lost: (box) =>
           this.host.emit({ type: 'warning', atMs: this.host.options.nowMs(), accountId: this.id, message: `updates lost for good in ${box === 'common' ? 'the common box' : `channel ${box}`} (the server no longer has the range)` }),
         warn: (message) => this.host.emit({ type: 'warning', atMs: this.host.options.nowMs(), accountId: this.id, message }),

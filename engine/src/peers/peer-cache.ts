@@ -115,6 +115,12 @@ export class PeerCache {
     }
   }
 
+  /** True when memory holds a full (non-min) record of (type, id); no store read (synchronous). */
+  knownInMemory(type: PeerType, id: bigint): boolean {
+    const known = this.memory.get(this.keyOf(type, id))
+    return known !== undefined && known.min !== true
+  }
+
   /** The full (non-min) record of (type, id) from memory, else the store; undefined when neither has one. */
   async lookup(type: PeerType, id: bigint): Promise<PeerRecord | undefined> {
     const key = this.keyOf(type, id)

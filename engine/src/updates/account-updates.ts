@@ -41,6 +41,8 @@ export interface UpdatesPort {
   inputChannel(channelId: bigint): Promise<tl.TypeInputChannel | null>
   /** Every users/chats vector goes to the peer cache. */
   absorb(value: unknown): void
+  /** True when the peer cache's memory holds this user with a full access hash (no I/O). */
+  knowsUser(userId: bigint): boolean
   /** A range of updates is gone for good (differenceTooLong / channelDifferenceTooLong). */
   lost(box: 'common' | bigint): void
   /** Something went wrong that is not the caller's (a failed fetch, a crashed machine). */
@@ -123,7 +125,9 @@ export class AccountUpdates {
     if (!isUpdates(value) || !this.started || this.stopped) return
     this.port.absorb(value)
     const incoming = envelopeOf(value, this.port.selfId())
-    if (incoming.kind === 'tooLong') {
+    // NB: a short message names a user without carrying it; one the cache does not know is
+    // fetched with getDifference (which carries users), as the docs advise, instead of applied.
+    if (incoming.kind === 'tooLong' || (value._ === 'updateShortMessage' && !this.port.knowsUser(value.userId)) || (value._ === 'updateShortChatMessage' && !this.port.knowsUser(value.fromId))) {
       this.flushBatch()
       this.send({ type: 'updates.tooLong' })
       return

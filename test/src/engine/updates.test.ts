@@ -143,6 +143,52 @@ describe('updates on the engine', () => {
     }
   })
 
+  test('a short message from a sender the peer cache does not hold is fetched with getDifference (which carries the user), not applied bare', async () => {
+    const path = join(dir, 'e.lmdb')
+    const first = engineOn(dc, await openLmdbStore({ path, encryptionKey: KEY }))
+    let ivy: { account: Account; userId: bigint; phone: string }
+    let jon: { account: Account; userId: bigint; phone: string }
+    let peer: tl.TypeInputPeer
+    const seen: string[] = []
+    try {
+      ivy = await loggedIn(first.engine, 'ivy', 'Ivy')
+      jon = await loggedIn(first.engine, 'jon', 'Jon')
+      peer = await peerOf(ivy.account, jon.phone)
+      first.engine.onUpdate((u) => {
+        if (u.accountId === 'jon') seen.push(...texts([u]))
+      })
+      await send(ivy.account, peer, 'first contact') // a full updates, with Ivy in its users
+      await until('the first message', () => seen.length === 1)
+      await jon.account.updatesSettled()
+      await jon.account.stop()
+    } finally {
+      await first.engine.stop()
+    }
+    // A new engine: empty peer memory. Ivy and Jon have met, so the DC pushes updateShortMessage.
+    const second = engineOn(dc, await openLmdbStore({ path, encryptionKey: KEY }))
+    try {
+      second.engine.onUpdate((u) => {
+        if (u.accountId === 'jon') seen.push(...texts([u]))
+      })
+      const again = second.engine.account('jon')
+      await again.ready()
+      while (JSON.stringify(again.updatesState).indexOf('synced') < 0) await new Promise((r) => setTimeout(r, 10))
+      const differences = () => second.events.filter((e) => e.type === 'rpc.settled' && e.accountId === 'jon' && e.method === 'updates.getDifference').length
+      const before = differences()
+      const sender = second.engine.account('ivy')
+      await sender.ready()
+      await send(sender, peer, 'short one')
+      await until('the short message', () => seen.includes('short one'))
+      assert.equal(differences(), before + 1, 'the unknown sender made it a getDifference')
+      assert.deepEqual(seen, ['first contact', 'short one'])
+      const resolvesBefore = second.events.filter((e) => e.type === 'rpc.settled' && e.accountId === 'jon').length
+      assert.deepEqual(await again.resolvePeer({ type: 'user', id: ivy.userId }), { _: 'inputPeerUser', userId: ivy.userId, accessHash: dc.world.user(ivy.userId)?.accessHash })
+      assert.equal(second.events.filter((e) => e.type === 'rpc.settled' && e.accountId === 'jon').length, resolvesBefore, 'the sender resolves from the cache')
+    } finally {
+      await second.engine.stop()
+    }
+  })
+
   test('a restart from the same store catches up with the messages sent while the account was away', async () => {
     const path = join(dir, 'c.lmdb')
     const first = engineOn(dc, await openLmdbStore({ path, encryptionKey: KEY }))
