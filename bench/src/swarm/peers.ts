@@ -98,14 +98,16 @@ export async function gramjsFactory(hello: DcHello, dcId: number): Promise<PeerF
   }
 }
 
-/** mtcute clients on `dcId`: intermediate transport (its default), MemoryStorage, logging off. */
-export async function mtcuteFactory(hello: DcHello, dcId: number): Promise<PeerFactory> {
+/**
+ * A maker of mtcute clients on `hello`'s test DC: its key trusted, every DC id dialed at its
+ * loopback address, intermediate transport (its default), MemoryStorage, logging off.
+ */
+export async function mtcuteOnTestDc(hello: DcHello): Promise<(dcId: number) => import('@mtcute/node').TelegramClient> {
   const { MemoryStorage, TcpTransport, IntermediatePacketCodec, TelegramClient } = await import('@mtcute/node')
   const { addPublicKey, LogManager, NodeCryptoProvider } = await import('@mtcute/node/utils.js')
   // NB: mtcute parses PKCS#1 only. dc-child.ts picks a key whose fingerprint has no leading zero
   // hex digit, so mtcute's lookup spelling matches the one addPublicKey files.
   addPublicKey(new NodeCryptoProvider(), createPublicKey(hello.publicKeyPem).export({ type: 'pkcs1', format: 'pem' }).toString())
-  const home = addressOf(hello, dcId)
   const transport = {
     tcp: new TcpTransport(),
     connect(dc: { id: number; ipAddress: string; port: number }) {
@@ -114,18 +116,27 @@ export async function mtcuteFactory(hello: DcHello, dcId: number): Promise<PeerF
     },
     packetCodec: () => new IntermediatePacketCodec(),
   }
+  return (dcId) => {
+    const home = addressOf(hello, dcId)
+    const main = { id: dcId, ipAddress: home.host, port: home.port }
+    return new TelegramClient({
+      apiId: API_ID,
+      apiHash: API_HASH,
+      storage: new MemoryStorage(),
+      defaultDcs: { main, media: main },
+      transport: transport as never,
+      logLevel: LogManager.OFF,
+      initConnectionOptions: { deviceModel: 'mtswarm-bench', systemVersion: 'node', appVersion: '0.1.0' },
+    })
+  }
+}
+
+/** mtcute clients on `dcId` (see mtcuteOnTestDc). */
+export async function mtcuteFactory(hello: DcHello, dcId: number): Promise<PeerFactory> {
+  const newClient = await mtcuteOnTestDc(hello)
   return {
     async open() {
-      const main = { id: dcId, ipAddress: home.host, port: home.port }
-      const client = new TelegramClient({
-        apiId: API_ID,
-        apiHash: API_HASH,
-        storage: new MemoryStorage(),
-        defaultDcs: { main, media: main },
-        transport: transport as never,
-        logLevel: LogManager.OFF,
-        initConnectionOptions: { deviceModel: 'mtswarm-bench', systemVersion: 'node', appVersion: '0.1.0' },
-      })
+      const client = newClient(dcId)
       client.onError.add(() => {})
       await client.connect()
       // connect() only dials; the first call waits for the handshake (wrapped in initConnection).

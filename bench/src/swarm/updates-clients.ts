@@ -8,11 +8,10 @@
 // - GramJS: one `TelegramClient` per account (MemorySession, TCPFull), `addEventHandler(…, new
 //   NewMessage({}))`; no gap recovery at all, so only its raw event rate means anything.
 // Runs inside updates-child.ts; knows nothing of phases.
-import { createPublicKey } from 'node:crypto'
 import { createEngine, type Account, type Engine } from '@mtswarm/engine'
 import { openLmdbStore } from '@mtswarm/storage'
 import type { DcHello } from './dc-protocol.js'
-import { gramjsOnTestDc } from './peers.js'
+import { gramjsOnTestDc, mtcuteOnTestDc } from './peers.js'
 
 /** The handler's work: a trivial side effect, then resolve. */
 export type OnMessage = (account: number, text: string) => void
@@ -95,23 +94,8 @@ export async function oursFleet(hello: DcHello, storePath: string, onMessage: On
 
 /** mtcute clients, one per account, dialing `hello`'s addresses (same knobs as swarm/peers.ts). */
 export async function mtcuteFleet(hello: DcHello, onMessage: OnMessage): Promise<UpdatesFleet> {
-  const { MemoryStorage, TcpTransport, IntermediatePacketCodec, TelegramClient } = await import('@mtcute/node')
-  const { addPublicKey, LogManager, NodeCryptoProvider } = await import('@mtcute/node/utils.js')
-  addPublicKey(new NodeCryptoProvider(), createPublicKey(hello.publicKeyPem).export({ type: 'pkcs1', format: 'pem' }).toString())
-  const addressOf = (id: number): { host: string; port: number } => {
-    const dc = hello.dcs.find((d) => d.id === id)
-    if (dc === undefined) throw new RangeError(`the test DC has no DC ${id}`)
-    return dc
-  }
-  const transport = {
-    tcp: new TcpTransport(),
-    connect(dc: { id: number; ipAddress: string; port: number }) {
-      const a = addressOf(dc.id)
-      return this.tcp.connect({ ...dc, ipAddress: a.host, port: a.port } as never)
-    },
-    packetCodec: () => new IntermediatePacketCodec(),
-  }
-  const clients: InstanceType<typeof TelegramClient>[] = []
+  const newClient = await mtcuteOnTestDc(hello)
+  const clients: import('@mtcute/node').TelegramClient[] = []
   let connectedAt: number | undefined
   return {
     async login(phones, progress) {
@@ -119,17 +103,7 @@ export async function mtcuteFleet(hello: DcHello, onMessage: OnMessage): Promise
         phones,
         LOGIN_BATCH,
         async (phone, i) => {
-          const home = addressOf(Number(phone[5]))
-          const main = { id: Number(phone[5]), ipAddress: home.host, port: home.port }
-          const client = new TelegramClient({
-            apiId: API_ID,
-            apiHash: API_HASH,
-            storage: new MemoryStorage(),
-            defaultDcs: { main, media: main },
-            transport: transport as never,
-            logLevel: LogManager.OFF,
-            initConnectionOptions: { deviceModel: 'mtswarm-bench', systemVersion: 'node', appVersion: '0.1.0' },
-          })
+          const client = newClient(Number(phone[5]))
           clients[i] = client
           client.onError.add(() => {})
           client.onConnectionState.add((state) => {
