@@ -298,23 +298,14 @@ export class Account {
         store: this.host.options.store,
         selfId: () => this.userId ?? 0n,
         call: (request) => this.call(request, {}, true),
-        inputChannel: async (channelId) => {
-          const known = await this.peers.lookup('channel', channelId)
-          return known === undefined || known.min === true ? null : { _: 'inputChannel', channelId, accessHash: known.accessHash }
-        },
+        inputChannel: (channelId) => this.peers.inputChannelOf(channelId),
         absorb: (value) => this.peers.absorb(value),
         knowsUser: (userId) => this.peers.knownInMemory('user', userId),
-        lost: (box) =>
-          this.host.emit({ type: 'warning', atMs: this.host.options.nowMs(), accountId: this.id, message: `updates lost for good in ${box === 'common' ? 'the common box' : `channel ${box}`} (the server no longer has the range)` }),
         warn: (message) => this.host.emit({ type: 'warning', atMs: this.host.options.nowMs(), accountId: this.id, message }),
         inspect: this.host.options.inspect,
       },
       this.delivery,
-      {
-        gapTimeoutMs: this.host.options.updates.gapTimeoutMs,
-        resyncAfterDownMs: this.host.options.updates.resyncAfterDownMs,
-        idleDifferenceMs: this.host.options.updates.idleDifferenceMs,
-      },
+      this.host.options.updates,
       parent,
     )
     this.updates = u

@@ -4,6 +4,7 @@
 // network is the resolver's business (peer-resolver.ts). The min rule is the store's mergePeer,
 // applied here too so memory never holds what the store would refuse.
 import { mergePeer, type PeerRecord, type PeerType, type SessionStore } from '@mtswarm/storage'
+import type { tl } from '../tl/index.js'
 import { forEachPeerIn, peerKey, type SeenPeer } from './peer-records.js'
 
 /**
@@ -119,6 +120,12 @@ export class PeerCache {
   knownInMemory(type: PeerType, id: bigint): boolean {
     const known = this.memory.get(this.keyOf(type, id))
     return known !== undefined && known.min !== true
+  }
+
+  /** The InputChannel of a channel with a full record (memory, then the store), or null. */
+  async inputChannelOf(channelId: bigint): Promise<tl.TypeInputChannel | null> {
+    const known = await this.lookup('channel', channelId)
+    return known === undefined || known.min === true ? null : { _: 'inputChannel', channelId, accessHash: known.accessHash }
   }
 
   /** The full (non-min) record of (type, id) from memory, else the store; undefined when neither has one. */

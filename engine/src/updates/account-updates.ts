@@ -43,8 +43,6 @@ export interface UpdatesPort {
   absorb(value: unknown): void
   /** True when the peer cache's memory holds this user with a full access hash (no I/O). */
   knowsUser(userId: bigint): boolean
-  /** A range of updates is gone for good (differenceTooLong / channelDifferenceTooLong). */
-  lost(box: 'common' | bigint): void
   /** Something went wrong that is not the caller's (a failed fetch, a crashed machine). */
   warn(message: string): void
   readonly inspect?: ((event: InspectionEvent) => void) | undefined
@@ -84,7 +82,7 @@ export class AccountUpdates {
         fetchChannelDifference: (_, p) => void this.fetchChannel(p.channelId, p.pts),
         deliver: (_, p) => this.delivery.enqueue(p.items),
         commitPosition: (_, p) => this.delivery.markPosition(p.position),
-        reportLost: (_, p) => this.port.lost(p.box),
+        reportLost: (_, p) => this.port.warn(`updates lost for good in ${p.box === 'common' ? 'the common box' : `channel ${p.box}`} (the server no longer has the range)`),
       },
     })
     this.actor = createActor(logic, {
